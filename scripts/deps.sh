@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what vmsim needs to build and test, when it is missing (Debian 12).
+# Run as root it installs with apt-get; otherwise it says what to install.
+set -euo pipefail
+
+need=()
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_hdr() { [ -e "/usr/include/$1" ]; }
+
+have_cmd gcc || need+=(gcc)
+have_cmd make || need+=(make)
+have_cmd riscv64-linux-gnu-gcc || need+=(gcc-riscv64-linux-gnu)
+[ -e /usr/riscv64-linux-gnu/lib/libc.so.6 ] || need+=(libc6-dev-riscv64-cross)
+have_cmd qemu-riscv64 || need+=(qemu-user)
+have_hdr cmocka.h || need+=(libcmocka-dev)
+have_cmd clang || need+=(clang)
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+    need+=(libclang-rt-14-dev)
+have_hdr json-c/json.h || need+=(libjson-c-dev)
+have_hdr png.h || need+=(libpng-dev)
+
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "vmsim: missing packages: ${need[*]}" >&2
+    echo "vmsim: install them with: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+fi
+echo "vmsim: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${need[@]}" >/dev/null

@@ -1,0 +1,160 @@
+/* The kernel's public interface: what front ends, the loader and the tests use.
+ * Internals (frames, page tables, VMAs, page cache) have headers of their own.
+ *
+ * Error convention: functions returning int give 0 or -errno (Linux values);
+ * a guest access the kernel cannot satisfy is described by a struct segv. */
+#ifndef VMSIM_KERNEL_KERNEL_H
+#define VMSIM_KERNEL_KERNEL_H
+
+#include <stdio.h>
+
+#include "../machine/machine.h"
+#include "abi.h"
+
+struct kernel;
+struct mm;      /* an address space */
+struct vfile;   /* a host file the kernel can map */
+
+/* ---- counters ----------------------------------------------------------- */
+
+/* Per address space and global (struct kernel sums them, and keeps counting
+ * for address spaces that are gone). */
+struct vm_counters {
+    uint64_t minor_faults;   /* fixed without reading a file (zero-fill, cache hit, COW) */
+    uint64_t major_faults;   /* had to read the page from its file */
+    uint64_t cow_faults;     /* write faults that broke copy-on-write (copied or took the page) */
+    uint64_t cow_copies;     /* ... of which copied the page */
+    uint64_t zero_fills;     /* demand-zero pages */
+    uint64_t file_reads;     /* pages read from host files into the page cache */
+    uint64_t writebacks;     /* dirty file pages written back to host files */
+    uint64_t segv;           /* faults that ended in SIGSEGV/SIGBUS */
+};
+
+struct mm_info {
+    uint64_t rss_pages;        /* user pages mapped by present PTEs */
+    uint64_t rss_anon, rss_file, rss_shmem;
+    uint64_t pagetable_pages;  /* frames holding this space's own (user half) tables */
+    uint64_t vm_pages;         /* size of all VMAs, in pages */
+    uint16_t asid;
+    uint64_t satp;
+    struct vm_counters c;
+};
+
+struct kernel_info {
+    uint64_t total_frames, free_frames;
+    uint64_t anon_frames, file_frames, pagetable_frames, kernel_frames;
+    uint64_t pagecache_pages;
+    uint64_t nr_mm;
+    uint64_t tlb_hits, tlb_misses, page_walks;  /* summed over harts */
+    struct vm_counters c;
+};
+
+/* ---- the kernel --------------------------------------------------------- */
+
+/* Boots a kernel on machine m: frame table, kernel half (its pages and the
+ * shared upper-half tables). NULL if memory is too small. */
+struct kernel *kernel_new(struct machine *m);
+
+/* Frees the kernel; every mm must be gone. In debug builds checks that every
+ * user frame is free again. */
+void kernel_free(struct kernel *k);
+
+struct machine *kernel_machine(struct kernel *k);
+void kernel_get_info(struct kernel *k, struct kernel_info *out);
+
+/* Checks the invariants of design.md (frame counts equal mappings, rmap
+ * consistent, writable PTEs to a frame mapped elsewhere only in shared VMAs,
+ * no TLB entry grants more than its PTE). Returns 0, or -1 after printing
+ * what is wrong to stderr. Cheap enough to run after every step of a test. */
+int kernel_check(struct kernel *k);
+
+/* Reports, in human formats. */
+void kernel_print_frames(struct kernel *k, FILE *out);   /* frames in use: pfn, use, counts, owner, mappers */
+
+/* ---- files -------------------------------------------------------------- */
+
+/* Opens a host file for mapping. The same host file (device, inode) opened
+ * twice is the same page-cache identity. name is what /proc/PID/maps shows
+ * (NULL: the path). Returns NULL and *err = -errno on failure. */
+struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *name,
+                         bool writable, int *err);
+struct vfile *vfile_get(struct vfile *f);
+void vfile_put(struct vfile *f);
+const char *vfile_name(const struct vfile *f);
+uint64_t vfile_size(const struct vfile *f);
+/* Reads len bytes at off from the file itself (not through the page cache):
+ * for the ELF loader's headers. Returns bytes read or -errno. */
+int64_t vfile_pread(struct vfile *f, void *buf, uint64_t len, uint64_t off);
+
+/* ---- address spaces ----------------------------------------------------- */
+
+/* A new address space: empty user half, the shared kernel half. NULL on OOM. */
+struct mm *mm_new(struct kernel *k);
+
+/* fork: a copy of the address space that shares every page; private writable
+ * pages become copy-on-write in both. NULL on OOM (parent unchanged). */
+struct mm *mm_fork(struct mm *parent);
+
+/* Unmaps everything (writing back shared dirty file pages), frees the tables. */
+void mm_destroy(struct mm *mm);
+
+struct kernel *mm_kernel(struct mm *mm);
+uint64_t mm_satp(const struct mm *mm);
+void mm_get_info(struct mm *mm, struct mm_info *out);
+
+/* Layout (design decision 6, Linux riscv64 without randomization). */
+#define USER_TOP        0x0000800000000000ULL   /* end of the user half (Sv48) */
+#define STACK_TOP       0x00007ffffffff000ULL   /* stack grows down from here */
+#define MMAP_BASE       0x00007fff00000000ULL   /* mmap(NULL) allocates top-down below this */
+#define MMAP_MIN_ADDR   0x10000ULL              /* nothing maps below (NULL-pointer guard) */
+
+/* mmap(2): prot LX_PROT_*, flags LX_MAP_* (kernel/abi.h); f NULL for
+ * anonymous. addr is a hint unless LX_MAP_FIXED. Lazy: no page is touched.
+ * Returns 0 with *out = the mapped address, or -errno. */
+int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, struct vfile *f,
+            uint64_t off, vaddr_t *out);
+int mm_munmap(struct mm *mm, vaddr_t addr, uint64_t len);
+int mm_mprotect(struct mm *mm, vaddr_t addr, uint64_t len, int prot);
+int mm_msync(struct mm *mm, vaddr_t addr, uint64_t len, int flags);
+
+/* The heap. mm_set_brk_base() is for the loader (end of bss); mm_brk() is
+ * brk(2): moves the break to newbrk if it can and returns the break. */
+void mm_set_brk_base(struct mm *mm, vaddr_t base);
+vaddr_t mm_brk(struct mm *mm, vaddr_t newbrk);
+
+/* ---- faults and access to user memory ---------------------------------- */
+
+/* Why a guest access failed (si_signo, si_code, si_addr). */
+struct segv {
+    int signo;          /* LX_SIGSEGV or LX_SIGBUS */
+    int code;           /* LX_SEGV_MAPERR, LX_SEGV_ACCERR, LX_BUS_ADRERR, ... */
+    vaddr_t addr;
+    enum access acc;
+};
+
+/* The page-fault handler: makes the access of kind acc at va possible
+ * (demand-zero, page-cache page, private copy, ...). Returns 0 when the access
+ * can be retried, -1 with *out filled when it is a segfault, -ENOMEM when no
+ * frame could be found. */
+int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out);
+
+/* Translates as the hardware would for an access of kind acc, calling
+ * mm_fault() and retrying on a page fault (so it may page in). trace may be
+ * NULL. Returns 0, or -1 with *out filled, or -ENOMEM. */
+int mm_translate(struct mm *mm, vaddr_t a, enum access acc, struct translation *tr,
+                 struct walk_trace *trace, struct segv *out);
+
+/* The one door into user memory (xv6's copyin/copyout): page by page through
+ * the MMU and the fault handler, so demand paging and COW work for the kernel
+ * too. Return 0, or -1 with *out filled (the caller turns it into EFAULT or a
+ * signal), or -ENOMEM. copyin_str copies at most max bytes incl. the NUL;
+ * -ENAMETOOLONG if there is no NUL. */
+int copyin(struct mm *mm, void *dst, vaddr_t src, uint64_t len, struct segv *out);
+int copyout(struct mm *mm, vaddr_t dst, const void *src, uint64_t len, struct segv *out);
+int copyin_str(struct mm *mm, char *dst, vaddr_t src, uint64_t max, struct segv *out);
+
+/* Reports. */
+void mm_print_maps(struct mm *mm, FILE *out);        /* the format of Linux /proc/PID/maps */
+void mm_print_pagetable(struct mm *mm, FILE *out);   /* the user half's tree: tables and leaves */
+
+#endif

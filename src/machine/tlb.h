@@ -1,0 +1,72 @@
+/* Translation lookaside buffer, shaped like TinyEMU's: three arrays (one per
+ * access kind: read, write, fetch) of {tag, host addend}. A hit is one compare
+ * and one add: host pointer = va + addend.
+ *
+ * tag = (va >> 12) | (asid << 52): ASID-tagged, so a context switch needs no
+ * flush. Entries are filled only for RAM pages, and the write array only for
+ * pages that are writable and already dirty, so the first store to a clean or
+ * copy-on-write page always reaches the slow path (and the kernel).
+ *
+ * Geometry: `sets` (power of two) x `ways`; set index = vpn & (sets-1);
+ * replacement within a set is round-robin. */
+#ifndef VMSIM_MACHINE_TLB_H
+#define VMSIM_MACHINE_TLB_H
+
+#include "types.h"
+
+#define TLB_TAG_INVALID UINT64_MAX
+
+struct tlb_entry {
+    uint64_t tag;        /* (va >> 12) | asid << 52, or TLB_TAG_INVALID */
+    uintptr_t addend;    /* host pointer of the page minus its virtual page address */
+    uint64_t pte_bits;   /* the leaf PTE as it was when filled (for reports) */
+    paddr_t page_pa;     /* physical address of the page */
+};
+
+struct tlb_stats {
+    uint64_t hits, misses, flushes_all, flushes_asid, flushes_page;
+};
+
+struct tlb {
+    unsigned sets, ways;            /* sets is a power of two */
+    struct tlb_entry *e[3];         /* [enum access][set * ways + way] */
+    unsigned *next_way[3];          /* round-robin victim per set */
+    struct tlb_stats stats;
+};
+
+static inline uint64_t tlb_tag(vaddr_t a, uint16_t asid)
+{
+    return (a.v >> PAGE_SHIFT) | ((uint64_t)asid << 52);
+}
+
+/* Allocates a TLB of sets x ways entries per access kind. 0 or -errno. */
+int tlb_init(struct tlb *t, unsigned sets, unsigned ways);
+void tlb_fini(struct tlb *t);
+
+/* Host pointer for va on a hit (and counts it), NULL on a miss (not counted:
+ * the caller counts the miss when it walks). */
+static inline uint8_t *tlb_lookup(struct tlb *t, vaddr_t a, uint16_t asid, enum access acc)
+{
+    uint64_t tag = tlb_tag(a, asid);
+    struct tlb_entry *set = t->e[acc] + (tag & (t->sets - 1)) * t->ways;
+    for (unsigned w = 0; w < t->ways; w++)
+        if (set[w].tag == tag) {
+            t->stats.hits++;
+            return (uint8_t *)(set[w].addend + a.v);
+        }
+    return NULL;
+}
+
+/* The entry that would hit, or NULL; counts nothing (for reports and `translate`). */
+const struct tlb_entry *tlb_probe(const struct tlb *t, vaddr_t a, uint16_t asid, enum access acc);
+
+/* Inserts a translation of va's page to host page `host_page` (RAM only). */
+void tlb_fill(struct tlb *t, vaddr_t a, uint16_t asid, enum access acc, uint8_t *host_page,
+              paddr_t page_pa, pte_t leaf);
+
+/* sfence.vma semantics. */
+void tlb_flush_all(struct tlb *t);
+void tlb_flush_asid(struct tlb *t, uint16_t asid);
+void tlb_flush_page(struct tlb *t, uint16_t asid, vaddr_t a);   /* all three arrays */
+
+#endif
