@@ -18,8 +18,8 @@ LDLIBS    := -lm
 LIB_SRC := $(sort $(wildcard src/machine/*.c src/kernel/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 
-REL := build/rel
-SAN := build/san
+REL ?= build/rel
+SAN ?= build/san
 
 rel_obj = $(patsubst src/%.c,$(REL)/obj/%.o,$(1))
 san_obj = $(patsubst src/%.c,$(SAN)/obj/%.o,$(1))
