@@ -64,7 +64,7 @@ demo: deps $(REL)/vmsim $(DEMO_DEPS)
 	$(REL)/vmsim demo
 
 test: deps $(SAN)/vmsim $(UNIT_BIN) $(TEST_DEPS)
-	@tests/run.sh
+	@SAN=$(SAN) FUZZ_DIR=$(FUZZ) tests/run.sh
 
 bench: deps $(REL)/vmsim $(BENCH_DEPS)
 	@bench/run.sh

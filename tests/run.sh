@@ -4,7 +4,8 @@
 # pass, 77 for skip, anything else for fail. Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
-export VMSIM="$PWD/build/san/vmsim"
+SAN="${SAN:-build/san}"
+export VMSIM="$PWD/$SAN/vmsim"
 export GUEST_DIR="$PWD/build/guest"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -20,7 +21,7 @@ run() {
     fi
     rm -f "$log"
 }
-for t in build/san/tests/test_*; do
+for t in "$SAN"/tests/test_*; do
     [ -x "$t" ] && run "unit/$(basename "$t")" "$t"
 done
 for s in tests/scripts/*.sh; do

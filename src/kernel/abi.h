@@ -27,6 +27,17 @@
 #define LX_MS_INVALIDATE 2
 #define LX_MS_SYNC       4
 
+#define LX_MREMAP_MAYMOVE   1
+#define LX_MREMAP_FIXED     2
+#define LX_MREMAP_DONTUNMAP 4
+
+#define LX_MADV_NORMAL     0
+#define LX_MADV_RANDOM     1
+#define LX_MADV_SEQUENTIAL 2
+#define LX_MADV_WILLNEED   3
+#define LX_MADV_DONTNEED   4
+#define LX_MADV_FREE       8
+
 #define LX_SIGILL  4
 #define LX_SIGTRAP 5
 #define LX_SIGABRT 6

@@ -42,7 +42,9 @@ struct mm_info {
 
 struct kernel_info {
     uint64_t total_frames, free_frames;
-    uint64_t anon_frames, file_frames, pagetable_frames, kernel_frames;
+    uint64_t anon_frames, file_frames;
+    uint64_t pagetable_frames;  /* tables of address spaces (the kernel half's count as kernel) */
+    uint64_t kernel_frames;     /* the kernel's pages and the kernel half's tables */
     uint64_t pagecache_pages;
     uint64_t nr_mm;
     uint64_t tlb_hits, tlb_misses, page_walks;  /* summed over harts */
@@ -86,6 +88,14 @@ uint64_t vfile_size(const struct vfile *f);
  * for the ELF loader's headers. Returns bytes read or -errno. */
 int64_t vfile_pread(struct vfile *f, void *buf, uint64_t len, uint64_t off);
 
+/* read(2)/write(2) on a file that may also be mapped, coherent with the
+ * page cache as on Linux: a read sees bytes written through shared mappings
+ * (dirty cache pages) and a write updates the cached pages that mappings
+ * see. Return bytes transferred or -errno (-EBADF: write to a file opened
+ * read-only). */
+int64_t vfile_read(struct vfile *f, void *buf, uint64_t len, uint64_t off);
+int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off);
+
 /* ---- address spaces ----------------------------------------------------- */
 
 /* A new address space: empty user half, the shared kernel half. NULL on OOM. */
@@ -116,11 +126,32 @@ int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, stru
 int mm_munmap(struct mm *mm, vaddr_t addr, uint64_t len);
 int mm_mprotect(struct mm *mm, vaddr_t addr, uint64_t len, int prot);
 int mm_msync(struct mm *mm, vaddr_t addr, uint64_t len, int flags);
+/* mremap(2) (Linux mm/mremap.c): shrinks in place, grows in place when the
+ * pages after the region are free, else moves the region (its page-table
+ * entries, not its pages) with MREMAP_MAYMOVE, to new_addr with
+ * MREMAP_FIXED. The old range must lie in one region (-EFAULT). Returns 0
+ * with *out, or -EINVAL, -ENOMEM, -EFAULT. MREMAP_DONTUNMAP: -EINVAL. */
+int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
+              vaddr_t new_addr, vaddr_t *out);
+/* madvise(2): MADV_DONTNEED and MADV_FREE drop the pages of the range (the
+ * next access sees zeros, or the file, for private mappings; shared pages
+ * keep their contents in the object); the other advices are accepted and
+ * ignored. -EINVAL for an unaligned start or an unknown advice, -ENOMEM when
+ * part of the range is unmapped (the mapped parts are still done). */
+int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice);
 
 /* The heap. mm_set_brk_base() is for the loader (end of bss); mm_brk() is
  * brk(2): moves the break to newbrk if it can and returns the break. */
 void mm_set_brk_base(struct mm *mm, vaddr_t base);
 vaddr_t mm_brk(struct mm *mm, vaddr_t newbrk);
+
+/* Maps the kernel's vDSO page (design decision 5: one physical page of
+ * kernel code shared by every process that maps it) read-execute at a free
+ * address below MMAP_BASE; /proc/PID/maps shows it as [vdso]. At offset
+ * VDSO_SIGRETURN_OFFSET is the signal-return trampoline
+ * `li a7, 139 (rt_sigreturn); ecall`. 0 with *out, or -errno. */
+int mm_map_vdso(struct mm *mm, vaddr_t *out);
+#define VDSO_SIGRETURN_OFFSET 0
 
 /* ---- faults and access to user memory ---------------------------------- */
 
@@ -155,6 +186,9 @@ int copyin_str(struct mm *mm, char *dst, vaddr_t src, uint64_t max, struct segv 
 
 /* Reports. */
 void mm_print_maps(struct mm *mm, FILE *out);        /* the format of Linux /proc/PID/maps */
+/* /proc/PID/smaps: each maps line followed by Size, Rss, Pss, Shared/Private
+ * Clean/Dirty, Referenced (A bit), Anonymous, ... as Linux prints them. */
+void mm_print_smaps(struct mm *mm, FILE *out);
 void mm_print_pagetable(struct mm *mm, FILE *out);   /* the user half's tree: tables and leaves */
 
 #endif

@@ -1,7 +1,19 @@
 /* One RV64GC hart in user mode (issue 3). It runs until something happens that
  * the kernel must handle and reports it as a struct trap; the instruction that
  * trapped has had no effect (pc points at it), except ecall/ebreak whose pc
- * also points at the instruction (the kernel advances pc by 4 after a syscall). */
+ * also points at the instruction (the kernel advances pc by 4 after a syscall).
+ *
+ * What the kernel sees (tval):
+ *   page faults, access faults   the faulting address (for a fetch of a 32-bit
+ *                                instruction straddling two pages, the address
+ *                                of the half that faulted)
+ *   misaligned load/store        the address; the kernel emulates it (Linux does)
+ *   misaligned LR / SC, AMO      CAUSE_MISALIGNED_LOAD / _STORE too: the kernel
+ *                                decodes the instruction and sends SIGBUS
+ *   illegal instruction          the instruction bits (16 for a compressed one)
+ *   ebreak                       pc
+ * Device pages (a translation without host pointer) are read and written with
+ * physmem_io_*; execution from them is a fetch access fault. */
 #ifndef VMSIM_MACHINE_HART_H
 #define VMSIM_MACHINE_HART_H
 
@@ -17,7 +29,8 @@ struct trap {
 };
 
 struct hart {
-    uint64_t x[32];         /* x[0] reads as zero */
+    uint64_t x[33];         /* x[0] reads as zero; x[32] is a sink: the interpreter
+                             * sends writes to x0 there instead of checking rd */
     uint64_t pc;
     uint64_t f[32];         /* FP registers; singles NaN-boxed */
     uint32_t fcsr;          /* fflags (4..0) | frm (7..5) */

@@ -8,7 +8,9 @@
 
 #define MACHINE_DEFAULT_MEM (256ULL << 20)
 #define MACHINE_DEFAULT_TLB_SETS 64
-#define MACHINE_DEFAULT_TLB_WAYS 1
+/* Set-associative by default: processes share one layout (no randomization),
+ * so in a direct-mapped TLB the same page of two ASIDs would evict each other. */
+#define MACHINE_DEFAULT_TLB_WAYS 4
 
 struct machine_config {
     uint64_t mem_bytes;     /* RAM size */

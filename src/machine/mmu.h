@@ -104,6 +104,13 @@ static inline void mmu_flush_page(struct mmu *m, uint16_t asid, vaddr_t a) { tlb
 static inline void mmu_flush_asid(struct mmu *m, uint16_t asid) { tlb_flush_asid(&m->tlb, asid); }
 static inline void mmu_flush_all(struct mmu *m) { tlb_flush_all(&m->tlb); }
 
+/* Does TLB entry e, from the array of access kind acc, still agree with the
+ * page table at root (the table of the entry's ASID)? True if the walk for its
+ * page reaches a valid leaf that grants acc to U-mode, maps the same physical
+ * page at the same host address, and is dirty if acc is a write. Reads the
+ * tables only; counts nothing. For the kernel's invariant check. */
+bool mmu_tlb_entry_ok(struct physmem *pm, pfn_t root, const struct tlb_entry *e, enum access acc);
+
 const char *mmu_fault_kind_name(enum mmu_fault_kind k);
 const char *cause_name(int cause);
 

@@ -1,0 +1,11 @@
+# The VM-core benchmark (bench/vm_bench.c), linked with the optimized library.
+# `make bench` builds it and runs bench/run.sh.
+
+$(REL)/bench/vm_bench: bench/vm_bench.c $(REL)/libvmsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(DEPFLAGS) $(REL_FLAGS) -Isrc -o $@ $< $(REL)/libvmsim.a $(LDLIBS) $(EXTRA_LIBS)
+
+BENCH_DEPS += $(REL)/bench/vm_bench
+
+# bench/run.sh finds the binaries of this build through VMSIM_REL.
+bench: export VMSIM_REL := $(REL)

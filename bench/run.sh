@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of `make bench`: the VM-core benchmark (vmsim's memory
+# operations next to the same operations done natively by Linux). Prints the
+# table; docs/performance.md records a run. Options are passed to vm_bench
+# (--quick: smaller sizes, a few seconds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rel="${VMSIM_REL:-build/rel}"
+bin="$rel/bench/vm_bench"
+[ -x "$bin" ] || { echo "bench: $bin is missing (run make bench)" >&2; exit 1; }
+echo "vmsim VM-core benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), $(nproc) CPUs"
+echo "(linux column: the same operation done natively; for the TLB hit, a native L1 load)"
+echo
+"$bin" "$@"

@@ -1,0 +1,49 @@
+# Guest programs: riscv64 Linux binaries that the differential tests run under
+# both `vmsim run` and qemu-riscv64 (tests/scripts/guest_*.sh).
+#
+# Convention (drop a file in, it is built):
+#   guest/lib/         the freestanding runtime: start.S (_start -> main(argc,
+#                      argv, envp) -> exit), guest.h (syscalls, printf subset).
+#   guest/libc/*.c     one program each, linked with static glibc.
+#   guest/elf/         not here: the ELF loader's fixtures (tests/fuzz/fuzz.mk).
+#   guest/<dir>/*.c, guest/<dir>/*.S   (any other dir, e.g. isa/, fp/, perf/)
+#                      one freestanding program each, linked with guest/lib,
+#                      -march=rv64gc, non-PIE static. Names must be unique within
+#                      a directory (no foo.c next to foo.S).
+# Output: build/guest/<dir>/<name> (no extension). $(GUEST_BIN) lists them all;
+# `make guest` builds them.
+
+GUEST_CC      ?= riscv64-linux-gnu-gcc
+GUEST_OUT     := build/guest
+GUEST_ARCH    := -march=rv64gc -mabi=lp64d
+GUEST_CFLAGS  := $(GUEST_ARCH) -O2 -g0 -Wall -Werror -ffreestanding -fno-builtin \
+                 -fno-tree-loop-distribute-patterns -fno-stack-protector -fno-pic -Iguest/lib
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--no-warn-rwx-segments
+GUEST_LIBC_CFLAGS := $(GUEST_ARCH) -O2 -g0 -Wall -Werror -static
+
+GUEST_LIB_SRC  := $(wildcard guest/lib/*.c guest/lib/*.S)
+GUEST_LIB_OBJ  := $(patsubst guest/lib/%,$(GUEST_OUT)/lib/%.o,$(GUEST_LIB_SRC))
+GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/%,$(wildcard guest/*/*.c guest/*/*.S))
+GUEST_LIBC_SRC := $(wildcard guest/libc/*.c)
+GUEST_BIN      := $(basename $(patsubst guest/%,$(GUEST_OUT)/%,$(GUEST_PROG_SRC) $(GUEST_LIBC_SRC)))
+
+.PHONY: guest
+guest: $(GUEST_BIN)
+TEST_DEPS += $(GUEST_BIN)
+.SECONDARY: $(GUEST_LIB_OBJ)
+
+$(GUEST_OUT)/lib/%.o: guest/lib/% guest/lib/guest.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/libc/%: guest/libc/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
+
+$(GUEST_OUT)/%: guest/%.c $(GUEST_LIB_OBJ) guest/lib/guest.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $< $(GUEST_LIB_OBJ) -o $@
+
+$(GUEST_OUT)/%: guest/%.S $(GUEST_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $< $(GUEST_LIB_OBJ) -o $@

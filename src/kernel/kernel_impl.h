@@ -1,0 +1,90 @@
+/* The memory manager's internal structures, shared by its files (frames,
+ * pagetable, vma, pagecache, mm, fault, uaccess, check, report, kernel).
+ * Other parts of the kernel use kernel.h. */
+#ifndef VMSIM_KERNEL_KERNEL_IMPL_H
+#define VMSIM_KERNEL_KERNEL_IMPL_H
+
+#include "frames.h"
+#include "kernel.h"
+#include "pagecache.h"
+#include "pagetable.h"
+#include "vma.h"
+
+/* ASIDs handed out: 1..ASID_MAX. 0 is never used; 4095 is reserved by the
+ * TLB (its tag could equal TLB_TAG_INVALID, see machine/tlb.h). */
+#define ASID_COUNT (1u << SATP_ASID_BITS)
+#define ASID_MAX (ASID_COUNT - 2)
+
+/* The kernel half (design decision 5): a few kernel pages in the upper half,
+ * U=0 G=1, reached through tables every address space shares. */
+#define KERNEL_BASE 0xffffffc000000000ULL
+#define KERNEL_TEXT_VA (KERNEL_BASE + 0 * PAGE_SIZE)
+#define KERNEL_DATA_VA (KERNEL_BASE + 1 * PAGE_SIZE)
+#define KERNEL_VDSO_VA (KERNEL_BASE + 2 * PAGE_SIZE)
+
+/* The default stack limit (RLIMIT_STACK): a growsdown region grows on a fault
+ * no further than this below its top. */
+#define STACK_RLIMIT (8ULL << 20)
+
+struct kernel {
+    struct machine *m;
+    struct frames ft;
+    pfn_t kroot;              /* kernel root table; its upper half is copied to every mm */
+    uint64_t ktables;         /* table frames of the kernel half (incl. kroot) */
+    pfn_t ktext, kdata, vdso; /* FRAME_KERNEL pages */
+    struct mm *asid_owner[ASID_COUNT];
+    uint16_t next_asid;         /* where the search for a free ASID starts */
+    bool asid_used[ASID_COUNT]; /* ever handed out: a reuse needs a flush */
+    uint64_t nr_mm;
+    struct vinode *inodes; /* every live page-cache object */
+    uint64_t next_anon_ino;
+    uint64_t pagecache_pages;
+    struct vm_counters c;
+};
+
+struct mm {
+    struct kernel *k;
+    pfn_t root;
+    uint16_t asid;
+    struct vma_list vmas;
+    uint64_t start_brk, brk;
+    uint64_t ntables; /* user-half table frames incl. root */
+    uint64_t rss_anon, rss_file, rss_shmem;
+    struct vm_counters c;
+};
+
+/* Counts an event for an address space and for the whole kernel. */
+#define MM_COUNT(mm, field) ((mm)->c.field++, (mm)->k->c.field++)
+
+/* ---- mm.c: PTE-level helpers used by fault.c and the rest --------------- */
+
+/* Leaf permission bits (R/W/X) that a region's protection allows. */
+uint64_t prot_to_pte(int prot);
+
+/* Installs a present PTE at va (which must be empty) for frame f with perms
+ * (R/W/X/D), taking a mapping reference. 0 or -ENOMEM. */
+int mm_install_pte(struct mm *mm, uint64_t va, pfn_t f, uint64_t perms);
+
+/* Removes the present PTE e (at va, in region v): writes D back into the
+ * frame's dirty flag, flushes the TLB, drops the mapping and, for the last
+ * mapper of a dirty shared file page, writes it back. */
+void mm_zap_pte(struct mm *mm, const struct vma *v, pte_t *e, uint64_t va);
+
+/* Removes every mapping of region v inside [start, end) (tables stay). */
+void mm_zap_range(struct mm *mm, const struct vma *v, uint64_t start, uint64_t end);
+
+/* Unmaps [start, end) (page-aligned): splits regions at the ends, removes
+ * their mappings and the regions, frees tables that became empty. 0 or
+ * -ENOMEM (a split failed; nothing was removed then). */
+int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end);
+
+/* rss bookkeeping of one mapping of frame f (+1 or -1). */
+void mm_rss_account(struct mm *mm, pfn_t f, int delta);
+
+/* True when region v is backed by an anonymous shared object. */
+bool vma_is_shmem(const struct vma *v);
+
+/* ---- report helpers ----------------------------------------------------- */
+const char *vma_name(struct mm *mm, const struct vma *v, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,77 @@
+/* The page cache (design decision 8) and the objects it caches.
+ *
+ * A vinode is one cached object: a host file, identified by (device, inode),
+ * or an anonymous shared object (MAP_SHARED|MAP_ANONYMOUS), which has no
+ * backing file and whose pages are never dropped while it lives. A vfile is
+ * one opening of a vinode (its name and whether it was opened writable);
+ * several vfiles of the same host file share the vinode and its pages.
+ *
+ * A cache page is a FILE frame with owner = vinode and index; the cache
+ * holds one reference. It stays cached while its vinode lives, even unmapped,
+ * unless memory runs short (pagecache_reclaim). A vinode lives while a vfile
+ * of it is open; mappings hold vfile references. */
+#ifndef VMSIM_KERNEL_PAGECACHE_H
+#define VMSIM_KERNEL_PAGECACHE_H
+
+#include "frames.h"
+
+struct kernel;
+struct mm;
+
+struct pc_page {
+    uint64_t index;
+    pfn_t pfn;
+};
+
+struct vinode {
+    struct kernel *k;
+    struct vinode *next; /* kernel's list */
+    int refcount;        /* vfiles */
+    bool anon;           /* anonymous shared object: no fd, no writeback */
+    int fd;              /* host file, -1 for anon */
+    bool fd_writable;
+    uint64_t dev, ino;
+    char *name;            /* of the first opening, for reports */
+    uint64_t size;         /* bytes, refreshed by fstat (fixed for anon) */
+    struct pc_page *pages; /* sorted by index */
+    size_t npages, cap;
+};
+
+struct vfile {
+    struct vinode *ino;
+    char *name;
+    bool writable;
+    int refcount;
+};
+
+/* An anonymous shared object of size bytes (for MAP_SHARED|MAP_ANONYMOUS),
+ * with refcount 1. NULL on OOM. */
+struct vfile *vfile_new_anon(struct kernel *k, uint64_t size);
+
+/* Current size of the object in bytes (fstat for host files). */
+uint64_t vinode_size(struct vinode *n);
+
+/* The cache page (n, index), reading it from the file if it is not cached
+ * (*major = true then). 0 with *out (no extra reference: the cache's own),
+ * -ENOMEM, or -EIO when the host read fails. */
+int pagecache_get(struct kernel *k, struct vinode *n, uint64_t index, struct mm *mm, pfn_t *out,
+                  bool *major);
+/* The cached page, or false. */
+bool pagecache_lookup(struct vinode *n, uint64_t index, pfn_t *out);
+
+/* Writes a dirty cache page back to its file (pwrite), clears dirty; counted
+ * in writebacks (of mm too, when not NULL). 0 or -EIO. */
+int pagecache_writeback(struct kernel *k, pfn_t f, struct mm *mm);
+
+/* Write-protects every PTE mapping f (after a writeback) so that the next
+ * write faults and marks the page dirty again. */
+void pagecache_mkclean(struct kernel *k, pfn_t f);
+
+/* Drops unmapped pages of host files (writing dirty ones back) to free
+ * frames. Returns how many frames it freed. The frame allocator's hook. */
+uint64_t pagecache_reclaim(void *kernel);
+
+/* Drops every page of every vinode (kernel teardown). */
+void pagecache_drop_all(struct kernel *k);
+
+#endif
