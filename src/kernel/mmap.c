@@ -58,6 +58,13 @@ int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, stru
     int type = flags & LX_MAP_TYPE;
     if (type != LX_MAP_SHARED && type != LX_MAP_PRIVATE && type != LX_MAP_SHARED_VALIDATE)
         return -EINVAL;
+    /* MAP_SHARED_VALIDATE refuses flags it does not know (Linux: the legacy
+     * mask plus MAP_SYNC, which needs DAX: refused too). */
+    const int known = LX_MAP_TYPE | LX_MAP_FIXED | LX_MAP_ANONYMOUS | LX_MAP_GROWSDOWN |
+                      LX_MAP_DENYWRITE | LX_MAP_EXECUTABLE | LX_MAP_LOCKED | LX_MAP_NORESERVE |
+                      LX_MAP_POPULATE | LX_MAP_NONBLOCK | LX_MAP_STACK | LX_MAP_FIXED_NOREPLACE;
+    if (type == LX_MAP_SHARED_VALIDATE && (flags & ~known))
+        return -EOPNOTSUPP;
     bool shared = type != LX_MAP_PRIVATE;
     bool anon = flags & LX_MAP_ANONYMOUS;
     uint64_t plen = page_len(len);
@@ -80,7 +87,8 @@ int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, stru
             return -ENOMEM;
         if (addr.v < MMAP_MIN_ADDR)
             return -EPERM;
-        if (!(flags & LX_MAP_FIXED) && !vma_range_free(&mm->vmas, addr.v, addr.v + plen))
+        /* NOREPLACE wins over FIXED when both are given (Linux do_mmap). */
+        if ((flags & LX_MAP_FIXED_NOREPLACE) && !vma_range_free(&mm->vmas, addr.v, addr.v + plen))
             return -EEXIST;
         start = addr.v;
     } else {
@@ -351,6 +359,10 @@ vaddr_t mm_brk(struct mm *mm, vaddr_t newbrk)
         return va(mm->brk);
     }
     if (newpg < oldpg) {
+        /* Linux 6.x brk(): the shrink fails when nothing is mapped in
+         * [new, old) any more (someone unmapped the heap). */
+        if (vma_range_free(&mm->vmas, newpg, oldpg))
+            return va(mm->brk);
         if (mm_unmap_range(mm, newpg, oldpg) == 0)
             mm->brk = nb;
         return va(mm->brk);

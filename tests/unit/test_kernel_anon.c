@@ -85,6 +85,12 @@ static void test_mmap_errors(void **state)
         mm_mmap(mm, va(0x10002000), 0x1000, RW, ANON_PRIV | LX_MAP_FIXED_NOREPLACE, NULL, 0, &out),
         0);
     assert_int_equal(out.v, 0x10002000);
+    assert_int_equal(mm_mmap(mm, va(0x10000000), 0x2000, RW,
+                             ANON_PRIV | LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE, NULL, 0, &out),
+                     -EEXIST);
+    assert_int_equal(mm_mmap(mm, va(0), 0x1000, RW,
+                             LX_MAP_SHARED_VALIDATE | LX_MAP_ANONYMOUS | 0x80000, NULL, 0, &out),
+                     -EOPNOTSUPP);
     /* A hint that is taken; a hint that is not (occupied). */
     assert_int_equal(mm_mmap(mm, va(0x20000000), 100, RW, ANON_PRIV, NULL, 0, &out), 0);
     assert_int_equal(out.v, 0x20000000);
@@ -240,6 +246,12 @@ static void test_brk(void **state)
     assert_int_equal(mm_brk(mm, va(base + 100)).v, base + 100);
     assert_int_equal(kt_access(mm, base + 2 * PAGE_SIZE, ACCESS_READ, &sv), -1);
     assert_int_equal(kt_access(mm, base + 100, ACCESS_WRITE, &sv), 0);
+    /* Shrinking over a range someone else unmapped fails (Linux 6.x). */
+    assert_int_equal(mm_brk(mm, va(base + 2 * PAGE_SIZE + 5)).v, base + 2 * PAGE_SIZE + 5);
+    assert_int_equal(mm_munmap(mm, va(base + PAGE_SIZE), 2 * PAGE_SIZE), 0);
+    assert_int_equal(mm_brk(mm, va(base + 100)).v, base + 2 * PAGE_SIZE + 5);
+    assert_int_equal(mm_brk(mm, va(base + 4 * PAGE_SIZE)).v, base + 4 * PAGE_SIZE);
+    assert_int_equal(mm_brk(mm, va(base + 100)).v, base + 100);
     /* Below the start: refused, old break returned. */
     assert_int_equal(mm_brk(mm, va(base - 1)).v, base + 100);
     /* Growing into a mapping (with its guard page) fails. */

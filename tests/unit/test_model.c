@@ -342,7 +342,10 @@ static uint64_t env_u64(const char *name, uint64_t dflt)
     return s && *s ? strtoull(s, NULL, 0) : dflt;
 }
 
-static void run_model(uint64_t seed, long nops, bool small)
+/* A TLB shape per case: flush bugs hide in one geometry and show in another. */
+struct tlb_shape { unsigned sets, ways; };
+
+static void run_model(uint64_t seed, long nops, bool small, struct tlb_shape tlb)
 {
     struct world *w = calloc(1, sizeof *w);
     assert_non_null(w);
@@ -357,6 +360,8 @@ static void run_model(uint64_t seed, long nops, bool small)
     struct machine_config cfg;
     machine_config_default(&cfg);
     cfg.mem_bytes = small ? (512ULL << 10) : (16ULL << 20);   /* small: 128 frames */
+    if (tlb.sets)
+        cfg.tlb_sets = tlb.sets, cfg.tlb_ways = tlb.ways;
     w->m = machine_new(&cfg);
     assert_non_null(w->m);
     w->k = kernel_new(w->m);
@@ -478,18 +483,20 @@ static void test_model_asid_reuse(void **state)
 }
 
 /* With MODEL_SEED set, only the first case of each kind runs (with that seed). */
-static void run_case(uint64_t seed, long nops, bool small, bool first)
+static void run_case(uint64_t seed, long nops, bool small, bool first, struct tlb_shape tlb)
 {
     if (!first && getenv("MODEL_SEED"))
         skip();
-    run_model(seed, nops, small);
+    run_model(seed, nops, small, tlb);
 }
 
-static void test_model_seed1(void **state) { (void)state; run_case(1, 4000, false, true); }
-static void test_model_seed2(void **state) { (void)state; run_case(2, 4000, false, false); }
-static void test_model_seed3(void **state) { (void)state; run_case(3, 4000, false, false); }
-static void test_model_small1(void **state) { (void)state; run_case(11, 3000, true, true); }
-static void test_model_small2(void **state) { (void)state; run_case(12, 3000, true, false); }
+static const struct tlb_shape TLB_DEFAULT = {0, 0}, TLB_FULLY_ASSOC = {1, 8}, TLB_BIG = {256, 4};
+
+static void test_model_seed1(void **state) { (void)state; run_case(1, 4000, false, true, TLB_DEFAULT); }
+static void test_model_seed2(void **state) { (void)state; run_case(2, 4000, false, false, TLB_FULLY_ASSOC); }
+static void test_model_seed3(void **state) { (void)state; run_case(3, 4000, false, false, TLB_BIG); }
+static void test_model_small1(void **state) { (void)state; run_case(11, 3000, true, true, TLB_DEFAULT); }
+static void test_model_small2(void **state) { (void)state; run_case(12, 3000, true, false, TLB_BIG); }
 
 int main(void)
 {
