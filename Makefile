@@ -13,7 +13,7 @@ DEPFLAGS  := -MMD -MP
 REL_FLAGS := -O2 -g
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=undefined -DVMSIM_DEBUG=1
-LDLIBS    := -lm
+LDLIBS    := -lm -ljson-c
 
 LIB_SRC := $(sort $(wildcard src/machine/*.c src/kernel/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))

@@ -12,3 +12,5 @@ echo "vmsim VM-core benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm), 
 echo "(linux column: the same operation done natively; for the TLB hit, a native L1 load)"
 echo
 "$bin" "$@"
+echo; bench/trace_bench.sh "$@"   # trace replay rate (docs/performance.md, "Trace replay")
+echo; bench/cpu_bench.sh   # interpreter against qemu-riscv64 (docs/performance.md, "CPU")

@@ -4,10 +4,10 @@
  *
  *   demand-zero fault    mm_fault(write) on fresh anonymous pages | mmap + write a byte per page
  *   COW fault            child writes each page after mm_fork     | fork(); child writes each page
- *   file fault (cached)  second mapper reads each page of a file  | mmap of a cached file, read each page
- *   fork, 256 MiB        mm_fork of a space with 256 MiB resident | fork() with 256 MiB resident
- *   munmap, 256 MiB      mm_munmap of 256 MiB resident            | munmap of 256 MiB resident
- *   TLB-hit translation  mmu_fast on hart 0 after warm-up         | a native load (L1 hit)
+ *   file fault (cached)  second mapper reads each page of a file  | mmap of a cached file, read
+ * each page fork, 256 MiB        mm_fork of a space with 256 MiB resident | fork() with 256 MiB
+ * resident munmap, 256 MiB      mm_munmap of 256 MiB resident            | munmap of 256 MiB
+ * resident TLB-hit translation  mmu_fast on hart 0 after warm-up         | a native load (L1 hit)
  *
  * Then host memory: RSS per simulated GiB touched, and for 1,000 address
  * spaces each touching one page. Usage: vm_bench [--quick]. Output: a table
@@ -90,8 +90,8 @@ static void must(int rc, const char *what)
 static void sim_map_anon(struct mm *mm, uint64_t bytes)
 {
     vaddr_t out;
-    must(mm_mmap(mm, va(WIN), bytes, LX_PROT_READ | LX_PROT_WRITE, LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED,
-                 NULL, 0, &out),
+    must(mm_mmap(mm, va(WIN), bytes, LX_PROT_READ | LX_PROT_WRITE,
+                 LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED, NULL, 0, &out),
          "mm_mmap");
 }
 
@@ -138,9 +138,11 @@ static double sim_file(struct sim *s, const char *path, uint64_t bytes)
     }
     struct mm *first = mm_new(s->k), *second = mm_new(s->k);
     vaddr_t out;
-    must(mm_mmap(first, va(WIN), bytes, LX_PROT_READ, LX_MAP_PRIVATE | LX_MAP_FIXED, f, 0, &out), "mm_mmap file");
-    must(mm_mmap(second, va(WIN), bytes, LX_PROT_READ, LX_MAP_PRIVATE | LX_MAP_FIXED, f, 0, &out), "mm_mmap file");
-    sim_touch(first, bytes, ACCESS_READ);            /* reads the file into the page cache */
+    must(mm_mmap(first, va(WIN), bytes, LX_PROT_READ, LX_MAP_PRIVATE | LX_MAP_FIXED, f, 0, &out),
+         "mm_mmap file");
+    must(mm_mmap(second, va(WIN), bytes, LX_PROT_READ, LX_MAP_PRIVATE | LX_MAP_FIXED, f, 0, &out),
+         "mm_mmap file");
+    sim_touch(first, bytes, ACCESS_READ);              /* reads the file into the page cache */
     double ns = sim_touch(second, bytes, ACCESS_READ); /* page-cache hits */
     mm_destroy(second);
     mm_destroy(first);
@@ -204,7 +206,7 @@ static uint8_t *lin_map(uint64_t bytes)
     uint8_t *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         die("mmap");
-    madvise(p, bytes, MADV_NOHUGEPAGE);   /* 4 KiB pages, as vmsim uses */
+    madvise(p, bytes, MADV_NOHUGEPAGE); /* 4 KiB pages, as vmsim uses */
     return p;
 }
 
@@ -265,11 +267,11 @@ static double lin_file(const char *path, uint64_t bytes)
     uint8_t *first = mmap(NULL, bytes, PROT_READ, MAP_PRIVATE, fd, 0);
     if (first == MAP_FAILED)
         die("mmap file");
-    lin_touch(first, bytes, false);   /* the file is in the page cache now */
+    lin_touch(first, bytes, false); /* the file is in the page cache now */
     uint8_t *p = mmap(NULL, bytes, PROT_READ, MAP_PRIVATE, fd, 0);
     if (p == MAP_FAILED)
         die("mmap file");
-    madvise(p, bytes, MADV_RANDOM);   /* no fault-around: one page per fault, as vmsim */
+    madvise(p, bytes, MADV_RANDOM); /* no fault-around: one page per fault, as vmsim */
     double ns = lin_touch(p, bytes, false);
     munmap(p, bytes);
     munmap(first, bytes);
@@ -354,7 +356,8 @@ static double mem_per_gib(uint64_t bytes)
 /* n address spaces, each with one touched page: host KiB per space, and ns
  * per (mm_new + mmap + fault) on a fresh machine (cold: every frame is new
  * host memory) and again after they were destroyed (warm). */
-static void many_spaces(int n, double *kib_each, double *cold_ns, double *warm_ns, uint64_t *frames_each)
+static void many_spaces(int n, double *kib_each, double *cold_ns, double *warm_ns,
+                        uint64_t *frames_each)
 {
     struct sim s;
     sim_boot(&s, 256ULL << 20);
@@ -398,11 +401,14 @@ static void make_file(const char *path, uint64_t bytes)
     close(fd);
 }
 
-static double best(double a, double b) { return a < b ? a : b; }
+static double best(double a, double b)
+{
+    return a < b ? a : b;
+}
 
 int main(int argc, char **argv)
 {
-    bool quick = false, sim_only = false;   /* --sim-only: no native runs (for profiling) */
+    bool quick = false, sim_only = false; /* --sim-only: no native runs (for profiling) */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             quick = true;
@@ -425,7 +431,8 @@ int main(int argc, char **argv)
     struct sim s;
     sim_boot(&s, big + small + (128ULL << 20));
 
-    printf("| %-34s | %-9s | %12s | %12s | %11s |\n", "operation", "unit", "vmsim", "linux", "vmsim/linux");
+    printf("| %-34s | %-9s | %12s | %12s | %11s |\n", "operation", "unit", "vmsim", "linux",
+           "vmsim/linux");
     printf("|%s|%s|%s|%s|%s|\n", "------------------------------------", "-----------",
            "-------------:", "-------------:", "------------:");
     /* Best of two runs each: the machine is shared, the minimum is the cost. */

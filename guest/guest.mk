@@ -5,6 +5,12 @@
 #   guest/lib/         the freestanding runtime: start.S (_start -> main(argc,
 #                      argv, envp) -> exit), guest.h (syscalls, printf subset).
 #   guest/libc/*.c     one program each, linked with static glibc.
+#   guest/files/*.c    the same (static glibc): file system calls (issue 4).
+#   guest/proc/*.c     the same (static glibc): processes and signals (issue 4).
+#   guest/dyn/*.c      one program each, dynamically linked with glibc and
+#                      libm (PIE, interpreter /lib/ld-linux-riscv64-lp64d.so.1).
+#                      guest/files/*.c are also built this way, into
+#                      build/guest/files_dyn/<name>.
 #   guest/elf/         not here: the ELF loader's fixtures (tests/fuzz/fuzz.mk).
 #   guest/<dir>/*.c, guest/<dir>/*.S   (any other dir, e.g. isa/, fp/, perf/)
 #                      one freestanding program each, linked with guest/lib,
@@ -20,12 +26,15 @@ GUEST_CFLAGS  := $(GUEST_ARCH) -O2 -g0 -Wall -Werror -ffreestanding -fno-builtin
                  -fno-tree-loop-distribute-patterns -fno-stack-protector -fno-pic -Iguest/lib
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--no-warn-rwx-segments
 GUEST_LIBC_CFLAGS := $(GUEST_ARCH) -O2 -g0 -Wall -Werror -static
+GUEST_DYN_CFLAGS  := $(GUEST_ARCH) -O2 -g0 -Wall -Werror
 
 GUEST_LIB_SRC  := $(wildcard guest/lib/*.c guest/lib/*.S)
 GUEST_LIB_OBJ  := $(patsubst guest/lib/%,$(GUEST_OUT)/lib/%.o,$(GUEST_LIB_SRC))
-GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/%,$(wildcard guest/*/*.c guest/*/*.S))
-GUEST_LIBC_SRC := $(wildcard guest/libc/*.c)
-GUEST_BIN      := $(basename $(patsubst guest/%,$(GUEST_OUT)/%,$(GUEST_PROG_SRC) $(GUEST_LIBC_SRC)))
+GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/% guest/files/% guest/proc/% guest/dyn/%,$(wildcard guest/*/*.c guest/*/*.S))
+GUEST_LIBC_SRC := $(wildcard guest/libc/*.c guest/files/*.c guest/proc/*.c)
+GUEST_DYN_SRC  := $(wildcard guest/dyn/*.c)
+GUEST_BIN      := $(basename $(patsubst guest/%,$(GUEST_OUT)/%,$(GUEST_PROG_SRC) $(GUEST_LIBC_SRC) $(GUEST_DYN_SRC))) \
+                  $(patsubst guest/files/%.c,$(GUEST_OUT)/files_dyn/%,$(wildcard guest/files/*.c))
 
 .PHONY: guest
 guest: $(GUEST_BIN)
@@ -40,6 +49,22 @@ $(GUEST_OUT)/libc/%: guest/libc/%.c
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
 
+$(GUEST_OUT)/files/%: guest/files/%.c guest/files/ftest.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
+
+$(GUEST_OUT)/files_dyn/%: guest/files/%.c guest/files/ftest.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_DYN_CFLAGS) $< -o $@ -lm
+
+$(GUEST_OUT)/proc/%: guest/proc/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
+
+$(GUEST_OUT)/dyn/%: guest/dyn/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_DYN_CFLAGS) $< -o $@ -lm
+
 $(GUEST_OUT)/%: guest/%.c $(GUEST_LIB_OBJ) guest/lib/guest.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $< $(GUEST_LIB_OBJ) -o $@
@@ -47,3 +72,11 @@ $(GUEST_OUT)/%: guest/%.c $(GUEST_LIB_OBJ) guest/lib/guest.h
 $(GUEST_OUT)/%: guest/%.S $(GUEST_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) $< $(GUEST_LIB_OBJ) -o $@
+
+# CPU benchmarks (bench/cpu_bench.sh): guest/perf/*.c, built by the rule above.
+GUEST_PERF_BIN := $(filter $(GUEST_OUT)/perf/%,$(GUEST_BIN))
+$(GUEST_PERF_BIN): guest/perf/bench.h
+BENCH_DEPS += $(GUEST_PERF_BIN)
+
+# guest/dyn/proc_X.c is guest/proc/X.c built dynamically (#include): rebuild with it.
+$(patsubst guest/dyn/proc_%.c,$(GUEST_OUT)/dyn/proc_%,$(wildcard guest/dyn/proc_*.c)): $(GUEST_OUT)/dyn/proc_%: guest/proc/%.c

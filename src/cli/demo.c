@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "opts.h"
+#include "parse.h"
 #include "script.h"
+#include "stats.h"
 
 /* The kernel address the demo translates: the first kernel page (KERNEL_BASE
  * in kernel_impl.h), in the upper half of every address space. */
@@ -95,12 +97,62 @@ static const char demo_script[] =
     "# stays in use are the kernel's own pages and tables.\n";
 
 
+/* Where the reports are taken: the figure is complete (a, b and c alive)
+ * just before the processes exit. */
+#define DEMO_REPORT_POINT "exit c\n"
+
+/* `show json|html PATH` with PATH made absolute against the directory home
+ * (the demo runs elsewhere), quoted as a script string. */
+static void show_line(FILE *f, int home, const char *what, const char *path)
+{
+    fprintf(f, "show %s ", what);
+    char *abs = NULL;
+    if (path[0] != '/') {
+        char buf[64];
+        snprintf(buf, sizeof buf, "/proc/self/fd/%d", home);
+        char *dir = realpath(buf, NULL);
+        if (dir && asprintf(&abs, "%s/%s", dir, path) < 0)
+            abs = NULL;
+        free(dir);
+    }
+    const char *p = abs ? abs : path;
+    print_c_string(f, (const uint8_t *)p, strlen(p));
+    fputc('\n', f);
+    free(abs);
+}
+
+/* The demo's script, with the report commands the options ask for. NULL on
+ * OOM; *len is its length. */
+static char *demo_text(int home, const char *report, const char *html, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    const char *at = strstr(demo_script, DEMO_REPORT_POINT);
+    size_t head = at ? (size_t)(at - demo_script) : sizeof demo_script - 1;
+    fwrite(demo_script, 1, head, f);
+    if (report)
+        show_line(f, home, "json", report);
+    if (html)
+        show_line(f, home, "html", html);
+    fputs(demo_script + head, f);
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
 static void demo_usage(FILE *f)
 {
     fprintf(f,
             "usage: vmsim demo [OPTIONS]\n"
             "Walks through CS:APP Figure 9.9 on a live kernel.\n"
-            "Options:\n%s",
+            "Options:\n%s"
+            "  --stats         print a summary of the run on stderr at the end\n"
+            "  --report FILE   write the JSON report of the figure (before the processes exit)\n"
+            "  --html FILE     draw the figure as a self-contained HTML page\n",
             opts_machine_help);
 }
 
@@ -108,12 +160,15 @@ int cmd_demo(int argc, char **argv)
 {
     struct script_options o;
     script_options_default(&o);
+    const char *report = NULL, *html = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             demo_usage(stdout);
             return 0;
         }
         int r = opts_machine(argc, argv, &i, &o.machine, "demo");
+        if (r == 0)
+            r = report_parse_opt(argc, argv, &i, &o.stats, &report, &html, "demo");
         if (r < 0)
             return 2;
         if (r == 0) {
@@ -143,10 +198,15 @@ int cmd_demo(int argc, char **argv)
     /* Relative paths keep the output the same from run to run. */
     int home = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int rc = 2;
+    char *text = NULL;
+    size_t len = 0;
     if (home < 0 || chdir(dir) != 0)
         fprintf(stderr, "vmsim demo: cannot enter %s: %s\n", dir, strerror(errno));
+    else if (!(text = demo_text(home, report, html, &len)))
+        fprintf(stderr, "vmsim demo: out of memory\n");
     else
-        rc = script_run_buffer(demo_script, sizeof demo_script - 1, &o, stdout, stderr);
+        rc = script_run_buffer(text, len, &o, stdout, stderr);
+    free(text);
     if (home >= 0) {
         if (fchdir(home) != 0)
             fprintf(stderr, "vmsim demo: cannot return to the first directory: %s\n",

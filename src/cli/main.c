@@ -7,6 +7,7 @@
 #include "opts.h"
 #include "run.h"
 #include "script.h"
+#include "trace.h"
 
 #define VMSIM_VERSION "0.1.0"
 
@@ -18,6 +19,7 @@ static void usage(FILE *f)
             "  vmsim script [OPTIONS] [FILE]         drive the memory manager line by line\n"
             "  vmsim run [OPTIONS] PROGRAM [ARGS...] run a riscv64 Linux ELF program\n"
             "  vmsim demo [OPTIONS]                  the built-in walk through CS:APP Figure 9.9\n"
+            "  vmsim trace [OPTIONS] FILE|-          replay a memory-reference trace (lackey, pages)\n"
             "  vmsim --help | --version\n"
             "\n"
             "Machine options (script, demo):\n%s"
@@ -39,6 +41,8 @@ int main(int argc, char **argv)
         return cmd_demo(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "trace") == 0)
+        return cmd_trace(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;

@@ -1,8 +1,11 @@
 #include "opts.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../kernel/kernel.h"
+#include "../kernel/policy.h"
 #include "parse.h"
 
 #define STR_(x) #x
@@ -66,6 +69,76 @@ int opts_machine(int argc, char **argv, int *i, struct machine_config *cfg, cons
         }
         cfg->tlb_ways = (unsigned)v;
         return 1;
+    }
+    return 0;
+}
+
+const char opts_kernel_help[] =
+    "  --swap SIZE     swap area in a private temporary host file (K/M/G; default 0: none)\n"
+    "  --policy NAME   page replacement: clock (default), fifo, lru, random\n";
+
+bool opts_parse_swap(const char *val, uint64_t *out, const char *cmd, FILE *err)
+{
+    uint64_t v;
+    if (!val || !parse_size(val, &v) || v > OPTS_SWAP_MAX) {
+        fprintf(err, "vmsim %s: bad swap size '%s' (want 0..16G, like 64M)\n", cmd,
+                val ? val : "");
+        return false;
+    }
+    *out = v & ~PAGE_MASK;
+    return true;
+}
+
+bool opts_check_policy(const char *name, bool allow_opt, const char *cmd, FILE *err)
+{
+    const struct policy_ops *ops = name ? policy_find(name) : NULL;
+    if (!ops) {
+        fprintf(err, "vmsim %s: unknown policy '%s' (want clock, fifo, lru, random%s)\n", cmd,
+                name ? name : "", allow_opt ? " or opt" : "");
+        return false;
+    }
+    if (ops->needs_future && !allow_opt) {
+        fprintf(err,
+                "vmsim %s: policy %s needs to know the future: it is only for trace replays "
+                "(vmsim trace)\n",
+                cmd, name);
+        return false;
+    }
+    return true;
+}
+
+int opts_kernel(int argc, char **argv, int *i, struct kernel_opts *ko, bool allow_opt,
+                const char *cmd)
+{
+    const char *val;
+    if (match(argc, argv, i, "--swap", &val))
+        return opts_parse_swap(val, &ko->swap_bytes, cmd, stderr) ? 1 : -1;
+    if (match(argc, argv, i, "--policy", &val)) {
+        if (!opts_check_policy(val, allow_opt, cmd, stderr))
+            return -1;
+        snprintf(ko->policy, sizeof ko->policy, "%s", val);
+        return 1;
+    }
+    return 0;
+}
+
+int opts_kernel_apply(struct kernel *k, const struct kernel_opts *ko, const char *cmd, FILE *err)
+{
+    if (ko->swap_bytes) {
+        int rc = kernel_set_swap(k, ko->swap_bytes);
+        if (rc) {
+            fprintf(err, "vmsim %s: cannot create the swap area: %s\n", cmd, strerror(-rc));
+            return -1;
+        }
+    }
+    if (ko->policy[0]) {
+        int rc = kernel_set_policy(k, ko->policy);
+        if (rc) {
+            fprintf(err, "vmsim %s: cannot use policy %s: %s\n", cmd, ko->policy,
+                    rc == -ENOTSUP ? "it needs to know the future (trace replays only)"
+                                   : strerror(-rc));
+            return -1;
+        }
     }
     return 0;
 }

@@ -1,6 +1,7 @@
-/* `vmsim run [OPTIONS] PROGRAM [ARGS...]`: builds a machine and a kernel,
- * execs the program in a new process, runs it to the end and exits with its
- * status (128 + signal when a signal killed it, as a shell reports it). */
+/* `vmsim run [OPTIONS] PROGRAM [ARGS...]`: builds a machine, a kernel and an
+ * OS, execs the program as the first process, runs it and every process it
+ * starts to the end, and exits with the first process's status (128 + signal
+ * when a signal killed it, as a shell reports it). */
 #include "run.h"
 
 #include <errno.h>
@@ -9,8 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "../kernel/proc.h"
+#include "../kernel/sched.h"
+#include "../kernel/vfs.h"
 #include "opts.h"
+#include "run_report.h"
+#include "stats.h"
 
 extern char **environ;
 
@@ -19,33 +23,48 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: vmsim run [OPTIONS] PROGRAM [ARGS...]\n"
             "\n"
-            "Runs a static riscv64 Linux ELF program on the simulated machine and\n"
-            "exits with its exit status (128 + N when signal N killed it).\n"
+            "Runs a riscv64 Linux ELF program (static or dynamic) and every process it\n"
+            "starts on the simulated machine, and exits with its exit status (128 + N\n"
+            "when signal N killed it).\n"
             "\n"
-            "Options:\n%s"
-            "  --stats         print instructions, time and memory counters on stderr at exit\n"
-            "  --max-insns N   kill the program with SIGXCPU after N instructions\n",
-            opts_machine_help);
+            "Options:\n%s%s"
+            "  --root DIR      the host directory the guest sees as / (default: .)\n"
+            "  -L DIR, --sysroot DIR\n"
+            "                  searched first for absolute paths, like qemu-riscv64 -L\n"
+            "                  (default: " VFS_DEFAULT_SYSROOT " if present)\n"
+            "  --stats         print the run's and each process's counters on stderr at exit\n"
+            "  --report FILE   write the JSON report when the program exits\n"
+            "  --html FILE     write the memory map as an HTML page when the program exits\n"
+            "  --smaps-at-exit print each process's /proc/PID/smaps on stderr as it exits\n"
+            "  --max-insns N   kill every process with SIGXCPU after N instructions\n",
+            opts_machine_help, opts_kernel_help);
 }
 
-static void print_stats(struct kernel *k, struct proc *p, struct hart *h, double secs)
+static void print_run_stats(struct os *os, double secs)
 {
-    struct kernel_info ki;
-    kernel_get_info(k, &ki);
+    uint64_t n = os->h->instret;
     fprintf(stderr,
-            "vmsim: %llu instructions in %.3f s (%.1f M/s), %llu syscalls\n"
-            "vmsim: TLB %llu hits, %llu misses, %llu page walks; faults %llu minor, %llu major\n",
-            (unsigned long long)h->instret, secs, secs > 0 ? h->instret / secs / 1e6 : 0.0,
-            (unsigned long long)p->syscalls, (unsigned long long)ki.tlb_hits,
-            (unsigned long long)ki.tlb_misses, (unsigned long long)ki.page_walks,
-            (unsigned long long)ki.c.minor_faults, (unsigned long long)ki.c.major_faults);
+            "vmsim: %llu instructions in %.3f s (%.1f M/s), %llu syscalls, %llu processes, "
+            "%llu context switches\n",
+            (unsigned long long)n, secs, secs > 0 ? n / secs / 1e6 : 0.0,
+            (unsigned long long)os->syscalls, (unsigned long long)os->nprocs_total,
+            (unsigned long long)os->switches);
+}
+
+static void report_exit_hook(void *ctx, struct os *os, struct proc *p)
+{
+    run_report_on_exit(ctx, os, p, stderr);
 }
 
 int cmd_run(int argc, char **argv)
 {
     struct machine_config cfg;
     machine_config_default(&cfg);
-    bool stats = false;
+    struct kernel_opts ko = {0};
+    struct vfs_config vfs;
+    vfs_config_default(&vfs);
+    struct run_report rr = {0};
+    bool smaps = false;
     uint64_t max_insns = 0;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -57,8 +76,8 @@ int cmd_run(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        if (strcmp(argv[i], "--stats") == 0) {
-            stats = true;
+        if (strcmp(argv[i], "--smaps-at-exit") == 0) {
+            smaps = true;
             continue;
         }
         if (strcmp(argv[i], "--max-insns") == 0) {
@@ -72,7 +91,13 @@ int cmd_run(int argc, char **argv)
             }
             continue;
         }
-        int r = opts_machine(argc, argv, &i, &cfg, "run");
+        int r = vfs_parse_option(argc, argv, &i, &vfs);
+        if (r == 0)
+            r = opts_machine(argc, argv, &i, &cfg, "run");
+        if (r == 0)
+            r = opts_kernel(argc, argv, &i, &ko, false, "run");
+        if (r == 0)
+            r = report_parse_opt(argc, argv, &i, &rr.stats, &rr.json_path, &rr.html_path, "run");
         if (r < 0)
             return 2;
         if (r == 0) {
@@ -86,44 +111,60 @@ int cmd_run(int argc, char **argv)
         return 2;
     }
     const char *path = argv[i];
+    rr.title = path;
     struct machine *m = machine_new(&cfg);
     if (!m) {
         fprintf(stderr, "vmsim run: cannot create the machine: %s\n", strerror(errno));
         return 1;
     }
     struct kernel *k = kernel_new(m);
-    if (!k) {
+    struct os *os = k ? os_new(k, m) : NULL;
+    if (!os) {
         fprintf(stderr, "vmsim run: memory too small for the kernel\n");
+        if (k)
+            kernel_free(k);
         machine_free(m);
         return 1;
     }
+    if (opts_kernel_apply(k, &ko, "run", stderr) != 0) {
+        os_free(os);
+        kernel_free(k);
+        machine_free(m);
+        return 2;
+    }
+    os->insn_limit = max_insns;
+    os->exit_smaps = smaps ? stderr : NULL;
+    os->exit_hook = report_exit_hook;
+    os->exit_hook_ctx = &rr;
     char err[256] = "";
-    int rc = 0;
-    struct proc *p = proc_exec(k, path, argv + i, environ, err, sizeof err, &rc);
     int status;
-    if (!p) {
+    int rc = os_spawn(os, path, &vfs, argv + i, environ, err, sizeof err);
+    if (rc) {
         fprintf(stderr, "vmsim run: %s: %s\n", path, err[0] ? err : strerror(-rc));
         status = rc == -ENOENT ? 127 : 126;   /* what a shell says */
     } else {
-        p->insn_limit = max_insns;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         fflush(stdout);
-        status = proc_run(p, &m->harts[0]);
+        status = os_run(os);
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        if (stats)
-            print_stats(k, p, &m->harts[0],
-                        (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-#ifdef VMSIM_DEBUG
-        /* Debug builds check design.md's invariants (frame counts, rmap, TLB
-         * entries vs page tables) with the address space still alive. */
-        if (kernel_check(k) != 0) {
-            fprintf(stderr, "vmsim run: kernel invariants broken after the run\n");
+        if (os->check_failed)
             status = 70;
-        }
-#endif
-        proc_free(p);
+        if (rr.stats)
+            print_run_stats(os, (double)(t1.tv_sec - t0.tv_sec) +
+                                    (t1.tv_nsec - t0.tv_nsec) / 1e9);
     }
+    os_free(os);
+    if (!run_report_finish(&rr, k, stderr) && status == 0)
+        status = 1;
+#ifdef VMSIM_DEBUG
+    /* Debug builds check design.md's invariants (frame counts, rmap, TLB
+     * entries vs page tables) once every process is gone. */
+    if (kernel_check(k) != 0) {
+        fprintf(stderr, "vmsim run: kernel invariants broken after the run\n");
+        status = 70;
+    }
+#endif
     kernel_free(k);
     machine_free(m);
     return status;

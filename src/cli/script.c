@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "opts.h"
+#include "stats.h"
 
 void script_options_default(struct script_options *o)
 {
@@ -35,14 +36,18 @@ void script_error(struct script *s, const char *fmt, ...)
 
 void script_errno(struct script *s, const char *op, int neg_err)
 {
+    /* The OOM killer ended the process: its message said so; not an error
+     * of the script. */
+    if (neg_err == -ENOMEM && s->busy_killed)
+        return;
     script_error(s, "%s: %s (%s)", op, strerror(-neg_err), errno_name(-neg_err));
 }
 
 struct proc *script_proc(struct script *s, const struct token *t)
 {
     for (int i = 0; i < s->nprocs; i++)
-        if (strcmp(s->procs[i].name, t->s) == 0)
-            return &s->procs[i];
+        if (strcmp(s->procs[i].name, t->s) == 0 && !s->procs[i].oom_killed)
+            return s->busy = &s->procs[i];
     script_error(s, "unknown process '%.64s'", t->s);
     return NULL;
 }
@@ -84,6 +89,9 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"mem", 1, 1, cmd_mem, "mem SIZE          (settings: before the first proc)"},
+    {"swap", 1, 1, cmd_swap, "swap SIZE"},
+    {"policy", 1, 1, cmd_policy, "policy clock|fifo|lru|random"},
     {"proc", 1, 1, cmd_proc, "proc NAME"},
     {"fork", 2, 2, cmd_fork, "fork PARENT CHILD"},
     {"exit", 1, 1, cmd_exit, "exit NAME"},
@@ -97,28 +105,166 @@ static const struct command commands[] = {
     {"read", 3, 3, cmd_read, "read NAME ADDR LEN"},
     {"translate", 2, 3, cmd_translate, "translate NAME ADDR [brief]"},
     {"show", 1, TOKENS_MAX - 1, cmd_show,
-     "show maps NAME | pagetable NAME | frames | stats [NAME] [KEY...]"},
+     "show maps NAME | pagetable NAME | frames | stats [NAME] [KEY...] | json FILE | html FILE"},
 };
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
-static int script_init(struct script *s, const struct script_options *o, FILE *out, FILE *err)
+/* The OOM killer's hook: kills the script process that owns victim. */
+static int script_oom(void *ctx, struct mm *victim)
 {
-    *s = (struct script){.o = o, .out = out, .err = err};
-    s->m = machine_new(&o->machine);
+    struct script *s = ctx;
+    struct proc *p = NULL;
+    for (int i = 0; i < s->nprocs && !p; i++)
+        if (s->procs[i].mm == victim && !s->procs[i].oom_killed)
+            p = &s->procs[i];
+    if (!p)
+        return -1; /* a child still being forked: the fork fails */
+    struct mm_info mi;
+    mm_get_info(victim, &mi);
+    fflush(s->out);
+    /* Linux: "Out of memory: Killed process PID (NAME) total-vm:..kB, ..." */
+    fprintf(s->err,
+            "vmsim: out of memory: killed process %d (%s) total-vm:%" PRIu64 "kB, anon-rss:%" PRIu64
+            "kB, file-rss:%" PRIu64 "kB, shmem-rss:%" PRIu64 "kB, swap:%" PRIu64
+            "kB, pgtables:%" PRIu64 "kB\n",
+            p->pid, p->name, mi.vm_pages * 4, mi.rss_anon * 4, mi.rss_file * 4, mi.rss_shmem * 4,
+            mi.swap_pages * 4, mi.pagetable_pages * 4);
+    p->oom_killed = true;
+    if (p == s->busy) {
+        s->busy_killed = true;
+        return 1; /* freed after the line */
+    }
+    script_note_exit(s, p);
+    mm_destroy(p->mm);
+    p->mm = NULL;
+    return 0;
+}
+
+void script_reap_killed(struct script *s)
+{
+    for (int i = 0; i < s->nprocs;) {
+        struct proc *p = &s->procs[i];
+        if (!p->oom_killed) {
+            i++;
+            continue;
+        }
+        if (p->mm) {
+            script_note_exit(s, p);
+            mm_destroy(p->mm);
+        }
+        memmove(p, p + 1, (size_t)(s->nprocs - i - 1) * sizeof *p);
+        s->nprocs--;
+    }
+}
+
+/* Builds the machine and kernel of s->cfg and s->ko. */
+static int script_boot(struct script *s)
+{
+    const char *label = s->o->label;
+    s->m = machine_new(&s->cfg);
     if (!s->m) {
-        fprintf(err, "vmsim: %s: cannot build a machine with %" PRIu64 " bytes of RAM: %s\n",
-                o->label, o->machine.mem_bytes, strerror(errno));
+        fprintf(s->err, "vmsim: %s: cannot build a machine with %" PRIu64 " bytes of RAM: %s\n",
+                label, s->cfg.mem_bytes, strerror(errno));
         return -1;
     }
     s->k = kernel_new(s->m);
     if (!s->k) {
-        fprintf(err, "vmsim: %s: %" PRIu64 " bytes of RAM is too small for the kernel\n", o->label,
-                o->machine.mem_bytes);
+        fprintf(s->err, "vmsim: %s: %" PRIu64 " bytes of RAM is too small for the kernel\n", label,
+                s->cfg.mem_bytes);
         machine_free(s->m);
+        s->m = NULL;
         return -1;
     }
+    if (opts_kernel_apply(s->k, &s->ko, label, s->err)) {
+        kernel_free(s->k);
+        machine_free(s->m);
+        s->k = NULL;
+        s->m = NULL;
+        return -1;
+    }
+    kernel_set_oom_handler(s->k, script_oom, s);
     return 0;
+}
+
+static int script_init(struct script *s, const struct script_options *o, FILE *out, FILE *err)
+{
+    *s = (struct script){.o = o, .out = out, .err = err, .cfg = o->machine, .ko = o->kernel};
+    return script_boot(s);
+}
+
+/* ---- settings: the machine, before the first process ---------------------- */
+
+static bool setting_ok(struct script *s, const char *name)
+{
+    if (s->last_pid == 0)
+        return true;
+    script_error(s, "%s: settings must come before the first proc (they configure the machine)",
+                 name);
+    return false;
+}
+
+void cmd_mem(struct script *s, const struct token_line *tl)
+{
+    uint64_t v;
+    if (!setting_ok(s, "mem") || !script_number(s, &tl->tok[1], "SIZE", true, &v))
+        return;
+    if (v < OPTS_MEM_MIN || v > OPTS_MEM_MAX) {
+        script_error(s, "mem: bad size 0x%" PRIx64 " (want 64K..64G, like 256M)", v);
+        return;
+    }
+    /* A new machine: nothing lives on the old one yet. */
+    struct machine_config old = s->cfg;
+    struct machine *m = s->m;
+    struct kernel *k = s->k;
+    s->cfg.mem_bytes = (v + PAGE_MASK) & ~PAGE_MASK;
+    if (script_boot(s)) {
+        s->cfg = old;
+        s->m = m;
+        s->k = k;
+        s->line_failed = true;
+        return;
+    }
+    kernel_free(k);
+    machine_free(m);
+}
+
+void cmd_swap(struct script *s, const struct token_line *tl)
+{
+    uint64_t v;
+    if (!setting_ok(s, "swap"))
+        return;
+    if (tl->tok[1].quoted || !opts_parse_swap(tl->tok[1].s, &v, "script", s->err)) {
+        script_error(s, "swap: bad size '%.64s'", tl->tok[1].s);
+        return;
+    }
+    if (s->o->no_host_files && v > (16ULL << 20)) {
+        script_error(s, "swap: at most 16M when host files are disabled");
+        return;
+    }
+    int rc = kernel_set_swap(s->k, v);
+    if (rc) {
+        script_errno(s, "swap", rc);
+        return;
+    }
+    s->ko.swap_bytes = v;
+}
+
+void cmd_policy(struct script *s, const struct token_line *tl)
+{
+    if (!setting_ok(s, "policy"))
+        return;
+    const struct token *t = &tl->tok[1];
+    if (t->quoted || !opts_check_policy(t->s, false, "script", s->err)) {
+        script_error(s, "policy: cannot use '%.64s'", t->s);
+        return;
+    }
+    int rc = kernel_set_policy(s->k, t->s);
+    if (rc) {
+        script_errno(s, "policy", rc);
+        return;
+    }
+    snprintf(s->ko.policy, sizeof s->ko.policy, "%s", t->s);
 }
 
 static void script_check(struct script *s, const char *when)
@@ -131,17 +277,21 @@ static void script_check(struct script *s, const char *when)
     }
 }
 
-static void script_fini(struct script *s)
+/* Returns false if a report the options asked for could not be written. */
+static bool script_fini(struct script *s)
 {
     if (s->o->check != SCRIPT_CHECK_NONE)
         script_check(s, "at the end of the script");
+    bool ok = script_final_reports(s);
     for (int i = s->nprocs - 1; i >= 0; i--)
         mm_destroy(s->procs[i].mm);
     free(s->procs);
+    script_reports_free(s);
     if (s->o->check != SCRIPT_CHECK_NONE)
         script_check(s, "after every process exited");
     kernel_free(s->k);
     machine_free(s->m);
+    return ok;
 }
 
 /* Runs one line (without its newline); returns false if it failed. */
@@ -149,6 +299,8 @@ static bool script_line(struct script *s, const char *line, size_t len)
 {
     s->lineno++;
     s->line_failed = false;
+    s->busy = NULL;
+    s->busy_killed = false;
     struct token_line tl;
     const char *bad = tokenize(line, len, &tl);
     if (s->o->echo) {
@@ -178,6 +330,7 @@ static bool script_line(struct script *s, const char *line, size_t len)
             c->fn(s, &tl);
     }
     token_line_free(&tl);
+    script_reap_killed(s);
     if (s->o->check == SCRIPT_CHECK_EACH_LINE)
         script_check(s, "after this line");
     fflush(s->out);
@@ -199,7 +352,8 @@ int script_run_buffer(const char *text, size_t len, const struct script_options 
             failed = true;
         pos += n + 1;
     }
-    script_fini(&s);
+    if (!script_fini(&s))
+        failed = true;
     return failed ? 1 : 0;
 }
 
@@ -227,7 +381,8 @@ int script_run_stream(FILE *in, const struct script_options *o, FILE *out, FILE 
     if (o->prompt)
         fputc('\n', out);
     free(line);
-    script_fini(&s);
+    if (!script_fini(&s))
+        failed = true;
     return failed ? 1 : 0;
 }
 
@@ -238,10 +393,13 @@ static void script_usage(FILE *f)
     fprintf(f,
             "usage: vmsim script [OPTIONS] [FILE]\n"
             "Runs a script of memory-manager commands from FILE (or stdin).\n"
-            "Options:\n%s"
+            "Options:\n%s%s"
+            "  --stats         print a summary of the run on stderr at the end\n"
+            "  --report FILE   write the JSON report (docs/report-schema.md) at the end\n"
+            "  --html FILE     write the memory map as a self-contained HTML page at the end\n"
             "  -h, --help      this help\n"
             "Commands (one per line, # starts a comment):\n",
-            opts_machine_help);
+            opts_machine_help, opts_kernel_help);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %s\n", commands[i].usage);
 }
@@ -258,6 +416,11 @@ int cmd_script(int argc, char **argv)
             return 0;
         }
         int r = opts_machine(argc, argv, &i, &o.machine, "script");
+        if (r == 0)
+            r = opts_kernel(argc, argv, &i, &o.kernel, false, "script");
+        if (r == 0)
+            r = report_parse_opt(argc, argv, &i, &o.stats, &o.report_path, &o.html_path,
+                                 "script");
         if (r < 0)
             return 2;
         if (r > 0)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../machine/machine.h"
+#include "opts.h"
 
 enum script_check {
     SCRIPT_CHECK_NONE,      /* never run kernel_check */
@@ -19,11 +20,17 @@ enum script_check {
 
 struct script_options {
     struct machine_config machine;
+    struct kernel_opts kernel; /* --swap, --policy (a script's settings may change them) */
     bool no_host_files;      /* refuse `map ... file` and `load` (fuzzing touches no host file) */
     bool prompt;             /* print "vmsim> " before reading each line */
     bool echo;               /* echo each command as "vmsim> LINE" and `#` lines as is (demo) */
     enum script_check check; /* a failed check aborts: it is a broken invariant */
     const char *label;       /* names the input in errors: "vmsim: LABEL:LINE: ..." */
+    /* Reports at the end of the script, before the processes are torn down
+     * (script_report.c): --stats on err, --report JSON and --html files. */
+    bool stats;
+    const char *report_path;
+    const char *html_path;
 };
 
 /* Defaults: the default machine, host files allowed, no prompt or echo,

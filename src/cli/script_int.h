@@ -16,6 +16,15 @@
 struct proc {
     char name[PROC_NAME_MAX + 1];
     struct mm *mm;
+    int pid; /* 1, 2, ... in creation order: names the process in reports */
+    bool oom_killed; /* by the OOM killer during this line; removed after it */
+};
+
+/* A process that has exited, for the reports: its counters at exit. */
+struct exited_proc {
+    char name[PROC_NAME_MAX + 1];
+    int pid;
+    struct mm_info info;
 };
 
 struct script {
@@ -25,8 +34,19 @@ struct script {
     struct kernel *k;
     struct proc *procs; /* in creation order */
     int nprocs, cap;
+    struct exited_proc *exited; /* in exit order */
+    int nexited, exited_cap;
+    int last_pid;
     unsigned long lineno;
     bool line_failed; /* set by script_error() */
+    /* The machine as configured by the options and the `mem`, `swap` and
+     * `policy` settings (valid before the first `proc`). */
+    struct machine_config cfg;
+    struct kernel_opts ko;
+    /* The process the current line works on (the last one named): the OOM
+     * killer cannot free it in the middle of the line. */
+    struct proc *busy;
+    bool busy_killed;
 };
 
 /* A command: tl->tok[0] is its name. Returns after printing its output; on a
@@ -51,6 +71,22 @@ bool script_number(struct script *s, const struct token *t, const char *what, bo
 void script_segfault(struct script *s, const struct proc *p, const struct segv *sv);
 const char *segv_cause_name(const struct segv *sv);
 
+/* Reports (script_report.c). script_note_exit() records p's counters before
+ * its address space goes (it cannot fail: a record that does not fit is
+ * dropped from the reports). script_write_report() writes the JSON report
+ * (html false) or the HTML page to path, failing the line on error.
+ * script_final_reports() writes what the options ask for at the end;
+ * false if a file could not be written. */
+void script_note_exit(struct script *s, const struct proc *p);
+void script_write_report(struct script *s, const char *path, bool html);
+bool script_final_reports(struct script *s);
+void script_reports_free(struct script *s);
+
+/* Removes the processes the OOM killer chose during the line (script.c). */
+void script_reap_killed(struct script *s);
+
+/* Settings (script.c): mem SIZE, swap SIZE, policy NAME. */
+cmd_fn cmd_mem, cmd_swap, cmd_policy;
 /* Commands (script_mm.c). */
 cmd_fn cmd_proc, cmd_fork, cmd_exit, cmd_map, cmd_unmap, cmd_protect, cmd_brk, cmd_msync, cmd_load,
     cmd_write, cmd_read;

@@ -39,6 +39,8 @@ static void add_proc(struct script *s, const struct token *t, struct mm *mm)
     struct proc *p = &s->procs[s->nprocs++];
     memcpy(p->name, t->s, t->len + 1);
     p->mm = mm;
+    p->pid = ++s->last_pid;
+    p->oom_killed = false;
 }
 
 /* Checks that t can name a new process. */
@@ -94,6 +96,7 @@ void cmd_exit(struct script *s, const struct token_line *tl)
     struct proc *p = script_proc(s, &tl->tok[1]);
     if (!p)
         return;
+    script_note_exit(s, p); /* the reports still list it, with its counters */
     mm_destroy(p->mm);
     int i = (int)(p - s->procs);
     memmove(p, p + 1, (size_t)(s->nprocs - i - 1) * sizeof *p);

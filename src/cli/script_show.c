@@ -38,6 +38,7 @@ static void print_counter_delta(FILE *out, const struct vm_counters *b, const st
         {"cow_copies", b->cow_copies, a->cow_copies},
         {"zero_fills", b->zero_fills, a->zero_fills},
         {"file_reads", reads_before, reads_after},
+        {"pswpin", b->pswpin, a->pswpin},
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
         if (c[i].after != c[i].before)
@@ -188,6 +189,15 @@ static void print_counters(struct kv_out *out, const struct vm_counters *c)
     kv(out, "file_reads", c->file_reads);
     kv(out, "writebacks", c->writebacks);
     kv(out, "segv", c->segv);
+    /* memory pressure, with /proc/vmstat's names */
+    kv(out, "pgfault", c->pgfault);
+    kv(out, "pgmajfault", c->pgmajfault);
+    kv(out, "pswpin", c->pswpin);
+    kv(out, "pswpout", c->pswpout);
+    kv(out, "pgscan", c->pgscan);
+    kv(out, "pgsteal", c->pgsteal);
+    kv(out, "pgactivate", c->pgactivate);
+    kv(out, "oom_kill", c->oom_kill);
 }
 
 static void show_stats(struct script *s, const struct proc *p, struct kv_out *out)
@@ -203,6 +213,7 @@ static void show_stats(struct script *s, const struct proc *p, struct kv_out *ou
         kv(out, "rss_file", mi.rss_file);
         kv(out, "rss_shmem", mi.rss_shmem);
         kv(out, "pagetable_pages", mi.pagetable_pages);
+        kv(out, "swap_pages", mi.swap_pages);
         kv(out, "vm_pages", mi.vm_pages);
         kv(out, "asid", mi.asid);
         kvx(out, "satp", mi.satp);
@@ -210,16 +221,18 @@ static void show_stats(struct script *s, const struct proc *p, struct kv_out *ou
     } else {
         /* The kernel's counters include processes that are gone. */
         print_counters(out, &ki.c);
-        uint64_t rss = 0, pt = 0, vm = 0;
+        uint64_t rss = 0, pt = 0, vm = 0, sw = 0;
         for (int i = 0; i < s->nprocs; i++) {
             struct mm_info mi;
             mm_get_info(s->procs[i].mm, &mi);
             rss += mi.rss_pages;
             pt += mi.pagetable_pages;
             vm += mi.vm_pages;
+            sw += mi.swap_pages;
         }
         kv(out, "rss_pages", rss);
         kv(out, "pagetable_pages", pt);
+        kv(out, "swap_pages", sw);
         kv(out, "vm_pages", vm);
         kv(out, "nr_mm", ki.nr_mm);
         kv(out, "total_frames", ki.total_frames);
@@ -228,6 +241,9 @@ static void show_stats(struct script *s, const struct proc *p, struct kv_out *ou
         kv(out, "pagetable_frames", ki.pagetable_frames);
         kv(out, "kernel_frames", ki.kernel_frames);
         kv(out, "pagecache_pages", ki.pagecache_pages);
+        kv(out, "swap_total", ki.swap_total);
+        kv(out, "swap_used", ki.swap_used);
+        kv(out, "swapcache_pages", ki.swapcache_pages);
         kv(out, "page_walks", ki.page_walks);
     }
     /* The TLB belongs to the hart, shared by every process (ASID-tagged). */
@@ -278,7 +294,19 @@ void cmd_show(struct script *s, const struct token_line *tl)
             return;
         }
         kernel_print_frames(s->k, s->out);
+    } else if (strcmp(what, "json") == 0 || strcmp(what, "html") == 0) {
+        /* show json|html FILE: the report of this moment (script_report.c). */
+        if (tl->ntok != 3) {
+            script_error(s, "show %s: needs one file name", what);
+            return;
+        }
+        if (s->o->no_host_files) {
+            script_error(s, "show %s: host files are disabled", what);
+            return;
+        }
+        script_write_report(s, tl->tok[2].s, what[0] == 'h');
     } else {
-        script_error(s, "show: expected maps, pagetable, frames or stats, not '%.64s'", what);
+        script_error(s, "show: expected maps, pagetable, frames, stats, json or html, not '%.64s'",
+                     what);
     }
 }

@@ -7,7 +7,12 @@
  *   - a writable PTE maps a frame mapped elsewhere only in a MAP_SHARED region,
  *     and a writable private PTE maps an anonymous frame;
  *   - no TLB entry grants an access that the page table no longer grants;
- *   - the per-use, rss, table and page-cache counts match. */
+ *   - the per-use, rss, table and page-cache counts match;
+ *   - swap: every swap entry lies in a private region and names a used
+ *     slot; every slot's count == its swap PTEs + 1 if a frame holding it
+ *     is in the swap cache; the free-slot stack holds exactly the slots at
+ *     count 0; a swap-cache frame is anonymous, knows its slot, and no PTE
+ *     maps it writable. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +24,11 @@ struct checker {
     struct kernel *k;
     uint32_t *seen;   /* present user PTEs per frame */
     uint32_t *tables; /* times a frame is reached as a table */
+    uint32_t *slots;  /* swap PTEs per slot */
     int errors;
     /* per mm, while its PTEs are visited */
     struct mm *mm;
-    uint64_t rss_anon, rss_file, rss_shmem;
+    uint64_t rss_anon, rss_file, rss_shmem, swap;
 };
 
 static void bad(struct checker *c, const char *fmt, ...)
@@ -50,6 +56,22 @@ static void check_pte(pte_t *e, uint64_t a, void *ctx)
     struct checker *c = ctx;
     struct mm *mm = c->mm;
     struct frames *ft = &c->k->ft;
+    if (pte_is_swap(*e)) {
+        uint32_t slot = pte_swap_slot(*e);
+        const struct vma *v = vma_find(&mm->vmas, a);
+        if (!v || (v->flags & VMA_SHARED))
+            bad(c, "asid %u va 0x%llx: swap entry outside a private region", mm->asid,
+                (unsigned long long)a);
+        if (slot >= c->k->swap.nslots || (e->bits & ~(((uint64_t)PTE_PPN_MASK << PTE_PPN_SHIFT) |
+                                                      PTE_SWAP))) {
+            bad(c, "asid %u va 0x%llx: malformed swap entry 0x%llx", mm->asid,
+                (unsigned long long)a, (unsigned long long)e->bits);
+            return;
+        }
+        c->slots[slot]++;
+        c->swap++;
+        return;
+    }
     if (!pte_valid(*e) || !pte_leaf(*e)) {
         bad(c, "asid %u va 0x%llx: non-present entry 0x%llx", mm->asid, (unsigned long long)a,
             (unsigned long long)e->bits);
@@ -81,6 +103,9 @@ static void check_pte(pte_t *e, uint64_t a, void *ctx)
         bad(c, "asid %u va 0x%llx: PTE grants 0x%llx, region allows 0x%llx", mm->asid,
             (unsigned long long)a, (unsigned long long)perms, (unsigned long long)allowed);
     if (perms & PTE_W) {
+        if (fr->use == FRAME_ANON && fr->swap != SWAP_NO_SLOT)
+            bad(c, "asid %u va 0x%llx: writable PTE to a swap-cache page", mm->asid,
+                (unsigned long long)a);
         if (fr->mapcount > 1 && !(v->flags & VMA_SHARED))
             bad(c, "asid %u va 0x%llx: writable PTE to pfn 0x%llx mapped %u times, private",
                 mm->asid, (unsigned long long)a, (unsigned long long)f.n, fr->mapcount);
@@ -130,8 +155,11 @@ static void check_mm(struct checker *c, struct mm *mm)
 {
     struct frames *ft = &c->k->ft;
     c->mm = mm;
-    c->rss_anon = c->rss_file = c->rss_shmem = 0;
+    c->rss_anon = c->rss_file = c->rss_shmem = c->swap = 0;
     pt_for_each(ft, mm->root, 0, USER_TOP, check_pte, c);
+    if (c->swap != mm->swap_pages)
+        bad(c, "asid %u: %llu swap pages, counted %llu", mm->asid,
+            (unsigned long long)mm->swap_pages, (unsigned long long)c->swap);
     if (c->rss_anon != mm->rss_anon || c->rss_file != mm->rss_file || c->rss_shmem != mm->rss_shmem)
         bad(c, "asid %u: rss anon/file/shmem %llu/%llu/%llu, counted %llu/%llu/%llu", mm->asid,
             (unsigned long long)mm->rss_anon, (unsigned long long)mm->rss_file,
@@ -167,9 +195,15 @@ static void check_frames(struct checker *c)
             expect_ref = 0;
             break;
         case FRAME_ANON:
-            expect_ref = fr->mapcount;
-            if (fr->mapcount == 0)
+            expect_ref = fr->mapcount + (fr->swap != SWAP_NO_SLOT);
+            if (fr->mapcount == 0 && fr->swap == SWAP_NO_SLOT)
                 bad(c, "pfn 0x%llx: anonymous frame mapped nowhere (leak)", p);
+            if (fr->swap != SWAP_NO_SLOT && c->k->swap.count[fr->swap] < 2)
+                bad(c, "pfn 0x%llx: in the swap cache, but no swap PTE holds slot %u", p,
+                    fr->swap);
+            if (fr->swap != SWAP_NO_SLOT &&
+                (fr->swap >= c->k->swap.nslots || c->k->swap.cache[fr->swap] != i))
+                bad(c, "pfn 0x%llx: swap slot %u does not cache it", p, fr->swap);
             break;
         case FRAME_FILE: {
             expect_ref = fr->mapcount + 1;
@@ -195,6 +229,8 @@ static void check_frames(struct checker *c)
         if (fr->mapcount != c->seen[i])
             bad(c, "pfn 0x%llx (%s): mapcount %u but %u present PTEs", p, frame_use_name(fr->use),
                 fr->mapcount, c->seen[i]);
+        if (fr->use != FRAME_ANON && fr->swap != SWAP_NO_SLOT)
+            bad(c, "pfn 0x%llx (%s): has swap slot %u", p, frame_use_name(fr->use), fr->swap);
         if (fr->use == FRAME_FREE && (fr->rmap || fr->owner || fr->dirty))
             bad(c, "pfn 0x%llx: free frame with metadata", p);
     }
@@ -216,6 +252,31 @@ static void check_frames(struct checker *c)
     if (cached != c->k->pagecache_pages)
         bad(c, "page cache: %llu pages, counted %llu", (unsigned long long)c->k->pagecache_pages,
             (unsigned long long)cached);
+}
+
+static void check_swap(struct checker *c)
+{
+    const struct swap_area *s = &c->k->swap;
+    uint64_t nfree = 0, cached = 0;
+    for (uint32_t i = 0; i < s->nslots; i++) {
+        uint32_t cref = s->cache[i] != FRAME_NONE;
+        if (cref) {
+            cached++;
+            if (s->cache[i] >= c->k->ft.n || c->k->ft.f[s->cache[i]].swap != i ||
+                c->k->ft.f[s->cache[i]].use != FRAME_ANON)
+                bad(c, "swap slot %u: cached frame %u does not hold it", i, s->cache[i]);
+        }
+        if (s->count[i] != c->slots[i] + cref)
+            bad(c, "swap slot %u: count %u, expected %u swap PTEs + %u cache", i, s->count[i],
+                c->slots[i], cref);
+        nfree += s->count[i] == 0;
+    }
+    if (nfree != s->nfree || cached != s->cached)
+        bad(c, "swap: %u free slots and %llu cached, counted %llu and %llu", s->nfree,
+            (unsigned long long)s->cached, (unsigned long long)nfree, (unsigned long long)cached);
+    for (uint32_t i = 0; i < s->nfree && i < s->nslots; i++)
+        if (s->count[s->free_stack[i]] != 0)
+            bad(c, "swap: slot %u on the free stack is in use", s->free_stack[i]);
 }
 
 /* A TLB entry may only grant what the current PTE grants. */
@@ -268,9 +329,11 @@ int kernel_check(struct kernel *k)
     struct checker c = {.k = k};
     c.seen = calloc(k->ft.n ? k->ft.n : 1, sizeof *c.seen);
     c.tables = calloc(k->ft.n ? k->ft.n : 1, sizeof *c.tables);
-    if (!c.seen || !c.tables) {
+    c.slots = calloc(k->swap.nslots ? k->swap.nslots : 1, sizeof *c.slots);
+    if (!c.seen || !c.tables || !c.slots) {
         free(c.seen);
         free(c.tables);
+        free(c.slots);
         fputs("kernel_check: out of host memory\n", stderr);
         return -1;
     }
@@ -287,10 +350,12 @@ int kernel_check(struct kernel *k)
         bad(&c, "%llu address spaces, counted %llu", (unsigned long long)k->nr_mm,
             (unsigned long long)nr);
     check_frames(&c);
+    check_swap(&c);
     check_tlbs(&c);
     if (c.errors > 20)
         fprintf(stderr, "kernel_check: ... %d errors in all\n", c.errors);
     free(c.seen);
     free(c.tables);
+    free(c.slots);
     return c.errors ? -1 : 0;
 }

@@ -7,14 +7,24 @@
  *       page wholly past the end of the file       -> SIGBUS BUS_ADRERR
  *       private: mapped read-only; a write fault copies at once
  *       shared file: W only on a write fault, which dirties the page
+ *   swap entry                                     -> the swap-cache frame, or
+ *                                                     read back (major); see below
  *   present, write to a read-only PTE in a writable region:
  *       shared                                     -> set W, dirty the page
  *       private, sole mapper of an anonymous frame -> set W (COW without copy)
  *       private otherwise                          -> copy to a new anonymous frame
  *
- * Write implies read: PROT_WRITE maps R and W (W without R is reserved). */
+ * Write implies read: PROT_WRITE maps R and W (W without R is reserved).
+ *
+ * Swap-in: the frame goes into the swap cache so that the other holders of
+ * the slot (fork) find it. When this PTE was the slot's last user, the slot
+ * is freed at once and the page is an ordinary anonymous page again;
+ * otherwise it is mapped read-only, and a write is a copy-on-write fault
+ * (the last mapper of a swap-cache page whose slot nobody else holds takes
+ * it, dropping the slot). */
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kernel_impl.h"
@@ -123,6 +133,8 @@ static int fault_present(struct mm *mm, const struct vma *v, pte_t *e, uint64_t 
         machine_flush_page(k->m, mm->asid, va(page));
         return 0;
     }
+    /* A swap-cache page (refcount has the cache's reference) is copied: a
+     * swap PTE elsewhere still expects the slot's contents. */
     if (fr->use == FRAME_ANON && fr->mapcount == 1 && fr->refcount == 1) {
         /* The last mapper of a copy-on-write page takes it. */
         e->bits |= want | PTE_D;
@@ -154,8 +166,10 @@ static int fault_file(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
         if (n->anon)
             MM_COUNT(mm, zero_fills);
     }
-    if (major)
+    if (major) {
         MM_COUNT(mm, major_faults);
+        MM_COUNT(mm, pgmajfault);
+    }
     else
         MM_COUNT(mm, minor_faults);
     uint64_t perms = prot_to_pte(v->prot);
@@ -178,8 +192,53 @@ static int fault_file(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
     return rc;
 }
 
+static int fault_swap(struct mm *mm, const struct vma *v, pte_t *e, uint64_t page,
+                      enum access acc, vaddr_t a, struct segv *out)
+{
+    struct kernel *k = mm->k;
+    struct frames *ft = &k->ft;
+    uint32_t slot = pte_swap_slot(*e);
+    pfn_t f;
+    if (swapcache_lookup(&k->swap, slot, &f, ft)) {
+        frame_get(ft, f);
+        MM_COUNT(mm, minor_faults);
+    } else {
+        /* e stays a swap entry meanwhile: reclaim never touches those, and
+         * our reference keeps the slot. */
+        int rc = frame_alloc(ft, FRAME_ANON, &f);
+        if (rc)
+            return rc;
+        if (swap_read(&k->swap, slot, frame_bytes(ft, f))) {
+            frame_put(ft, f);
+            fprintf(stderr, "vmsim: swap read of slot %u failed\n", slot);
+            return segv(mm, out, LX_SIGBUS, LX_BUS_ADRERR, a, acc);
+        }
+        swapcache_add(&k->swap, ft, f, slot);
+        MM_COUNT(mm, major_faults);
+        MM_COUNT(mm, pgmajfault);
+        MM_COUNT(mm, pswpin);
+    }
+    e->bits = 0;
+    swap_free_entry(k, mm, pte_swap_make(slot)); /* may take f out of the cache */
+    struct frame *fr = frame_of(ft, f);
+    bool exclusive = fr->swap == SWAP_NO_SLOT && fr->mapcount == 0;
+    uint64_t perms = prot_to_pte(v->prot);
+    if (!exclusive)
+        perms &= ~PTE_W;
+    else if (acc == ACCESS_WRITE)
+        perms |= PTE_D;
+    int rc = mm_install_pte(mm, page, f, perms);
+    frame_put(ft, f);
+    if (rc || exclusive || acc != ACCESS_WRITE || !(v->prot & LX_PROT_WRITE))
+        return rc;
+    /* A write to a page others still share: copy-on-write now. */
+    e = pt_pte(ft, mm->root, va(page), false, NULL, NULL);
+    return fault_present(mm, v, e, page, acc);
+}
+
 int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
 {
+    MM_COUNT(mm, pgfault);
     if (!sv48_canonical(a) || a.v >= USER_TOP)
         return segv(mm, out, LX_SIGSEGV, LX_SEGV_MAPERR, a, acc);
     struct vma *v = find_or_grow(mm, a.v);
@@ -188,6 +247,11 @@ int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
     if (!vma_allows(v, acc))
         return segv(mm, out, LX_SIGSEGV, LX_SEGV_ACCERR, a, acc);
     uint64_t page = a.v & ~PAGE_MASK;
+    if (mm->tables_dirty) {
+        /* Reclaim emptied PTEs; no one holds a pointer into our tables now. */
+        mm->tables_dirty = false;
+        pt_free_empty(&mm->k->ft, mm->root, 0, USER_TOP, &mm->ntables);
+    }
     int err = -ENOMEM;
     /* Tables first: allocating them later could reclaim the page we found. */
     pte_t *e = pt_pte(&mm->k->ft, mm->root, va(page), true, &mm->ntables, &err);
@@ -195,7 +259,9 @@ int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
         return err;
     if (pte_valid(*e))
         return fault_present(mm, v, e, page, acc);
-    assert(e->bits == 0); /* swap entries: not yet */
+    if (pte_is_swap(*e))
+        return fault_swap(mm, v, e, page, acc, a, out);
+    assert(e->bits == 0);
     if (v->file)
         return fault_file(mm, v, e, page, acc, a, out);
     if (v->flags & VMA_VDSO) {

@@ -65,4 +65,86 @@ int file_mmap_vfile(struct files *fs, int fd, struct vfile **out, int *open_mode
 #define LX_O_PATH      010000000
 #define LX_O_TMPFILE   020200000
 
+/* ---- open file descriptions (for the file syscalls and pipes) ----------- */
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+struct file_ops {
+    /* read/write at the file offset (advancing it); NULL: -EINVAL. A call
+     * that must wait returns -LX_ERESTART_BLOCK (pipes). */
+    int64_t (*read)(struct file *f, void *buf, uint64_t len);
+    int64_t (*write)(struct file *f, const void *buf, uint64_t len);
+    /* positional; NULL: -ESPIPE */
+    int64_t (*pread)(struct file *f, void *buf, uint64_t len, uint64_t off);
+    int64_t (*pwrite)(struct file *f, const void *buf, uint64_t len, uint64_t off);
+    /* new offset or -errno; NULL: -ESPIPE */
+    int64_t (*lseek)(struct file *f, int64_t off, int whence);
+    /* host-layout stat; the syscall translates it field by field */
+    int (*fstat)(struct file *f, struct stat *st);
+    /* linux_dirent64 records into buf; NULL: -ENOTDIR */
+    int64_t (*getdents)(struct file *f, void *buf, uint64_t len);
+    /* ioctl: fills out (up to 64 bytes) and *outlen, or reads in (the
+     * guest's argument, 64 bytes); NULL: -ENOTTY */
+    int (*ioctl)(struct file *f, unsigned cmd, const void *in, void *out, size_t *outlen);
+    /* the vfile to map (a reference), NULL for anonymous (/dev/zero), or -ENODEV if NULL op */
+    int (*mmap)(struct file *f, struct vfile **out);
+    /* readiness for poll/select: LX_POLL* bits; NULL: always readable and
+     * writable (regular files, devices) */
+    int (*poll)(struct file *f);
+    /* the last reference is gone */
+    void (*release)(struct file *f);
+};
+
+/* poll(2) event bits (asm-generic/poll.h) */
+#define LX_POLLIN 0x001
+#define LX_POLLPRI 0x002
+#define LX_POLLOUT 0x004
+#define LX_POLLERR 0x008
+#define LX_POLLHUP 0x010
+#define LX_POLLNVAL 0x020
+#define LX_POLLRDNORM 0x040
+#define LX_POLLWRNORM 0x100
+
+struct file {
+    int refcount;
+    const struct file_ops *ops;
+    int flags;             /* LX_O_ access mode and status flags (APPEND, NONBLOCK, ...) */
+    uint64_t pos;          /* file offset */
+    int host_fd;           /* host descriptor (files, directories, stdio), or -1 */
+    struct vfile *vf;      /* regular host files: the page-cache identity, or NULL */
+    void *priv;            /* pipes: the pipe; /dev/urandom: generator state */
+    uint64_t rng;          /* /dev/urandom */
+    int base;              /* directories: the sandbox tree (enum vfs_base) */
+    char *path;            /* canonical guest path, or NULL (pipes, stdio) */
+    /* A blocking write(2) to a pipe larger than the room in it waits with
+     * part of it done: the part done, and the rest of the call (registers
+     * a1, a2 advanced) it is to be added to when the call is retried. */
+    struct {
+        int pid;
+        uint64_t buf, len, done;
+    } wr_pending;
+};
+
+/* A new description with one reference (ops, flags); NULL on OOM. */
+struct file *file_new(const struct file_ops *ops, int flags);
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+
+/* Constructors. host_fd is taken over. */
+struct file *file_new_host(int host_fd, int flags, const char *path, int base, struct vfile *vf);
+struct file *file_new_dev(int virt, int flags, const char *path);   /* enum vfs_virt */
+struct file *file_new_stdio(int host_fd);
+
+/* The description behind fd (borrowed), or NULL. */
+struct file *files_lookup(struct files *fs, int fd);
+/* Installs f (taking the caller's reference) at the lowest free fd >= minfd.
+ * Returns the fd or -EMFILE (f is then put). */
+int files_install(struct files *fs, struct file *f, int minfd, bool cloexec);
+/* dup2/dup3: f (a new reference is taken) at newfd, closing what was there. */
+int files_install_at(struct files *fs, struct file *f, int newfd, bool cloexec);
+int files_close(struct files *fs, int fd);
+bool files_get_cloexec(struct files *fs, int fd);
+void files_set_cloexec(struct files *fs, int fd, bool on);
+
 #endif

@@ -1,6 +1,8 @@
 /* The frame table: allocator, reference counts, reverse map. See frames.h. */
 #include "frames.h"
 
+#include "policy.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
@@ -43,6 +45,7 @@ int frames_init(struct frames *ft, struct physmem *pm)
         order[j] = t;
     }
     for (uint64_t i = ft->n; i-- > 0;) {
+        ft->f[order[i]].swap = SWAP_NO_SLOT;
         ft->f[order[i]].next_free = ft->free_head;
         ft->free_head = order[i];
     }
@@ -77,12 +80,21 @@ pfn_t frame_pfn(const struct frames *ft, const struct frame *fr)
     return pfn(ft->pm->ram_first.n + (uint64_t)(fr - ft->f));
 }
 
+static bool use_is_user(enum frame_use use)
+{
+    return use == FRAME_ANON || use == FRAME_FILE;
+}
+
 int frame_alloc(struct frames *ft, enum frame_use use, pfn_t *out)
 {
     assert(use != FRAME_FREE && use < FRAME_NUSES);
-    if (ft->free_head == FRAME_NONE && ft->reclaim)
-        ft->reclaim(ft->reclaim_ctx);
+    bool user = use_is_user(use);
+    bool at_limit = user && ft->limit && frames_user(ft) >= ft->limit;
+    if (ft->reclaim && (ft->free_head == FRAME_NONE || ft->count[FRAME_FREE] < ft->low || at_limit))
+        ft->reclaim(ft->reclaim_ctx, user);
     if (ft->free_head == FRAME_NONE)
+        return -ENOMEM;
+    if (user && ft->limit && frames_user(ft) >= ft->limit)
         return -ENOMEM;
     uint32_t i = ft->free_head;
     struct frame *fr = &ft->f[i];
@@ -94,10 +106,13 @@ int frame_alloc(struct frames *ft, enum frame_use use, pfn_t *out)
     fr->dirty = false;
     fr->owner = NULL;
     fr->index = 0;
+    fr->swap = SWAP_NO_SLOT;
     ft->count[FRAME_FREE]--;
     ft->count[use]++;
     *out = frame_pfn(ft, fr);
     memset(frame_bytes(ft, *out), 0, PAGE_SIZE);
+    if (user && ft->policy)
+        ft->policy->ops->on_map(ft->policy, i);
     return 0;
 }
 
@@ -114,7 +129,9 @@ void frame_put(struct frames *ft, pfn_t f)
     assert(fr->use != FRAME_FREE && fr->refcount > 0);
     if (--fr->refcount > 0)
         return;
-    assert(fr->mapcount == 0);
+    assert(fr->mapcount == 0 && fr->swap == SWAP_NO_SLOT);
+    if (use_is_user(fr->use) && ft->policy)
+        ft->policy->ops->on_unmap(ft->policy, (uint32_t)(fr - ft->f));
     ft->count[fr->use]--;
     ft->count[FRAME_FREE]++;
     fr->use = FRAME_FREE;

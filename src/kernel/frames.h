@@ -21,6 +21,7 @@
 
 struct mm;
 struct vinode;
+struct policy;
 
 enum frame_use { FRAME_FREE, FRAME_ANON, FRAME_FILE, FRAME_PAGETABLE, FRAME_KERNEL, FRAME_NUSES };
 
@@ -39,7 +40,11 @@ struct frame {
     struct rmap_ent *rmap; /* mapcount entries */
     uint32_t rmap_cap;
     uint32_t next_free; /* free-list link (frame index), when FREE */
+    uint32_t swap;      /* ANON: its swap slot while in the swap cache, else SWAP_NO_SLOT */
+    uint32_t skip_gen;  /* reclaim pass in which evicting it failed (not retried then) */
 };
+
+#define SWAP_NO_SLOT UINT32_MAX
 
 #define FRAME_NONE UINT32_MAX
 
@@ -49,11 +54,29 @@ struct frames {
     struct frame *f;
     uint32_t free_head;
     uint64_t count[FRAME_NUSES];
-    /* Called when the free list is empty; frees what it can (page cache) and
-     * returns how many frames it freed. May be NULL. */
-    uint64_t (*reclaim)(void *ctx);
+    /* Called by frame_alloc when no frame is free or free frames fall below
+     * the low watermark, or (user: an ANON or FILE frame is wanted) when the resident user
+     * frames reached the limit: frees what it can (replacement policy, swap,
+     * OOM kill). May be NULL. */
+    void (*reclaim)(void *ctx, bool user);
     void *reclaim_ctx;
+    uint64_t low, high; /* watermarks in free frames (reclaim from low up to high) */
+    uint64_t limit;     /* cap on ANON + FILE frames, 0 = none */
+    /* Told when a frame starts and stops holding a user page (ANON/FILE). */
+    struct policy *policy;
 };
+
+/* Resident user frames (anonymous and page cache). */
+static inline uint64_t frames_user(const struct frames *ft)
+{
+    return ft->count[FRAME_ANON] + ft->count[FRAME_FILE];
+}
+
+/* Index of frame f in the table (what policies name frames by). */
+static inline uint32_t frame_index(const struct frames *ft, pfn_t f)
+{
+    return (uint32_t)(f.n - ft->pm->ram_first.n);
+}
 
 /* Builds the frame table for pm's RAM, every frame free, the free list
  * shuffled with a fixed seed. 0 or -ENOMEM. */
@@ -66,7 +89,8 @@ pfn_t frame_pfn(const struct frames *ft, const struct frame *fr);
 bool frames_is_ram(const struct frames *ft, pfn_t f);
 
 /* Allocates a zero-filled frame for `use` with refcount 1. Calls the reclaim
- * hook when none is free. 0 with *out, or -ENOMEM. */
+ * hook below the low watermark (or at the user-frame limit). 0 with *out,
+ * or -ENOMEM. */
 int frame_alloc(struct frames *ft, enum frame_use use, pfn_t *out);
 
 /* Reference counting; frame_put frees the frame when the count reaches zero

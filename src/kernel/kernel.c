@@ -55,9 +55,13 @@ struct kernel *kernel_new(struct machine *m)
         free(k);
         return NULL;
     }
-    k->ft.reclaim = pagecache_reclaim;
-    k->ft.reclaim_ctx = k;
+    if (reclaim_init(k)) {
+        frames_fini(&k->ft);
+        free(k);
+        return NULL;
+    }
     if (boot_kernel_half(k)) {
+        reclaim_fini(k);
         frames_fini(&k->ft);
         free(k);
         return NULL;
@@ -83,7 +87,12 @@ void kernel_free(struct kernel *k)
                 (unsigned long long)user);
     assert(user == 0);
     assert(k->ft.count[FRAME_PAGETABLE] == k->ktables);
+    if (k->swap.nfree != k->swap.nslots)
+        fprintf(stderr, "vmsim: kernel_free: %llu swap slots still in use\n",
+                (unsigned long long)(k->swap.nslots - k->swap.nfree));
+    assert(k->swap.nfree == k->swap.nslots);
 #endif
+    reclaim_fini(k);
     machine_flush_all(k->m);
     frames_fini(&k->ft);
     free(k);
@@ -108,6 +117,11 @@ void kernel_get_info(struct kernel *k, struct kernel_info *out)
         .kernel_frames = ft->count[FRAME_KERNEL] + k->ktables,
         .pagecache_pages = k->pagecache_pages,
         .nr_mm = k->nr_mm,
+        .swap_total = k->swap.nslots,
+        .swap_used = k->swap.nslots - k->swap.nfree,
+        .swapcache_pages = k->swap.cached,
+        .frame_limit = k->ft.limit,
+        .policy = k->policy.ops->name,
         .c = k->c,
     };
     for (int i = 0; i < k->m->nharts; i++) {

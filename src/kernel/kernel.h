@@ -21,13 +21,26 @@ struct vfile;   /* a host file the kernel can map */
  * for address spaces that are gone). */
 struct vm_counters {
     uint64_t minor_faults;   /* fixed without reading a file (zero-fill, cache hit, COW) */
-    uint64_t major_faults;   /* had to read the page from its file */
+    uint64_t major_faults;   /* had to read the page from its file (or from swap) */
     uint64_t cow_faults;     /* write faults that broke copy-on-write (copied or took the page) */
     uint64_t cow_copies;     /* ... of which copied the page */
     uint64_t zero_fills;     /* demand-zero pages */
     uint64_t file_reads;     /* pages read from host files into the page cache */
     uint64_t writebacks;     /* dirty file pages written back to host files */
     uint64_t segv;           /* faults that ended in SIGSEGV/SIGBUS */
+    /* Memory pressure, with the names of Linux /proc/vmstat. Per address
+     * space: pgfault/pgmajfault/pswpin for its own faults; pswpout, pgscan,
+     * pgsteal and pgactivate for its pages (once per mapper of a shared
+     * page; the global counts count each page once); oom_kill when it was
+     * the victim. */
+    uint64_t pgfault;    /* page faults handled (minor + major) */
+    uint64_t pgmajfault; /* faults that read the page from a file or from swap */
+    uint64_t pswpin;     /* pages read back from swap */
+    uint64_t pswpout;    /* pages written to swap */
+    uint64_t pgscan;     /* frames examined by reclaim */
+    uint64_t pgsteal;    /* frames reclaimed (swapped out, written back or dropped) */
+    uint64_t pgactivate; /* referenced frames given a second chance */
+    uint64_t oom_kill;   /* processes killed because memory ran out */
 };
 
 struct mm_info {
@@ -35,6 +48,7 @@ struct mm_info {
     uint64_t rss_anon, rss_file, rss_shmem;
     uint64_t pagetable_pages;  /* frames holding this space's own (user half) tables */
     uint64_t vm_pages;         /* size of all VMAs, in pages */
+    uint64_t swap_pages;       /* pages of this space that are in swap (swap PTEs) */
     uint16_t asid;
     uint64_t satp;
     struct vm_counters c;
@@ -46,6 +60,10 @@ struct kernel_info {
     uint64_t pagetable_frames;  /* tables of address spaces (the kernel half's count as kernel) */
     uint64_t kernel_frames;     /* the kernel's pages and the kernel half's tables */
     uint64_t pagecache_pages;
+    uint64_t swap_total, swap_used; /* swap slots (pages) */
+    uint64_t swapcache_pages;       /* resident pages that also have a swap slot */
+    uint64_t frame_limit;           /* cap on resident user frames, 0 = none */
+    const char *policy;             /* replacement policy's name */
     uint64_t nr_mm;
     uint64_t tlb_hits, tlb_misses, page_walks;  /* summed over harts */
     struct vm_counters c;
@@ -72,6 +90,60 @@ int kernel_check(struct kernel *k);
 
 /* Reports, in human formats. */
 void kernel_print_frames(struct kernel *k, FILE *out);   /* frames in use: pfn, use, counts, owner, mappers */
+
+/* ---- memory pressure: swap, page replacement, OOM ---------------------- */
+
+/* Gives the kernel a swap area of `bytes` (whole pages; 0 = no swap) in a
+ * fresh host file in a private directory under $TMPDIR (or /tmp). The file
+ * and its directory are unlinked at once, so nothing is left behind even on
+ * a crash or Ctrl-C. Only while no page is in swap. 0 or -errno. */
+int kernel_set_swap(struct kernel *k, uint64_t bytes);
+
+/* Selects the replacement policy by name (kernel/policy.h: clock, fifo,
+ * lru, random, opt). -EINVAL for an unknown name; -ENOTSUP for opt when no
+ * next-use oracle is installed (opt needs the future: trace replays). The
+ * default is clock. */
+int kernel_set_policy(struct kernel *k, const char *name);
+const char *kernel_policy_name(const struct kernel *k);
+/* Seed of the random policy (default fixed, so runs are reproducible). */
+void kernel_set_policy_seed(struct kernel *k, uint64_t seed);
+
+/* Caps the number of resident user frames (anonymous and file pages, not
+ * page tables) at n: allocating one more reclaims a victim first, as if RAM
+ * had only n frames for user pages. 0 removes the cap. For trace replays
+ * (`--frames N`). */
+void kernel_set_frame_limit(struct kernel *k, uint64_t n);
+
+/* The future, for opt: fn returns the logical time of the next reference
+ * to virtual page number vpage (address >> PAGE_SHIFT) of mm after the
+ * current one, or UINT64_MAX if it is never referenced again. NULL removes
+ * it (and opt cannot be selected any more). */
+typedef uint64_t (*kernel_next_use_fn)(void *ctx, struct mm *mm, uint64_t vpage);
+void kernel_set_next_use(struct kernel *k, kernel_next_use_fn fn, void *ctx);
+
+/* Reports one reference to the page at a in mm, if resident, to the policy
+ * (exact LRU in trace replays; the logical time advances by one). */
+void kernel_note_access(struct kernel *k, struct mm *mm, vaddr_t a);
+
+/* Out of memory (nothing left to reclaim, no swap left): the kernel picks
+ * the address space with the largest resident + swap footprint (Linux's
+ * oom_badness) and calls kill(ctx, victim). The handler prints
+ * "vmsim: out of memory: killed process PID (NAME) ..." and returns 0 after
+ * it has released the victim's memory (mm_destroy; the kernel then retries
+ * the allocation), or 1 when the victim cannot be released now (it is the
+ * address space that is faulting: the fault then fails with -ENOMEM and the
+ * caller ends that process). Without a handler, the failing fault returns
+ * -ENOMEM. */
+typedef int (*kernel_oom_fn)(void *ctx, struct mm *victim);
+void kernel_set_oom_handler(struct kernel *k, kernel_oom_fn kill, void *ctx);
+/* The address space the OOM killer would choose now (NULL if none). */
+struct mm *kernel_oom_victim(struct kernel *k);
+/* Counts an OOM kill of mm (for front ends that kill on -ENOMEM themselves). */
+void kernel_count_oom_kill(struct kernel *k, struct mm *mm);
+
+/* Fault injection for tests: the next n writes to swap fail (as a full disk
+ * or an I/O error would); the pages stay resident. */
+void kernel_debug_fail_swap_writes(struct kernel *k, uint64_t n);
 
 /* ---- files -------------------------------------------------------------- */
 

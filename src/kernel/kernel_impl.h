@@ -8,6 +8,8 @@
 #include "kernel.h"
 #include "pagecache.h"
 #include "pagetable.h"
+#include "policy.h"
+#include "swap.h"
 #include "vma.h"
 
 /* ASIDs handed out: 1..ASID_MAX. 0 is never used; 4095 is reserved by the
@@ -40,6 +42,18 @@ struct kernel {
     uint64_t next_anon_ino;
     uint64_t pagecache_pages;
     struct vm_counters c;
+    /* memory pressure (reclaim.c, swap.c) */
+    struct swap_area swap;
+    struct policy policy;
+    uint64_t policy_seed;
+    uint64_t ref_clock;         /* logical time of reported references */
+    kernel_next_use_fn next_use;
+    void *next_use_ctx;
+    kernel_oom_fn oom_kill;
+    void *oom_ctx;
+    bool in_reclaim;
+    uint64_t reclaim_backoff;   /* allocations to skip reclaim after a futile pass */
+    uint32_t reclaim_gen;       /* current reclaim pass (frame.skip_gen) */
 };
 
 struct mm {
@@ -50,6 +64,8 @@ struct mm {
     uint64_t start_brk, brk;
     uint64_t ntables; /* user-half table frames incl. root */
     uint64_t rss_anon, rss_file, rss_shmem;
+    uint64_t swap_pages;  /* swap PTEs */
+    bool tables_dirty;    /* reclaim emptied PTEs: free empty tables at the next fault */
     struct vm_counters c;
 };
 
@@ -83,6 +99,13 @@ void mm_rss_account(struct mm *mm, pfn_t f, int delta);
 
 /* True when region v is backed by an anonymous shared object. */
 bool vma_is_shmem(const struct vma *v);
+
+/* ---- reclaim.c ------------------------------------------------------------ */
+
+/* Watermarks, the default policy, no swap; hooks reclaim into the frame
+ * allocator. 0 or -ENOMEM. */
+int reclaim_init(struct kernel *k);
+void reclaim_fini(struct kernel *k);
 
 /* ---- report helpers ----------------------------------------------------- */
 const char *vma_name(struct mm *mm, const struct vma *v, char *buf, size_t len);

@@ -86,10 +86,16 @@ struct zap_ctx {
 static void zap_one(pte_t *e, uint64_t a, void *ctx)
 {
     struct zap_ctx *z = ctx;
+    if (pte_is_swap(*e)) {
+        pte_t old = *e;
+        e->bits = 0;
+        swap_free_entry(z->mm->k, z->mm, old);
+        return;
+    }
     mm_zap_pte(z->mm, z->v, e, a);
 }
 
-/* Removes every mapping of region v inside [start, end). */
+/* Removes every mapping of region v inside [start, end), swap entries too. */
 void mm_zap_range(struct mm *mm, const struct vma *v, uint64_t start, uint64_t end)
 {
     struct zap_ctx z = {mm, v};
@@ -158,7 +164,7 @@ void mm_destroy(struct mm *mm)
     frame_put(&k->ft, mm->root);
     mm->ntables--;
     assert(mm->ntables == 0);
-    assert(mm->rss_anon == 0 && mm->rss_file == 0 && mm->rss_shmem == 0);
+    assert(mm->rss_anon == 0 && mm->rss_file == 0 && mm->rss_shmem == 0 && mm->swap_pages == 0);
     machine_flush_asid(k->m, mm->asid);
     k->asid_owner[mm->asid] = NULL;
     k->nr_mm--;
@@ -178,6 +184,24 @@ static void fork_one(pte_t *e, uint64_t a, void *ctx)
     struct fork_ctx *fc = ctx;
     if (fc->err)
         return;
+    struct kernel *k = fc->child->k;
+    /* The child's table first: allocating it may reclaim, which can turn
+     * *e into a swap entry; so *e is read only afterwards. */
+    int err = -ENOMEM;
+    pte_t *ce = pt_pte(&k->ft, fc->child->root, va(a), true, &fc->child->ntables, &err);
+    if (!ce) {
+        fc->err = err;
+        return;
+    }
+    if (e->bits == 0)
+        return; /* reclaim dropped a clean file page meanwhile: both refault it */
+    if (pte_is_swap(*e)) {
+        /* Both share the slot; the first to fault reads it back. */
+        swap_slot_dup(&k->swap, pte_swap_slot(*e));
+        *ce = *e;
+        fc->child->swap_pages++;
+        return;
+    }
     assert(pte_valid(*e) && pte_leaf(*e));
     /* Linux copy_present_pte: the child's PTE is old (A clear); a private
      * one keeps D, a shared one is clean (the page itself stays dirty). */
@@ -190,6 +214,7 @@ static void fork_one(pte_t *e, uint64_t a, void *ctx)
         perms &= ~PTE_W;
         fc->parent_changed = true;
     }
+    /* The table exists: installing allocates nothing, so cannot reclaim. */
     fc->err = mm_install_pte(fc->child, a, pte_pfn(*e), perms);
 }
 
@@ -241,6 +266,7 @@ void mm_get_info(struct mm *mm, struct mm_info *out)
         .rss_shmem = mm->rss_shmem,
         .rss_pages = mm->rss_anon + mm->rss_file + mm->rss_shmem,
         .pagetable_pages = mm->ntables,
+        .swap_pages = mm->swap_pages,
         .asid = mm->asid,
         .satp = mm_satp(mm),
         .c = mm->c,

@@ -181,6 +181,8 @@ static bool can_write_now(struct mm *mm, const struct vma *v, pfn_t f)
 static void reprotect_one(pte_t *e, uint64_t a, void *ctx)
 {
     struct prot_ctx *pc = ctx;
+    if (pte_is_swap(*e))
+        return; /* swap-in takes the region's protection */
     assert(pte_valid(*e) && pte_leaf(*e));
     uint64_t want = prot_to_pte(pc->v->prot);
     uint64_t perms = want & ~PTE_W;

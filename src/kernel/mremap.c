@@ -33,11 +33,13 @@ static void move_one(pte_t *e, uint64_t a, void *ctx)
 {
     struct move_ctx *mc = ctx;
     struct mm *mm = mc->mm;
-    assert(pte_valid(*e) && pte_leaf(*e));
     pte_t *dst = pt_pte(&mm->k->ft, mm->root, va(a + mc->delta), false, NULL, NULL);
     assert(dst && dst->bits == 0);
     *dst = *e;
     e->bits = 0;
+    if (pte_is_swap(*dst))
+        return; /* a swap entry names a slot, not a place: it just moves */
+    assert(pte_valid(*dst) && pte_leaf(*dst));
     machine_flush_page(mm->k->m, mm->asid, va(a));
     frame_rmap_move(&mm->k->ft, pte_pfn(*dst), mm, a, a + mc->delta);
 }

@@ -384,22 +384,13 @@ void pagecache_mkclean(struct kernel *k, pfn_t f)
     }
 }
 
-uint64_t pagecache_reclaim(void *kernel)
+void pagecache_evict(struct kernel *k, pfn_t f)
 {
-    struct kernel *k = kernel;
-    uint64_t freed = 0;
-    for (struct vinode *n = k->inodes; n; n = n->next) {
-        if (n->anon)
-            continue;
-        for (size_t i = n->npages; i-- > 0;) {
-            struct frame *fr = frame_of(&k->ft, n->pages[i].pfn);
-            if (fr->mapcount == 0 && fr->refcount == 1) {
-                vinode_drop_page(k, n, i);
-                freed++;
-            }
-        }
-    }
-    return freed;
+    struct frame *fr = frame_of(&k->ft, f);
+    struct vinode *n = fr->owner;
+    size_t i = pc_lower(n, fr->index);
+    assert(i < n->npages && n->pages[i].pfn.n == f.n);
+    vinode_drop_page(k, n, i);
 }
 
 void pagecache_drop_all(struct kernel *k)

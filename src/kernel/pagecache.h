@@ -8,7 +8,7 @@
  *
  * A cache page is a FILE frame with owner = vinode and index; the cache
  * holds one reference. It stays cached while its vinode lives, even unmapped,
- * unless memory runs short (pagecache_reclaim). A vinode lives while a vfile
+ * unless reclaim evicts it (reclaim.c). A vinode lives while a vfile
  * of it is open; mappings hold vfile references. */
 #ifndef VMSIM_KERNEL_PAGECACHE_H
 #define VMSIM_KERNEL_PAGECACHE_H
@@ -67,9 +67,9 @@ int pagecache_writeback(struct kernel *k, pfn_t f, struct mm *mm);
  * write faults and marks the page dirty again. */
 void pagecache_mkclean(struct kernel *k, pfn_t f);
 
-/* Drops unmapped pages of host files (writing dirty ones back) to free
- * frames. Returns how many frames it freed. The frame allocator's hook. */
-uint64_t pagecache_reclaim(void *kernel);
+/* Drops the unmapped cache page f (a page of a host file; written back
+ * first if it is dirty): reclaim's last step for a file page. */
+void pagecache_evict(struct kernel *k, pfn_t f);
 
 /* Drops every page of every vinode (kernel teardown). */
 void pagecache_drop_all(struct kernel *k);

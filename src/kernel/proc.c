@@ -1,6 +1,6 @@
-/* Processes: creation from a static ELF program (the initial stack of
- * Linux's create_elf_tables), the trap loop, emulation of misaligned
- * accesses, and death by signal. */
+/* Processes: execve (the new image built aside, with the initial stack of
+ * Linux's create_elf_tables), fork and vfork, exit and reaping, and the
+ * emulation of misaligned accesses. */
 #include "proc.h"
 
 #include <errno.h>
@@ -11,19 +11,22 @@
 
 #include "../machine/decode.h"
 #include "elf.h"
+#include "file.h"
+#include "sched.h"
 #include "syscall.h"
+#include "vfs.h"
 
 /* auxv tags (include/uapi/linux/auxvec.h). */
 enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
        AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-       AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31 };
+       AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
+       AT_EXECFN = 31 };
 
 /* AT_HWCAP on riscv: one bit per single-letter extension, bit (letter - 'A'). */
 #define HWCAP_RV64GC ((1u << ('I' - 'A')) | (1u << ('M' - 'A')) | (1u << ('A' - 'A')) | \
                       (1u << ('F' - 'A')) | (1u << ('D' - 'A')) | (1u << ('C' - 'A')))
 
-#define LX_SIGXCPU 24                  /* not in abi.h: only the instruction limit sends it */
-
+#define PROC_UID 1000
 #define STACK_INITIAL (128ULL << 10)   /* mapped at exec; grows down to STACK_RLIMIT on faults */
 #define STACK_ARGS_MAX (2ULL << 20)    /* argv + envp + auxv bytes we accept (ARG_MAX-ish) */
 
@@ -45,21 +48,29 @@ static size_t count_strings(char *const v[])
     return n;
 }
 
-/* Builds the initial stack below STACK_TOP in a host buffer, then copies it
- * out in one piece. Layout from sp upwards: argc, argv[argc], NULL,
+/* What the initial stack's auxv says beyond the main program's image. */
+struct exec_aux {
+    const struct elf_image *img;   /* the program */
+    uint64_t base;                 /* AT_BASE: the interpreter's bias, 0 without one */
+};
+
+/* Builds the initial stack below STACK_TOP of mm in a host buffer, then
+ * copies it out in one piece. Layout from sp upwards: argc, argv[argc], NULL,
  * envp[envc], NULL, auxv pairs ending with AT_NULL, padding, AT_RANDOM's 16
  * bytes, the argv and envp strings, the program's path (AT_EXECFN). */
-static int build_stack(struct proc *p, const struct elf_image *img, const char *execfn,
-                       char *const argv[], char *const envp[], uint64_t *sp_out, char *err,
-                       size_t errlen)
+static int build_stack(struct proc *p, struct mm *mm, const struct exec_aux *ax,
+                       const char *execfn, char *const argv[], char *const envp[],
+                       uint64_t *sp_out, char *err, size_t errlen)
 {
+    const struct elf_image *img = ax->img;
+    static const char platform[] = "riscv64";
     size_t argc = count_strings(argv), envc = count_strings(envp);
-    uint64_t strbytes = strlen(execfn) + 1;
+    uint64_t strbytes = strlen(execfn) + 1 + sizeof platform;
     for (size_t i = 0; i < argc; i++)
         strbytes += strlen(argv[i]) + 1;
     for (size_t i = 0; i < envc; i++)
         strbytes += strlen(envp[i]) + 1;
-    const size_t nauxv = 18;
+    const size_t nauxv = 20;
     uint64_t vecbytes = (1 + argc + 1 + envc + 1 + 2 * nauxv) * 8;
     uint64_t total = strbytes + 16 + vecbytes + 32;
     if (total > STACK_ARGS_MAX) {
@@ -96,17 +107,22 @@ static int build_stack(struct proc *p, const struct elf_image *img, const char *
     vec[w++] = 0;
     uint64_t execfn_at = s;
     memcpy(AT(s), execfn, strlen(execfn) + 1);
+    s += strlen(execfn) + 1;
+    uint64_t platform_at = s;
+    memcpy(AT(s), platform, sizeof platform);
     for (int i = 0; i < 16; i++) {   /* deterministic "random" bytes (design decision 12) */
         p->rng = p->rng * 6364136223846793005ULL + 1442695040888963407ULL;
         AT(random_at)[i] = (uint8_t)(p->rng >> 56);
     }
+    /* No AT_SYSINFO_EHDR: our vDSO page holds only the signal trampoline, not
+     * an ELF image, and glibc would parse it as one. */
     const uint64_t auxv[][2] = {
+        {AT_HWCAP, HWCAP_RV64GC}, {AT_PAGESZ, PAGE_SIZE},    {AT_CLKTCK, 100},
         {AT_PHDR, img->phdr.v},   {AT_PHENT, img->phent},    {AT_PHNUM, img->phnum},
-        {AT_PAGESZ, PAGE_SIZE},   {AT_BASE, 0},              {AT_FLAGS, 0},
-        {AT_ENTRY, img->entry.v}, {AT_UID, 1000},            {AT_EUID, 1000},
-        {AT_GID, 1000},           {AT_EGID, 1000},           {AT_HWCAP, HWCAP_RV64GC},
-        {AT_CLKTCK, 100},         {AT_SECURE, 0},            {AT_RANDOM, random_at},
-        {AT_EXECFN, execfn_at},   {AT_NULL, 0},
+        {AT_BASE, ax->base},      {AT_FLAGS, 0},             {AT_ENTRY, img->entry.v},
+        {AT_UID, PROC_UID},       {AT_EUID, PROC_UID},       {AT_GID, PROC_UID},
+        {AT_EGID, PROC_UID},      {AT_SECURE, 0},            {AT_RANDOM, random_at},
+        {AT_EXECFN, execfn_at},   {AT_PLATFORM, platform_at}, {AT_NULL, 0},
     };
     size_t na = sizeof auxv / sizeof auxv[0];
     if (na > nauxv)
@@ -117,7 +133,7 @@ static int build_stack(struct proc *p, const struct elf_image *img, const char *
     }
 #undef AT
     struct segv sv;
-    int rc = copyout(p->mm, va(sp), buf, len, &sv);
+    int rc = copyout(mm, va(sp), buf, len, &sv);
     free(buf);
     if (rc) {
         set_err(err, errlen, "cannot write the initial stack");
@@ -127,140 +143,275 @@ static int build_stack(struct proc *p, const struct elf_image *img, const char *
     return 0;
 }
 
-struct proc *proc_exec(struct kernel *k, const char *path, char *const argv[],
-                       char *const envp[], char *err, size_t errlen, int *rc)
+/* Maps program f (and its interpreter) into the fresh mm and writes the
+ * stack. Fills *pc and *sp. Nothing of p changes. */
+static int build_image(struct proc *p, struct mm *mm, struct vfile *f, const char *filename,
+                       char *const argv[], char *const envp[], uint64_t *pc, uint64_t *sp,
+                       uint64_t *vdso, char *err, size_t errlen)
 {
-    struct proc *p = calloc(1, sizeof *p);
-    if (!p) {
+    struct elf_info *info = malloc(sizeof *info);
+    struct elf_image *img = malloc(sizeof *img), *iimg = malloc(sizeof *iimg);
+    int e = -ENOMEM;
+    if (!info || !img || !iimg)
+        goto out;
+    /* Linux puts a PIE with an interpreter at ELF_ET_DYN_BASE and lets a
+     * static PIE go where mmap would put it. */
+    if ((e = elf_parse_file(f, info, err, errlen)) != 0)
+        goto out;
+    vaddr_t hint = va(info->has_interp ? ELF_ET_DYN_BASE : 0);
+    if ((e = elf_load(mm, f, hint, img, err, errlen)) != 0)
+        goto out;
+    struct exec_aux ax = {.img = img, .base = 0};
+    *pc = img->entry.v;
+    if (img->has_interp) {
+        struct vfile *iv = NULL;
+        char ierr[200] = "";
+        e = vfs_open_vfile(p, img->interp, true, &iv, ierr, sizeof ierr);
+        if (e) {
+            set_err(err, errlen, "interpreter %s: %s", img->interp,
+                    ierr[0] ? ierr : strerror(-e));
+            goto out;
+        }
+        e = elf_load(mm, iv, va(0), iimg, ierr, sizeof ierr);
+        vfile_put(iv);
+        if (e) {
+            set_err(err, errlen, "interpreter %s: %s", img->interp, ierr);
+            goto out;
+        }
+        if (iimg->has_interp) {
+            set_err(err, errlen, "interpreter %s has an interpreter", img->interp);
+            e = -ELIBBAD;
+            goto out;
+        }
+        ax.base = iimg->bias;
+        *pc = iimg->entry.v;
+        mm_set_brk_base(mm, img->brk);   /* the heap follows the program, not ld.so */
+    }
+    vaddr_t at;
+    e = mm_mmap(mm, va(STACK_TOP - STACK_INITIAL), STACK_INITIAL, LX_PROT_READ | LX_PROT_WRITE,
+                LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED | LX_MAP_GROWSDOWN, NULL, 0,
+                &at);
+    if (e) {
+        set_err(err, errlen, "cannot map the stack");
+        goto out;
+    }
+    if ((e = mm_map_vdso(mm, &at)) != 0) {
+        set_err(err, errlen, "cannot map the vDSO");
+        goto out;
+    }
+    *vdso = at.v;
+    e = build_stack(p, mm, &ax, filename, argv, envp, sp, err, errlen);
+out:
+    free(info);
+    free(img);
+    free(iimg);
+    return e;
+}
+
+/* Gives the mm of a vfork child back to its parent and wakes the parent. */
+static void vfork_release(struct proc *p)
+{
+    if (p->vfork_parent) {
+        if (p->vfork_parent->state == PROC_VFORK_WAIT)
+            p->vfork_parent->state = PROC_RUNNABLE;
+        p->vfork_parent = NULL;
+    }
+    if (p->mm_borrowed) {
+        p->mm = NULL;
+        p->mm_borrowed = false;
+    }
+}
+
+int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *const argv[],
+                char *const envp[], char *err, size_t errlen)
+{
+    struct mm *mm = mm_new(p->k);
+    if (!mm) {
+        vfile_put(f);
+        set_err(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    uint64_t pc = 0, sp = 0, vdso = 0;
+    int e = build_image(p, mm, f, filename, argv, envp, &pc, &sp, &vdso, err, errlen);
+    vfile_put(f);
+    if (e) {
+        mm_destroy(mm);
+        return e;
+    }
+    /* The point of no return: the old image goes. */
+    struct mm *old = p->mm;
+    bool borrowed = p->mm_borrowed;
+    vfork_release(p);
+    if (old && !borrowed)
+        mm_destroy(old);
+    p->mm = mm;
+    p->vdso = vdso;
+    if (p->files)
+        files_close_on_exec(p->files);
+    signal_exec_reset(&p->sig);
+    const char *base = strrchr(filename, '/');
+    snprintf(p->comm, sizeof p->comm, "%s", base ? base + 1 : filename);
+    /* ELF_PLAT_INIT: every register zero but pc and sp. */
+    struct hart_context c;
+    memset(&c, 0, sizeof c);
+    c.pc = pc;
+    c.x[2] = sp;
+    if (p->hart) {
+        struct hart *h = p->hart;
+        memcpy(h->x, c.x, sizeof c.x);
+        memset(h->f, 0, sizeof h->f);
+        h->fcsr = 0;
+        h->pc = pc;
+        h->reservation = UINT64_MAX;
+        mmu_set_satp(&h->mmu, mm_satp(mm));
+    } else {
+        p->ctx = c;
+    }
+    return 0;
+}
+
+struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
+{
+    struct proc *c = calloc(1, sizeof *c);
+    if (!c) {
         *rc = -ENOMEM;
         return NULL;
     }
-    p->k = k;
-    p->pid = 1;
-    p->rng = 0x5eed5eed5eedULL;
-    p->mm = mm_new(k);
-    if (!p->mm) {
-        set_err(err, errlen, "out of memory");
+    c->os = p->os;
+    c->k = p->k;
+    c->rng = p->rng ^ 0x9e3779b97f4a7c15ULL;
+    c->sig = p->sig;
+    c->sig.pending = 0;   /* a child starts with no pending signal */
+    c->rlimit_stack = p->rlimit_stack;
+    c->vdso = p->vdso;
+    memcpy(c->comm, p->comm, sizeof c->comm);
+    if (vfork) {
+        c->mm = p->mm;
+        c->mm_borrowed = true;
+        c->vfork_parent = p;
+    } else {
+        c->mm = mm_fork(p->mm);
+    }
+    c->files = p->files ? files_fork(p->files) : NULL;
+    c->fs = p->fs ? fs_fork(p->fs) : NULL;
+    if (!c->mm || (p->files && !c->files) || (p->fs && !c->fs)) {
+        if (c->mm && !vfork)
+            mm_destroy(c->mm);
+        if (c->files)
+            files_put(c->files);
+        if (c->fs)
+            fs_put(c->fs);
+        free(c);
         *rc = -ENOMEM;
-        goto fail;
+        return NULL;
     }
-    int e = 0;
-    struct vfile *f = vfile_open(k, path, NULL, false, &e);
-    if (!f) {
-        set_err(err, errlen, "%s", strerror(-e));
-        *rc = e;
-        goto fail;
+    /* The child's registers: the parent's at the ecall, returning 0 after it. */
+    struct hart *h = p->hart;
+    if (h) {
+        memcpy(c->ctx.x, h->x, sizeof c->ctx.x);
+        memcpy(c->ctx.f, h->f, sizeof c->ctx.f);
+        c->ctx.fcsr = h->fcsr;
+        c->ctx.pc = h->pc + 4;
+    } else {
+        c->ctx = p->ctx;
+        c->ctx.pc += 4;
     }
-    struct elf_image img;
-    e = elf_load(p->mm, f, va(ELF_ET_DYN_BASE), &img, err, errlen);
-    vfile_put(f);
-    if (e) {
-        *rc = e;
-        goto fail;
-    }
-    if (img.has_interp) {
-        set_err(err, errlen, "dynamically linked (interpreter %s): not supported yet, "
-                "link it with -static", img.interp);
-        *rc = -ENOEXEC;
-        goto fail;
-    }
-    vaddr_t stack;
-    e = mm_mmap(p->mm, va(STACK_TOP - STACK_INITIAL), STACK_INITIAL,
-                LX_PROT_READ | LX_PROT_WRITE,
-                LX_MAP_PRIVATE | LX_MAP_ANONYMOUS | LX_MAP_FIXED | LX_MAP_GROWSDOWN, NULL, 0,
-                &stack);
-    if (e) {
-        set_err(err, errlen, "cannot map the stack");
-        *rc = e;
-        goto fail;
-    }
-    uint64_t sp;
-    if ((e = build_stack(p, &img, path, argv, envp, &sp, err, errlen)) != 0) {
-        *rc = e;
-        goto fail;
-    }
-    p->ctx.pc = img.entry.v;
-    p->ctx.x[2] = sp;
+    c->ctx.x[0] = 0;
+    c->ctx.x[10] = 0;
+    if (child_sp)
+        c->ctx.x[2] = child_sp;
+    c->parent = p;
+    c->state = PROC_RUNNABLE;
+    os_add_proc(p->os, c);
     *rc = 0;
-    return p;
-fail:
+    return c;
+}
+
+void proc_exit(struct proc *p, int status, int signo)
+{
+    if (p->exited)
+        return;
+    struct os *os = p->os;
+    p->exited = true;
+    os->nexits++;
+    p->state = PROC_ZOMBIE;
+    p->blocked = false;
+    p->term_signal = signo;
+    p->exit_status = signo ? 128 + signo : (status & 0xff);
+    p->wait_status = signo ? signo : (status & 0xff) << 8;
+    bool borrowed = p->mm_borrowed;
+    struct mm *mm = p->mm;
+    if (os->exit_hook)
+        os->exit_hook(os->exit_hook_ctx, os, p);
+    if (os->exit_smaps && mm && !borrowed) {
+        fprintf(os->exit_smaps, "vmsim: smaps of pid %d (%s) at exit:\n", p->pid, p->comm);
+        mm_print_smaps(mm, os->exit_smaps);
+    }
+    vfork_release(p);
+    if (mm && !borrowed)
+        mm_destroy(mm);
+    p->mm = NULL;
+    if (p->files)
+        files_put(p->files);
+    if (p->fs)
+        fs_put(p->fs);
+    p->files = NULL;
+    p->fs = NULL;
+    if (p->pid == os->first_pid) {
+        os->first_done = true;
+        os->first_status = p->exit_status;
+    }
+    /* Orphans go to init, which reaps the zombies among them now. */
+    for (struct proc *c = os->procs, *next; c; c = next) {
+        next = c->next;
+        if (c->parent != p)
+            continue;
+        c->parent = NULL;
+        if (c->exited)
+            proc_reap(c);
+    }
+    struct proc *parent = p->parent;
+    if (!parent)
+        return;   /* init reaps it (the scheduler does, once it is off the hart) */
+    /* A parent that ignores SIGCHLD (or says SA_NOCLDWAIT) gets no zombie. */
+    const struct lx_sigaction *sa = &parent->sig.action[LX_SIGCHLD];
+    if (sa->handler == LX_SIG_IGN || (sa->flags & LX_SA_NOCLDWAIT)) {
+        p->parent = NULL;
+        return;
+    }
+    struct sig_info si = {.signo = LX_SIGCHLD,
+                          .code = signo ? LX_CLD_KILLED : LX_CLD_EXITED,
+                          .pid = p->pid,
+                          .uid = PROC_UID,
+                          .status = signo ? signo : (status & 0xff)};
+    signal_send_info(parent, &si);
+}
+
+void proc_reap(struct proc *p)
+{
+    struct os *os = p->os;
+    if (os->current == p)
+        return;   /* still on the hart: the scheduler reaps it after its turn */
+    for (struct proc **pp = &os->procs; *pp; pp = &(*pp)->next) {
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    }
     proc_free(p);
-    return NULL;
 }
 
 void proc_free(struct proc *p)
 {
     if (!p)
         return;
-    if (p->mm)
+    if (p->mm && !p->mm_borrowed)
         mm_destroy(p->mm);
+    if (p->files)
+        files_put(p->files);
+    if (p->fs)
+        fs_put(p->fs);
     free(p);
-}
-
-void proc_exit(struct proc *p, int status, int signo)
-{
-    p->exited = true;
-    p->term_signal = signo;
-    p->exit_status = signo ? 128 + signo : (status & 0xff);
-}
-
-static const char *signal_text(int signo)
-{
-    switch (signo) {
-    case LX_SIGILL: return "Illegal instruction";
-    case LX_SIGTRAP: return "Trace/breakpoint trap";
-    case LX_SIGABRT: return "Aborted";
-    case LX_SIGBUS: return "Bus error";
-    case LX_SIGFPE: return "Floating point exception";
-    case LX_SIGKILL: return "Killed";
-    case LX_SIGSEGV: return "Segmentation fault";
-    case LX_SIGXCPU: return "CPU time limit exceeded";
-    default: return "Terminated by signal";
-    }
-}
-
-static const char *code_text(int signo, int code)
-{
-    if (signo == LX_SIGSEGV)
-        return code == LX_SEGV_MAPERR ? "SEGV_MAPERR" : code == LX_SEGV_ACCERR ? "SEGV_ACCERR" : "?";
-    if (signo == LX_SIGBUS)
-        return code == LX_BUS_ADRALN ? "BUS_ADRALN" : code == LX_BUS_ADRERR ? "BUS_ADRERR" : "?";
-    return "?";
-}
-
-void proc_kill(struct proc *p, int signo, int code, uint64_t addr, uint64_t pc, uint64_t insn)
-{
-    const char *what = signal_text(signo);
-    if (signo == LX_SIGSEGV || signo == LX_SIGBUS)
-        fprintf(stderr, "%s (address 0x%llx, %s at pc 0x%llx)\n", what, (unsigned long long)addr,
-                code_text(signo, code), (unsigned long long)pc);
-    else if (signo == LX_SIGILL)
-        fprintf(stderr, "%s (instruction 0x%llx at pc 0x%llx)\n", what,
-                (unsigned long long)insn, (unsigned long long)pc);
-    else if (signo == LX_SIGTRAP)
-        fprintf(stderr, "%s (at pc 0x%llx)\n", what, (unsigned long long)pc);
-    else
-        fprintf(stderr, "%s\n", what);
-    proc_exit(p, 0, signo);
-}
-
-static void context_load(struct hart *h, const struct proc *p)
-{
-    memcpy(h->x, p->ctx.x, sizeof p->ctx.x);
-    memcpy(h->f, p->ctx.f, sizeof h->f);
-    h->pc = p->ctx.pc;
-    h->fcsr = p->ctx.fcsr;
-    h->x[0] = 0;
-    h->reservation = UINT64_MAX;   /* a context switch breaks any LR/SC pair */
-    mmu_set_satp(&h->mmu, mm_satp(p->mm));
-}
-
-static void context_save(struct proc *p, const struct hart *h)
-{
-    memcpy(p->ctx.x, h->x, sizeof p->ctx.x);
-    memcpy(p->ctx.f, h->f, sizeof h->f);
-    p->ctx.pc = h->pc;
-    p->ctx.fcsr = h->fcsr;
 }
 
 /* Reads the instruction at pc the way the hart fetched it (an execute access). */
@@ -286,16 +437,16 @@ static int fetch_insn(struct proc *p, uint64_t pc, struct dinsn *d, struct segv 
  * (arch/riscv/kernel/traps_misaligned.c): byte by byte through copyin and
  * copyout, then pc moves past the instruction. Atomics are not emulated:
  * SIGBUS, as Linux does. */
-static void emulate_misaligned(struct proc *p, struct hart *h, const struct trap *t)
+void proc_emulate_misaligned(struct proc *p, struct hart *h, uint64_t pc, uint64_t a)
 {
     struct dinsn d;
     struct segv sv;
-    int rc = fetch_insn(p, t->pc, &d, &sv);
+    int rc = fetch_insn(p, pc, &d, &sv);
     if (rc) {
-        proc_kill(p, LX_SIGSEGV, LX_SEGV_MAPERR, t->pc, t->pc, 0);
+        signal_fault(p, h, LX_SIGSEGV, LX_SEGV_MAPERR, pc, 0);
         return;
     }
-    uint64_t a = t->tval, v = 0;
+    uint64_t v = 0;
     unsigned size;
     bool load = true, sign = false, fp = false;
     switch ((enum op)d.op) {
@@ -312,7 +463,7 @@ static void emulate_misaligned(struct proc *p, struct hart *h, const struct trap
     case OP_FSW: size = 4; load = false; fp = true; break;
     case OP_FSD: size = 8; load = false; fp = true; break;
     default:   /* LR/SC/AMO, or anything unexpected */
-        proc_kill(p, LX_SIGBUS, LX_BUS_ADRALN, a, t->pc, 0);
+        signal_fault(p, h, LX_SIGBUS, LX_BUS_ADRALN, a, 0);
         return;
     }
     if (load) {
@@ -322,11 +473,11 @@ static void emulate_misaligned(struct proc *p, struct hart *h, const struct trap
         rc = copyout(p->mm, va(a), &v, size, &sv);
     }
     if (rc == -1) {
-        proc_kill(p, sv.signo, sv.code, sv.addr.v, t->pc, 0);
+        signal_fault(p, h, sv.signo, sv.code, sv.addr.v, 0);
         return;
     }
     if (rc) {
-        fprintf(stderr, "vmsim: out of memory\n");
+        fprintf(stderr, "vmsim: pid %d: out of memory\n", p->pid);
         proc_exit(p, 0, LX_SIGKILL);
         return;
     }
@@ -338,89 +489,5 @@ static void emulate_misaligned(struct proc *p, struct hart *h, const struct trap
         else if (d.rd)
             h->x[d.rd] = v;
     }
-    h->pc = t->pc + d.len;
-}
-
-/* A page fault: mm_fault makes the access possible, or it is a SIGSEGV. */
-static void page_fault(struct proc *p, const struct trap *t)
-{
-    enum access acc = t->cause == CAUSE_FETCH_PAGE_FAULT ? ACCESS_EXEC
-                    : t->cause == CAUSE_STORE_PAGE_FAULT ? ACCESS_WRITE : ACCESS_READ;
-    struct segv sv;
-    int rc = mm_fault(p->mm, va(t->tval), acc, &sv);
-    if (rc == -1)
-        proc_kill(p, sv.signo, sv.code, sv.addr.v, t->pc, 0);
-    else if (rc) {
-        fprintf(stderr, "vmsim: out of memory at address 0x%llx\n", (unsigned long long)t->tval);
-        proc_exit(p, 0, LX_SIGKILL);
-    }
-}
-
-int proc_run(struct proc *p, struct hart *h)
-{
-    context_load(h, p);
-    p->hart = h;
-    uint64_t last_pc = 0, last_tval = 0;
-    int last_cause = -1, repeats = 0;
-    while (!p->exited) {
-        uint64_t quantum = PROC_QUANTUM;
-        if (p->insn_limit) {
-            if (h->instret >= p->insn_limit) {
-                proc_kill(p, LX_SIGXCPU, 0, 0, h->pc, 0);
-                break;
-            }
-            if (p->insn_limit - h->instret < quantum)
-                quantum = p->insn_limit - h->instret;
-        }
-        struct trap t;
-        hart_run(h, quantum, &t);
-        /* A fault the handler said it fixed must not come back forever. */
-        if (t.cause == last_cause && t.pc == last_pc && t.tval == last_tval &&
-            t.cause != TRAP_QUANTUM && t.cause != CAUSE_ECALL_U) {
-            if (++repeats > 8) {
-                fprintf(stderr, "vmsim: %s at 0x%llx repeats (pc 0x%llx): fault handler loops\n",
-                        cause_name(t.cause), (unsigned long long)t.tval, (unsigned long long)t.pc);
-                abort();
-            }
-        } else {
-            repeats = 0;
-        }
-        last_cause = t.cause;
-        last_pc = t.pc;
-        last_tval = t.tval;
-        switch (t.cause) {
-        case TRAP_QUANTUM:
-            break;
-        case CAUSE_ECALL_U:
-            p->syscalls++;
-            syscall_dispatch(p, h);
-            break;
-        case CAUSE_FETCH_PAGE_FAULT:
-        case CAUSE_LOAD_PAGE_FAULT:
-        case CAUSE_STORE_PAGE_FAULT:
-            page_fault(p, &t);
-            break;
-        case CAUSE_MISALIGNED_LOAD:
-        case CAUSE_MISALIGNED_STORE:
-            emulate_misaligned(p, h, &t);
-            break;
-        case CAUSE_FETCH_ACCESS:
-        case CAUSE_LOAD_ACCESS:
-        case CAUSE_STORE_ACCESS:
-            proc_kill(p, LX_SIGSEGV, LX_SEGV_ACCERR, t.tval, t.pc, 0);
-            break;
-        case CAUSE_ILLEGAL_INSN:
-            proc_kill(p, LX_SIGILL, LX_ILL_ILLOPC, t.pc, t.pc, t.tval);
-            break;
-        case CAUSE_BREAKPOINT:
-            proc_kill(p, LX_SIGTRAP, 0, t.pc, t.pc, 0);
-            break;
-        default:
-            proc_kill(p, LX_SIGSEGV, LX_SEGV_MAPERR, t.tval, t.pc, 0);
-            break;
-        }
-    }
-    context_save(p, h);
-    p->hart = NULL;
-    return p->exit_status;
+    h->pc = pc + d.len;
 }

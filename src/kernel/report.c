@@ -60,11 +60,22 @@ struct smaps_acc {
     uint64_t rss, pss, pss_dirty; /* pss in bytes << 12 (Linux's PSS_SHIFT) */
     uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
     uint64_t referenced, anonymous;
+    const struct swap_area *swap;
+    uint64_t swapped, swap_pss; /* swap_pss << 12 like pss */
 };
 
 static void smaps_one(pte_t *e, uint64_t a, void *ctx)
 {
     struct smaps_acc *s = ctx;
+    if (pte_is_swap(*e)) {
+        /* Linux smaps_pte_entry: a swapped page counts in Swap, and in
+         * SwapPss divided among the holders of its slot. */
+        uint32_t n = s->swap->count[pte_swap_slot(*e)];
+        n -= n > 1 && s->swap->cache[pte_swap_slot(*e)] != FRAME_NONE;
+        s->swapped += PAGE_SIZE;
+        s->swap_pss += (PAGE_SIZE << 12) / (n ? n : 1);
+        return;
+    }
     if (!pte_valid(*e))
         return;
     struct frame *fr = frame_of(s->ft, pte_pfn(*e));
@@ -94,7 +105,7 @@ void mm_print_smaps(struct mm *mm, FILE *out)
 {
     for (size_t i = 0; i < mm->vmas.n; i++) {
         const struct vma *v = &mm->vmas.v[i];
-        struct smaps_acc s = {.ft = &mm->k->ft, .v = v};
+        struct smaps_acc s = {.ft = &mm->k->ft, .v = v, .swap = &mm->k->swap};
         pt_for_each(&mm->k->ft, mm->root, v->start, v->end, smaps_one, &s);
         print_map_line(mm, v, out);
         smaps_field(out, "Size:", v->end - v->start);
@@ -111,10 +122,12 @@ void mm_print_smaps(struct mm *mm, FILE *out)
         smaps_field(out, "Anonymous:", s.anonymous);
         static const char *const zero[] = {
             "KSM:",           "LazyFree:",       "AnonHugePages:",   "ShmemPmdMapped:",
-            "FilePmdMapped:", "Shared_Hugetlb:", "Private_Hugetlb:", "Swap:",
-            "SwapPss:",       "Locked:"};
+            "FilePmdMapped:", "Shared_Hugetlb:", "Private_Hugetlb:"};
         for (size_t z = 0; z < sizeof zero / sizeof zero[0]; z++)
             smaps_field(out, zero[z], 0);
+        smaps_field(out, "Swap:", s.swapped);
+        smaps_field(out, "SwapPss:", s.swap_pss >> 12);
+        smaps_field(out, "Locked:", 0);
         fprintf(out, "%-16s%8d\nVmFlags: ", "THPeligible:", 0);
         bool shared = v->flags & VMA_SHARED;
         bool maywrite = !shared || !v->file || v->file->writable;
@@ -155,7 +168,10 @@ static void print_table(struct mm *mm, FILE *out, pfn_t t, int level, uint64_t b
             continue;
         uint64_t a = base + ((uint64_t)i << (PAGE_SHIFT + 9 * level));
         int indent = 2 * (4 - level);
-        if (!pte_valid(e[i])) {
+        if (level == 0 && pte_is_swap(e[i])) {
+            fprintf(out, "%*s[%3u] %016llx: swapped, slot %u\n", indent, "", i,
+                    (unsigned long long)a, pte_swap_slot(e[i]));
+        } else if (!pte_valid(e[i])) {
             fprintf(out, "%*s[%3u] %016llx: not present 0x%llx\n", indent, "", i,
                     (unsigned long long)a, (unsigned long long)e[i].bits);
         } else if (pte_leaf(e[i])) {
@@ -193,6 +209,8 @@ void kernel_print_frames(struct kernel *k, FILE *out)
             continue;
         fprintf(out, "pfn 0x%llx %-9s ref %u map %u%s", (unsigned long long)frame_pfn(ft, fr).n,
                 frame_use_name(fr->use), fr->refcount, fr->mapcount, fr->dirty ? " dirty" : "");
+        if (fr->use == FRAME_ANON && fr->swap != SWAP_NO_SLOT)
+            fprintf(out, " swapcache slot %u", fr->swap);
         if (fr->use == FRAME_FILE && fr->owner)
             fprintf(out, " %s page %llu",
                     fr->owner->anon   ? "shmem"

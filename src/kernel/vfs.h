@@ -2,7 +2,9 @@
  *
  * The guest's "/" is a host directory (root); absolute paths are first looked
  * up in a second host directory (sysroot), as qemu-riscv64 -L does, so the
- * dynamic loader finds /lib/libc.so.6 of the cross toolchain. /dev/null,
+ * dynamic loader finds /lib/libc.so.6 of the cross toolchain. Unlike qemu, a
+ * directory that exists in both trees is root's ("/" above all: listing it,
+ * or chdir("/") and a relative open, see the guest's files). /dev/null,
  * /dev/zero, /dev/urandom are virtual; /proc is virtual (empty for now).
  *
  * Resolution happens entirely in guest path space: "." and ".." are
@@ -64,10 +66,59 @@ const char *fs_cwd(const struct fs *fs);
  * symlinks, and opens it for mapping (read-only): for execve and for the
  * program interpreter (for_interp: the name in err says "interpreter").
  * Returns 0 with *out (a reference: vfile_put it), or -ENOENT, -EACCES (not
- * a regular file, not executable), -ENOTDIR, -ELOOP, -ENAMETOOLONG, with a
- * one-line reason in err. The vfile's name is the canonical guest path (what
+ * a regular file, not executable), -ENOTDIR, -ELOOP, -ENAMETOOLONG, with
+ * the reason in err (without the path: the caller names the file; for_interp
+ * is only a hint). The vfile's name is the canonical guest path (what
  * /proc/PID/maps shows). */
 int vfs_open_vfile(struct proc *p, const char *guest_path, bool for_interp, struct vfile **out,
                    char *err, size_t errlen);
+
+/* ---- lookups (for the file syscalls) ------------------------------------ */
+
+#include <sys/stat.h>
+
+enum vfs_base { VFS_ROOT = 0, VFS_SYSROOT = 1 };
+/* What a canonical guest path names when it is not a host file. */
+enum vfs_virt { VFS_HOST = 0, VFS_DEV_DIR, VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_URANDOM };
+
+#define VFS_FOLLOW 1   /* follow a symlink in the last component */
+#define VFS_CREATE 2   /* the last component may be missing (its directory must exist) */
+
+/* The result of a lookup. For a host object, the caller operates on it with
+ * the *at() calls on (dirfd, name), always with O_NOFOLLOW /
+ * AT_SYMLINK_NOFOLLOW: the walk already followed what was to be followed. */
+struct vfs_lookup {
+    int base;                    /* enum vfs_base: the tree the object is in */
+    int virt;                    /* enum vfs_virt */
+    int dirfd;                   /* O_PATH fd of its directory (owned), -1 if virtual */
+    char name[VFS_NAME_MAX + 1]; /* its name in dirfd; "." when it is dirfd itself */
+    bool exists;                 /* false: VFS_CREATE and the name is free */
+    bool trailing_slash;         /* the path ended in "/": it must be a directory */
+    struct stat st;              /* when it exists (lstat: a symlink not followed is one) */
+    char path[VFS_PATH_MAX];     /* canonical guest path, absolute */
+};
+
+/* Resolves path (absolute, or relative to the directory start_dir of tree
+ * start_base; start_dir NULL: the cwd) as described at the top. Absolute
+ * paths are tried in the sysroot first and used from there when they exist
+ * (a directory only if root has no directory of that name).
+ * 0 with *out filled (release it with vfs_lookup_done), or -ENOENT, -ENOTDIR,
+ * -ELOOP, -ENAMETOOLONG, -EACCES. An empty path is -ENOENT. */
+int vfs_lookup(struct fs *fs, int start_base, const char *start_dir, const char *path, int flags,
+               struct vfs_lookup *out);
+void vfs_lookup_done(struct vfs_lookup *l);
+
+/* chdir(2) to a looked-up directory: 0, -ENOTDIR, -EACCES (no search permission). */
+int fs_chdir(struct fs *fs, const struct vfs_lookup *l);
+int fs_cwd_base(const struct fs *fs);
+/* umask(2): sets the mask, returns the old one. */
+unsigned fs_umask(struct fs *fs, unsigned mask);
+unsigned fs_get_umask(const struct fs *fs);
+
+/* A vfile for the host file open at fd (which the caller still owns), named
+ * name, for the page cache of p's kernel. NULL with *err = -errno. */
+struct kernel;
+struct vfile *vfs_vfile_from_fd(struct kernel *k, int fd, const char *name, bool writable,
+                                int *err);
 
 #endif

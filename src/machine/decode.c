@@ -55,6 +55,26 @@ static enum op amo_op(unsigned funct5, unsigned rs2)
     }
 }
 
+/* OP-FP with fmt D: the ops hart.c has a fast path for, else OP_FP. The
+ * encodings are checked as fpu.c checks them, except the rounding mode,
+ * which is dynamic; the interpreter leaves reserved ones to fpu_exec. */
+static enum op decode_op_fp_d(uint32_t w, unsigned f3, unsigned rs2)
+{
+    switch (w >> 27) {
+    case 0x00: return OP_FADD_D;
+    case 0x01: return OP_FSUB_D;
+    case 0x02: return OP_FMUL_D;
+    case 0x03: return OP_FDIV_D;
+    case 0x0b: return rs2 == 0 ? OP_FSQRT_D : OP_FP;
+    case 0x04: return f3 == 0 ? OP_FSGNJ_D : f3 == 1 ? OP_FSGNJN_D : f3 == 2 ? OP_FSGNJX_D : OP_FP;
+    case 0x14: return f3 == 2 ? OP_FEQ_D : f3 == 1 ? OP_FLT_D : f3 == 0 ? OP_FLE_D : OP_FP;
+    case 0x1a: return rs2 == 0 ? OP_FCVT_D_W : rs2 == 2 ? OP_FCVT_D_L : OP_FP;
+    case 0x1c: return rs2 == 0 && f3 == 0 ? OP_FMV_X_D : OP_FP;
+    case 0x1e: return rs2 == 0 && f3 == 0 ? OP_FMV_D_X : OP_FP;
+    default: return OP_FP;
+    }
+}
+
 static enum op decode_op(uint32_t w, struct dinsn *d)
 {
     unsigned f3 = (w >> 12) & 7, f7 = w >> 25;
@@ -134,11 +154,14 @@ static enum op decode_op(uint32_t w, struct dinsn *d)
         return f3 == 2 ? o : (enum op)(o - OP_LR_W + OP_LR_D);
     }
     case 0x53:
+        return ((w >> 25) & 3) == 1 ? decode_op_fp_d(w, f3, d->rs2) : OP_FP;
     case 0x43:
     case 0x47:
     case 0x4b:
     case 0x4f:
-        return OP_FP;
+        if (((w >> 25) & 3) != 1)
+            return OP_FP;
+        return (enum op)(OP_FMADD_D + (((w & 0x7f) - 0x43) >> 2));
     default:
         return OP_ILLEGAL;
     }
@@ -204,6 +227,12 @@ static const char *const op_names[OP_COUNT] = {
     [OP_AMOOR_D] = "amoor.d", [OP_AMOMIN_D] = "amomin.d", [OP_AMOMAX_D] = "amomax.d",
     [OP_AMOMINU_D] = "amominu.d", [OP_AMOMAXU_D] = "amomaxu.d",
     [OP_FLW] = "flw", [OP_FLD] = "fld", [OP_FSW] = "fsw", [OP_FSD] = "fsd", [OP_FP] = "fp",
+    [OP_FADD_D] = "fadd.d", [OP_FSUB_D] = "fsub.d", [OP_FMUL_D] = "fmul.d",
+    [OP_FDIV_D] = "fdiv.d", [OP_FSQRT_D] = "fsqrt.d", [OP_FMADD_D] = "fmadd.d",
+    [OP_FMSUB_D] = "fmsub.d", [OP_FNMSUB_D] = "fnmsub.d", [OP_FNMADD_D] = "fnmadd.d",
+    [OP_FSGNJ_D] = "fsgnj.d", [OP_FSGNJN_D] = "fsgnjn.d", [OP_FSGNJX_D] = "fsgnjx.d",
+    [OP_FCVT_D_W] = "fcvt.d.w", [OP_FCVT_D_L] = "fcvt.d.l", [OP_FMV_D_X] = "fmv.d.x",
+    [OP_FEQ_D] = "feq.d", [OP_FLT_D] = "flt.d", [OP_FLE_D] = "fle.d", [OP_FMV_X_D] = "fmv.x.d",
 };
 
 const char *op_name(enum op op)

@@ -31,6 +31,14 @@ enum op {
     OP_AMOMIN_D, OP_AMOMAX_D, OP_AMOMINU_D, OP_AMOMAXU_D,
     OP_FLW, OP_FLD, OP_FSW, OP_FSD,
     OP_FP,              /* OP-FP and fused multiply-add: handed to fpu_exec(raw) */
+    /* Double-precision instructions the interpreter can often do with the
+     * host FPU (hart.c); otherwise, like OP_FP, they go to fpu_exec(raw).
+     * The f-register results: */
+    OP_FADD_D, OP_FSUB_D, OP_FMUL_D, OP_FDIV_D, OP_FSQRT_D,
+    OP_FMADD_D, OP_FMSUB_D, OP_FNMSUB_D, OP_FNMADD_D,
+    OP_FSGNJ_D, OP_FSGNJN_D, OP_FSGNJX_D, OP_FCVT_D_W, OP_FCVT_D_L, OP_FMV_D_X,
+    /* the x-register results: */
+    OP_FEQ_D, OP_FLT_D, OP_FLE_D, OP_FMV_X_D,
     OP_COUNT
 };
 
@@ -40,7 +48,8 @@ struct dinsn {
     uint8_t op;         /* enum op */
     uint8_t rd, rs1, rs2;
     uint8_t len;        /* 2 (compressed) or 4 */
-    uint8_t pad[3];
+    uint8_t disp;       /* the interpreter's handler index (hart.c); 0 from decode */
+    uint8_t pad[2];
     int32_t imm;
     uint32_t raw;       /* the bits as fetched (16 for compressed): tval of an illegal insn */
 };

@@ -44,36 +44,35 @@ enum md_fault { MD_OK = 0, MD_MAPERR, MD_ACCERR, MD_BUSERR };
 
 struct md_page {
     uint64_t vpn;
-    uint8_t prot;      /* MD_PROT_* */
-    uint8_t kind;      /* enum md_kind */
-    bool cowed;        /* MD_FILE_PRIV: has its own copy in data */
-    int obj;           /* file index or shared-object index */
-    uint64_t idx;      /* page index inside the file / object */
-    uint8_t *data;     /* private bytes (MD_ANON: NULL = all zero; MD_FILE_PRIV once cowed) */
+    uint8_t prot;  /* MD_PROT_* */
+    uint8_t kind;  /* enum md_kind */
+    bool cowed;    /* MD_FILE_PRIV: has its own copy in data */
+    int obj;       /* file index or shared-object index */
+    uint64_t idx;  /* page index inside the file / object */
+    uint8_t *data; /* private bytes (MD_ANON: NULL = all zero; MD_FILE_PRIV once cowed) */
 };
 
 struct md_proc {
     bool live;
-    struct md_page *pg;   /* sorted by vpn */
+    struct md_page *pg; /* sorted by vpn */
     size_t n, cap;
     uint64_t brk_base, brk;
-    int64_t vm_extra;     /* kernel's vm_pages minus ours (e.g. a vDSO VMA), fixed at creation */
+    int64_t vm_extra; /* kernel's vm_pages minus ours (e.g. a vDSO VMA), fixed at creation */
 };
 
 struct md_shobj {
     uint64_t npages;
-    uint8_t **page;       /* NULL = zero page */
-    long refs;            /* model pages referring to it */
+    uint8_t **page; /* NULL = zero page */
+    long refs;      /* model pages referring to it */
 };
 
-
 struct md_file {
-    uint64_t size;        /* bytes (never changes) */
-    uint64_t npages;      /* pages of the cache view: ceil(size / page) */
-    uint8_t *data;        /* npages * page: what every mapper sees */
-    bool *dirty;          /* per page: a shared write may not have reached the file yet */
-    bool *check;          /* per page: was just written back; compare with the host file */
-    uint32_t *maps;       /* per page: model pages that show this page-cache page */
+    uint64_t size;   /* bytes (never changes) */
+    uint64_t npages; /* pages of the cache view: ceil(size / page) */
+    uint8_t *data;   /* npages * page: what every mapper sees */
+    bool *dirty;     /* per page: a shared write may not have reached the file yet */
+    bool *check;     /* per page: was just written back; compare with the host file */
+    uint32_t *maps;  /* per page: model pages that show this page-cache page */
 };
 
 struct model {
@@ -100,7 +99,10 @@ static void *md_xrealloc(void *p, size_t n)
     return p;
 }
 
-static void md_init(struct model *md) { memset(md, 0, sizeof *md); }
+static void md_init(struct model *md)
+{
+    memset(md, 0, sizeof *md);
+}
 
 /* Adds a file whose current host content is `bytes` (size bytes). Returns its index. */
 static int md_add_file(struct model *md, const uint8_t *bytes, uint64_t size)
@@ -240,8 +242,11 @@ static void md_map(struct model *md, int proc, uint64_t lo, uint64_t n, int prot
     }
     memmove(p->pg + a + n, p->pg + a, (p->n - a) * sizeof *p->pg);
     for (uint64_t i = 0; i < n; i++) {
-        p->pg[a + i] = (struct md_page){.vpn = lo + i, .prot = (uint8_t)prot, .kind = (uint8_t)kind,
-                                        .obj = obj, .idx = idx0 + i};
+        p->pg[a + i] = (struct md_page){.vpn = lo + i,
+                                        .prot = (uint8_t)prot,
+                                        .kind = (uint8_t)kind,
+                                        .obj = obj,
+                                        .idx = idx0 + i};
         if (kind == MD_ANON_SHARED)
             md->shobj[obj].refs++;
         md_file_page_mapped(md, &p->pg[a + i]);
@@ -449,6 +454,31 @@ static int md_msync(struct model *md, int proc, uint64_t lo, uint64_t hi, bool s
         }
         if (sync && g->kind == MD_FILE_SHARED && g->idx < md->file[g->obj].npages)
             md_writeback(md, g->obj, g->idx);
+    }
+    return rc;
+}
+
+/* MADV_DONTNEED of pages [lo, hi): private pages lose what they hold (an
+ * anonymous page reads zero again, a private file page shows the file again);
+ * shared pages keep their object's bytes. -ENOMEM if any page is unmapped
+ * (the mapped ones are still done, as in Linux), else 0. */
+static int md_dontneed(struct model *md, int proc, uint64_t lo, uint64_t hi)
+{
+    int rc = 0;
+    for (uint64_t v = lo; v < hi; v++) {
+        struct md_page *g = md_find(md, proc, v);
+        if (!g) {
+            rc = -12;
+            continue;
+        }
+        if (g->kind == MD_ANON || (g->kind == MD_FILE_PRIV && g->cowed)) {
+            free(g->data);
+            g->data = NULL;
+        }
+        if (g->kind == MD_FILE_PRIV && g->cowed) {
+            g->cowed = false;
+            md_file_page_mapped(md, g);
+        }
     }
     return rc;
 }

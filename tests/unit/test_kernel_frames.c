@@ -126,12 +126,12 @@ static void test_refcount_and_rmap(void **state)
 }
 
 static uint64_t reclaim_calls;
-static uint64_t fake_reclaim(void *ctx)
+static void fake_reclaim(void *ctx, bool user)
 {
     struct fx *f = ctx;
+    assert_true(user); /* an ANON frame is wanted */
     reclaim_calls++;
     frame_put(&f->ft, pfn((RAM_BASE >> 12) + 0)); /* whatever frame 0 is: give it back */
-    return 1;
 }
 
 static void test_reclaim_hook(void **state)

@@ -1,13 +1,18 @@
 /* Model-based random test of the VM core: thousands of random address-space
- * operations (new, fork, exit, mmap, munmap, mprotect, brk, msync, copyin,
- * copyout, faults) on several address spaces, each checked against the plain
- * reference model of tests/unit/model_ref.h (Linux semantics): return codes,
- * every byte read, every fault (SEGV_MAPERR / SEGV_ACCERR / SIGBUS and its
- * address), the host files after write-back, kernel_check() after every step,
- * and at the end that every user frame is free again.
+ * operations (new, fork, exit, mmap, munmap, mprotect, brk, msync, madvise,
+ * copyin, copyout, copyin_str, faults) on several address spaces, each
+ * checked against the plain reference model of tests/unit/model_ref.h (Linux
+ * semantics): return codes, every byte read, every fault (SEGV_MAPERR /
+ * SEGV_ACCERR / SIGBUS and its address), the host files after write-back,
+ * kernel_check() after every step, and at the end that every user frame and
+ * swap slot is free again. Cases: plenty of memory (three TLB shapes); 512 KiB
+ * of RAM without swap (-ENOMEM accepted); with swap under each replacement
+ * policy; a frame limit; and ASID reuse. The operations are in
+ * test_model_ops.h.
  *
  * MODEL_SEED=n runs every case with that seed; MODEL_OPS=n sets the number of
- * operations per case. A failure prints the seed, the step and the last ops. */
+ * operations per case; MODEL_FILTER=name runs only that case; MODEL_TRACE=1
+ * prints every operation. A failure prints the seed, the step and the last ops. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,38 +32,46 @@
 #include "model_ref.h"
 
 #define PG 4096ULL
-#define WIN_BASE 0x10000000ULL   /* fixed mappings collide inside this window */
+#define WIN_BASE 0x10000000ULL /* fixed mappings collide inside this window */
 #define WIN_PAGES 64
-#define HEAP_BASE 0x20000000ULL  /* brk heap (a few mmaps and munmaps land in its way) */
+#define HEAP_BASE 0x20000000ULL /* brk heap (a few mmaps and munmaps land in its way) */
 #define HEAP_MAX_PAGES 48
 #define MAX_LIVE 6
 #define LOG_N 24
 #define NFILES 3
 
-struct rng { uint64_t s; };
+struct rng {
+    uint64_t s;
+};
 
-static uint64_t rnd(struct rng *r)   /* splitmix64 */
+static uint64_t rnd(struct rng *r) /* splitmix64 */
 {
     uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
-static uint64_t below(struct rng *r, uint64_t n) { return n ? rnd(r) % n : 0; }
-static bool chance(struct rng *r, unsigned pct) { return below(r, 100) < pct; }
+static uint64_t below(struct rng *r, uint64_t n)
+{
+    return n ? rnd(r) % n : 0;
+}
+static bool chance(struct rng *r, unsigned pct)
+{
+    return below(r, 100) < pct;
+}
 
 /* Outcomes seen, so a run that exercised nothing interesting fails. */
 struct coverage {
     long maperr, accerr, buserr, reads_ok, writes_ok, cow_writes, shared_writes, forks, enomem,
         disk_checks, einval;
-    uint64_t min_free;   /* fewest free frames seen */
+    uint64_t min_free; /* fewest free frames seen */
 };
 
 struct world {
     struct rng r;
     uint64_t seed;
     long step;
-    bool small;               /* 512 KiB of RAM: -ENOMEM from faults and fork is allowed */
+    bool small; /* 512 KiB of RAM: -ENOMEM from faults and fork is allowed */
     struct machine *m;
     struct kernel *k;
     struct mm *mm[MD_MAX_PROCS];
@@ -81,7 +94,7 @@ static const char *prot_str(int prot)
 
 static void logop(struct world *w, const char *fmt, ...)
 {
-    if (w->trace && w->nlog)   /* MODEL_TRACE=1: every op, as it completes */
+    if (w->trace && w->nlog) /* MODEL_TRACE=1: every op, as it completes */
         fprintf(stderr, "  %s\n", w->log[(w->nlog - 1) % LOG_N]);
     char *line = w->log[w->nlog++ % LOG_N];
     int n = snprintf(line, 240, "#%ld ", w->step);
@@ -109,8 +122,8 @@ static void die(struct world *w, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nMODEL MISMATCH seed=%" PRIu64 " step=%ld%s: %s\nlast ops:\n", w->seed, w->step,
-            w->small ? " (small memory)" : "", msg);
+    fprintf(stderr, "\nMODEL MISMATCH seed=%" PRIu64 " step=%ld%s: %s\nlast ops:\n", w->seed,
+            w->step, w->small ? " (small memory)" : "", msg);
     long first = w->nlog > LOG_N ? w->nlog - LOG_N : 0;
     for (long i = first; i < w->nlog; i++)
         fprintf(stderr, "  %s\n", w->log[i % LOG_N]);
@@ -118,7 +131,11 @@ static void die(struct world *w, const char *fmt, ...)
     fail_msg("%s", msg);
 }
 
-#define CHECK(w, cond, ...) do { if (!(cond)) die((w), __VA_ARGS__); } while (0)
+#define CHECK(w, cond, ...)                                                                        \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            die((w), __VA_ARGS__);                                                                 \
+    } while (0)
 
 /* ---- choosing things ------------------------------------------------------ */
 
@@ -149,7 +166,10 @@ static int free_slot(struct world *w)
     return -1;
 }
 
-static bool in_heap(uint64_t vpn) { return vpn >= HEAP_BASE / PG && vpn < HEAP_BASE / PG + 2 * HEAP_MAX_PAGES; }
+static bool in_heap(uint64_t vpn)
+{
+    return vpn >= HEAP_BASE / PG && vpn < HEAP_BASE / PG + 2 * HEAP_MAX_PAGES;
+}
 
 /* A page range [*lo, *lo + *n): mostly in the window, sometimes around a
  * mapped page of p (which reaches mmap(NULL) areas and the heap). */
@@ -187,7 +207,7 @@ static uint64_t pick_addr(struct world *w, int p)
 
 static int pick_prot(struct world *w)
 {
-    static const int prots[10] = {0, 1, 1, 3, 3, 3, 3, 5, 7, 7};   /* --- r-- rw- r-x rwx */
+    static const int prots[10] = {0, 1, 1, 3, 3, 3, 3, 5, 7, 7}; /* --- r-- rw- r-x rwx */
     return prots[below(&w->r, 10)];
 }
 
@@ -199,7 +219,10 @@ static void fill_random(struct world *w, uint8_t *buf, uint64_t len)
 
 /* ---- checks --------------------------------------------------------------- */
 
-static int expect_signo(enum md_fault f) { return f == MD_BUSERR ? LX_SIGBUS : LX_SIGSEGV; }
+static int expect_signo(enum md_fault f)
+{
+    return f == MD_BUSERR ? LX_SIGBUS : LX_SIGSEGV;
+}
 static int expect_code(enum md_fault f)
 {
     return f == MD_MAPERR ? LX_SEGV_MAPERR : f == MD_ACCERR ? LX_SEGV_ACCERR : LX_BUS_ADRERR;
@@ -220,7 +243,8 @@ static void check_segv(struct world *w, const struct segv *sv, enum md_fault f, 
                        enum access acc)
 {
     CHECK(w, sv->signo == expect_signo(f) && sv->code == expect_code(f) && sv->addr.v == addr,
-          "segv: got signo %d code %d addr 0x%" PRIx64 ", model says signo %d code %d addr 0x%" PRIx64,
+          "segv: got signo %d code %d addr 0x%" PRIx64
+          ", model says signo %d code %d addr 0x%" PRIx64,
           sv->signo, sv->code, sv->addr.v, expect_signo(f), expect_code(f), addr);
     CHECK(w, sv->acc == acc, "segv.acc %d, expected %d", sv->acc, acc);
     count_fault(w, f);
@@ -301,8 +325,8 @@ static void check_all_memory(struct world *w)
             CHECK(w, rc == 0, "scan p%d page 0x%" PRIx64 ": copyin %d", p, g->vpn * PG, rc);
             const uint8_t *want = md_page_bytes(&w->md, g);
             for (uint64_t j = 0; j < PG; j++)
-                CHECK(w, got[j] == want[j], "scan p%d byte 0x%" PRIx64 " is 0x%02x, model 0x%02x", p,
-                      g->vpn * PG + j, got[j], want[j]);
+                CHECK(w, got[j] == want[j], "scan p%d byte 0x%" PRIx64 " is 0x%02x, model 0x%02x",
+                      p, g->vpn * PG + j, got[j], want[j]);
         }
     }
     CHECK(w, kernel_check(w->k) == 0, "kernel_check after scan failed");
@@ -343,10 +367,21 @@ static uint64_t env_u64(const char *name, uint64_t dflt)
 }
 
 /* A TLB shape per case: flush bugs hide in one geometry and show in another. */
-struct tlb_shape { unsigned sets, ways; };
+/* One configuration of the machine and kernel. small: 512 KiB of RAM (128
+ * frames), where -ENOMEM is an accepted outcome of faults and fork; swap and
+ * a replacement policy put reclaim under test; a TLB shape of its own
+ * because flush bugs hide in one geometry and show in another. */
+struct variant {
+    bool small;
+    uint64_t swap_bytes;         /* 0: no swap */
+    const char *policy;          /* NULL: the default */
+    uint64_t frame_limit;        /* 0: none */
+    unsigned tlb_sets, tlb_ways; /* 0: the default */
+};
 
-static void run_model(uint64_t seed, long nops, bool small, struct tlb_shape tlb)
+static void run_model(uint64_t seed, long nops, struct variant v)
 {
+    bool small = v.small;
     struct world *w = calloc(1, sizeof *w);
     assert_non_null(w);
     w->seed = env_u64("MODEL_SEED", seed);
@@ -359,13 +394,20 @@ static void run_model(uint64_t seed, long nops, bool small, struct tlb_shape tlb
 
     struct machine_config cfg;
     machine_config_default(&cfg);
-    cfg.mem_bytes = small ? (512ULL << 10) : (16ULL << 20);   /* small: 128 frames */
-    if (tlb.sets)
-        cfg.tlb_sets = tlb.sets, cfg.tlb_ways = tlb.ways;
+    /* Pressure: 128 frames of RAM, or a cap on resident user frames. */
+    cfg.mem_bytes = small && !v.frame_limit ? (512ULL << 10) : (16ULL << 20);
+    if (v.tlb_sets)
+        cfg.tlb_sets = v.tlb_sets, cfg.tlb_ways = v.tlb_ways;
     w->m = machine_new(&cfg);
     assert_non_null(w->m);
     w->k = kernel_new(w->m);
     assert_non_null(w->k);
+    if (v.swap_bytes)
+        assert_int_equal(kernel_set_swap(w->k, v.swap_bytes), 0);
+    if (v.policy)
+        assert_int_equal(kernel_set_policy(w->k, v.policy), 0);
+    if (v.frame_limit)
+        kernel_set_frame_limit(w->k, v.frame_limit);
     struct kernel_info ki0;
     kernel_get_info(w->k, &ki0);
     make_files(w);
@@ -393,33 +435,41 @@ static void run_model(uint64_t seed, long nops, bool small, struct tlb_shape tlb
     struct kernel_info ki;
     kernel_get_info(w->k, &ki);
     CHECK(w, kernel_check(w->k) == 0, "kernel_check at the end failed");
-    /* All user frames free: only the kernel's own pages and the tables of
-     * the kernel half (counted as page-table frames) stay in use, as at boot. */
-    CHECK(w, ki.anon_frames == 0 && ki.file_frames == 0 && ki.pagecache_pages == 0 &&
-                 ki.pagetable_frames == ki0.pagetable_frames && ki.kernel_frames == ki0.kernel_frames,
-          "after every exit: anon %" PRIu64 " file %" PRIu64 " cache %" PRIu64 " page tables %" PRIu64
-          " (%" PRIu64 " at boot)",
-          ki.anon_frames, ki.file_frames, ki.pagecache_pages, ki.pagetable_frames, ki0.pagetable_frames);
-    CHECK(w, ki.free_frames == ki.total_frames - ki.kernel_frames - ki0.pagetable_frames,
-          "after every exit: free %" PRIu64 ", total %" PRIu64 ", kernel %" PRIu64 " + %" PRIu64
-          " kernel-half tables",
-          ki.free_frames, ki.total_frames, ki.kernel_frames, ki0.pagetable_frames);
-    CHECK(w, ki.free_frames == ki0.free_frames, "free frames %" PRIu64 " at the end, %" PRIu64 " at boot",
-          ki.free_frames, ki0.free_frames);
+    /* All user frames and swap slots free: only the kernel's own pages and
+     * the kernel half's tables (counted in kernel_frames) stay in use. */
+    CHECK(w,
+          ki.anon_frames == 0 && ki.file_frames == 0 && ki.pagecache_pages == 0 &&
+              ki.pagetable_frames == 0 && ki.swap_used == 0 && ki.swapcache_pages == 0,
+          "after every exit: anon %" PRIu64 " file %" PRIu64 " cache %" PRIu64
+          " page tables %" PRIu64 " swap %" PRIu64 " swapcache %" PRIu64,
+          ki.anon_frames, ki.file_frames, ki.pagecache_pages, ki.pagetable_frames, ki.swap_used,
+          ki.swapcache_pages);
+    CHECK(w, ki.free_frames == ki.total_frames - ki.kernel_frames,
+          "after every exit: free %" PRIu64 ", total %" PRIu64 ", kernel %" PRIu64, ki.free_frames,
+          ki.total_frames, ki.kernel_frames);
+    CHECK(w, ki.free_frames == ki0.free_frames,
+          "free frames %" PRIu64 " at the end, %" PRIu64 " at boot", ki.free_frames,
+          ki0.free_frames);
 
     const struct coverage *c = &w->cov;
     fprintf(stderr,
-            "seed %" PRIu64 "%s: %ld ops; reads %ld writes %ld (cow %ld shared %ld) maperr %ld accerr %ld "
-            "sigbus %ld forks %ld enomem %ld einval %ld disk-checks %ld min-free %" PRIu64 "; faults minor %" PRIu64
-            " major %" PRIu64 " cow %" PRIu64 " writebacks %" PRIu64 "\n",
+            "seed %" PRIu64
+            "%s: %ld ops; reads %ld writes %ld (cow %ld shared %ld) maperr %ld accerr %ld "
+            "sigbus %ld forks %ld enomem %ld einval %ld disk-checks %ld min-free %" PRIu64
+            "; faults minor %" PRIu64 " major %" PRIu64 " cow %" PRIu64 " writebacks %" PRIu64
+            " swap out %" PRIu64 " in %" PRIu64 "\n",
             w->seed, small ? " small" : "", nops, c->reads_ok, c->writes_ok, c->cow_writes,
             c->shared_writes, c->maperr, c->accerr, c->buserr, c->forks, c->enomem, c->einval,
-            c->disk_checks, c->min_free, ki.c.minor_faults, ki.c.major_faults, ki.c.cow_faults, ki.c.writebacks);
+            c->disk_checks, c->min_free, ki.c.minor_faults, ki.c.major_faults, ki.c.cow_faults,
+            ki.c.writebacks, ki.c.pswpout, ki.c.pswpin);
     if (nops >= 2000) {
-        CHECK(w, c->maperr && c->accerr && c->buserr && c->cow_writes && c->shared_writes && c->forks &&
-                     c->disk_checks && c->einval,
+        CHECK(w,
+              c->maperr && c->accerr && c->buserr && c->cow_writes && c->shared_writes &&
+                  c->forks && c->disk_checks && c->einval,
               "the run did not exercise every outcome");
-        if (small)
+        if (small && v.swap_bytes)
+            CHECK(w, ki.c.pswpout > 0 && ki.c.pswpin > 0, "no page went to swap and came back");
+        else if (small)
             CHECK(w, c->enomem > 0, "the small-memory run never ran out of memory");
     }
 
@@ -464,7 +514,7 @@ static void test_model_asid_reuse(void **state)
         struct segv sv;
         uint64_t got = 1;
         assert_int_equal(copyin(mm[slot], &got, va(WIN_BASE), sizeof got, &sv), 0);
-        assert_int_equal(got, 0);   /* a fresh page reads zero, whoever had the ASID before */
+        assert_int_equal(got, 0); /* a fresh page reads zero, whoever had the ASID before */
         val[slot] = 0x5eed0000 + i;
         assert_int_equal(copyout(mm[slot], va(WIN_BASE), &val[slot], sizeof val[slot], &sv), 0);
         for (int j = 0; j < LIVE; j++)
@@ -482,28 +532,72 @@ static void test_model_asid_reuse(void **state)
     machine_free(m);
 }
 
-/* With MODEL_SEED set, only the first case of each kind runs (with that seed). */
-static void run_case(uint64_t seed, long nops, bool small, bool first, struct tlb_shape tlb)
+static void test_model_seed1(void **state)
 {
-    if (!first && getenv("MODEL_SEED"))
-        skip();
-    run_model(seed, nops, small, tlb);
+    (void)state;
+    run_model(1, 4000, (struct variant){0});
 }
-
-static const struct tlb_shape TLB_DEFAULT = {0, 0}, TLB_FULLY_ASSOC = {1, 8}, TLB_BIG = {256, 4};
-
-static void test_model_seed1(void **state) { (void)state; run_case(1, 4000, false, true, TLB_DEFAULT); }
-static void test_model_seed2(void **state) { (void)state; run_case(2, 4000, false, false, TLB_FULLY_ASSOC); }
-static void test_model_seed3(void **state) { (void)state; run_case(3, 4000, false, false, TLB_BIG); }
-static void test_model_small1(void **state) { (void)state; run_case(11, 3000, true, true, TLB_DEFAULT); }
-static void test_model_small2(void **state) { (void)state; run_case(12, 3000, true, false, TLB_BIG); }
+static void test_model_seed2(void **state)
+{
+    (void)state;
+    run_model(2, 4000, (struct variant){.tlb_sets = 1, .tlb_ways = 8});
+}
+static void test_model_seed3(void **state)
+{
+    (void)state;
+    run_model(3, 4000, (struct variant){.tlb_sets = 256, .tlb_ways = 4});
+}
+static void test_model_small1(void **state)
+{
+    (void)state;
+    run_model(11, 3000, (struct variant){.small = true});
+}
+static void test_model_small2(void **state)
+{
+    (void)state;
+    run_model(12, 3000, (struct variant){.small = true, .tlb_sets = 256, .tlb_ways = 4});
+}
+/* Under memory pressure with swap: pages go out and come back (content,
+ * COW and sharing must survive), with each replacement policy. */
+static void test_model_swap_clock(void **state)
+{
+    (void)state;
+    run_model(21, 3000, (struct variant){.small = true, .swap_bytes = 2 << 20, .policy = "clock"});
+}
+static void test_model_swap_lru(void **state)
+{
+    (void)state;
+    run_model(22, 3000, (struct variant){.small = true, .swap_bytes = 2 << 20, .policy = "lru"});
+}
+static void test_model_swap_fifo(void **state)
+{
+    (void)state;
+    run_model(23, 3000, (struct variant){.small = true, .swap_bytes = 1 << 20, .policy = "fifo"});
+}
+static void test_model_swap_random(void **state)
+{
+    (void)state;
+    run_model(24, 3000, (struct variant){.small = true, .swap_bytes = 2 << 20, .policy = "random"});
+}
+/* Plenty of RAM but a cap on resident user frames (trace replays' --frames). */
+static void test_model_frame_limit(void **state)
+{
+    (void)state;
+    run_model(25, 3000, (struct variant){.small = true, .swap_bytes = 4 << 20, .frame_limit = 48});
+}
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_model_seed1),  cmocka_unit_test(test_model_seed2),
-        cmocka_unit_test(test_model_seed3),  cmocka_unit_test(test_model_small1),
-        cmocka_unit_test(test_model_small2), cmocka_unit_test(test_model_asid_reuse),
+        cmocka_unit_test(test_model_seed1),       cmocka_unit_test(test_model_seed2),
+        cmocka_unit_test(test_model_seed3),       cmocka_unit_test(test_model_small1),
+        cmocka_unit_test(test_model_small2),      cmocka_unit_test(test_model_swap_clock),
+        cmocka_unit_test(test_model_swap_lru),    cmocka_unit_test(test_model_swap_fifo),
+        cmocka_unit_test(test_model_swap_random), cmocka_unit_test(test_model_frame_limit),
+        cmocka_unit_test(test_model_asid_reuse),
     };
+    const char *filter = getenv("MODEL_FILTER"); /* e.g. MODEL_FILTER=test_model_swap_lru */
+    if (filter && *filter)
+        cmocka_set_test_filter(filter);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,10 @@
 #ifndef VMSIM_TESTS_TEST_MODEL_OPS_H
 #define VMSIM_TESTS_TEST_MODEL_OPS_H
 
-static uint64_t pages_of(uint64_t len) { return (len + PG - 1) / PG; }
+static uint64_t pages_of(uint64_t len)
+{
+    return (len + PG - 1) / PG;
+}
 
 static void op_new(struct world *w)
 {
@@ -65,7 +68,10 @@ static void op_mmap(struct world *w)
     struct rng *r = &w->r;
     int p = pick_live(w);
     unsigned ks = (unsigned)below(r, 100);
-    int kind = ks < 35 ? MD_ANON : ks < 52 ? MD_ANON_SHARED : ks < 72 ? MD_FILE_PRIV : MD_FILE_SHARED;
+    int kind = ks < 35   ? MD_ANON
+               : ks < 52 ? MD_ANON_SHARED
+               : ks < 72 ? MD_FILE_PRIV
+                         : MD_FILE_SHARED;
     bool file = kind == MD_FILE_PRIV || kind == MD_FILE_SHARED;
     int fi = file ? (int)below(r, NFILES) : -1;
     uint64_t npages = 1 + below(r, chance(r, 20) ? 24 : 8);
@@ -78,9 +84,9 @@ static void op_mmap(struct world *w)
         flags |= LX_MAP_ANONYMOUS;
     uint64_t idx0 = file ? below(r, w->md.file[fi].npages + 2) : 0;
     uint64_t off = idx0 * PG;
-    unsigned place = (unsigned)below(r, 100);   /* fixed, fixed-noreplace, hint, any */
+    unsigned place = (unsigned)below(r, 100); /* fixed, fixed-noreplace, hint, any */
     uint64_t lo = WIN_BASE / PG + below(r, WIN_PAGES);
-    if (chance(r, 5))   /* in the brk heap's way */
+    if (chance(r, 5)) /* in the brk heap's way */
         lo = HEAP_BASE / PG + below(r, HEAP_MAX_PAGES + 4);
     uint64_t addr = place < 85 ? lo * PG : 0;
     if (place < 55)
@@ -89,15 +95,42 @@ static void op_mmap(struct world *w)
         flags |= LX_MAP_FIXED_NOREPLACE;
 
     int want = 0;
-    if (chance(r, 6)) {   /* invalid arguments, one at a time */
+    if (chance(r, 6)) { /* invalid arguments, one at a time */
         switch (below(r, 7)) {
-        case 0: len = 0; want = -EINVAL; break;
-        case 1: flags |= LX_MAP_FIXED; addr = lo * PG + 1 + below(r, PG - 1); want = -EINVAL; break;
-        case 2: off += 1 + below(r, PG - 1); want = -EINVAL; break;
-        case 3: flags &= ~LX_MAP_TYPE; want = -EINVAL; break;
-        case 4: flags |= LX_MAP_FIXED; addr = USER_TOP - PG; len = 2 * PG; want = -ENOMEM; break;
-        case 5: flags &= ~(LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE); addr = 0; len = USER_TOP + PG; want = -ENOMEM; break;
-        default: flags |= LX_MAP_FIXED; addr = 0x1000; want = -EPERM; break;
+        case 0:
+            len = 0;
+            want = -EINVAL;
+            break;
+        case 1:
+            flags |= LX_MAP_FIXED;
+            addr = lo * PG + 1 + below(r, PG - 1);
+            want = -EINVAL;
+            break;
+        case 2:
+            off += 1 + below(r, PG - 1);
+            want = -EINVAL;
+            break;
+        case 3:
+            flags &= ~LX_MAP_TYPE;
+            want = -EINVAL;
+            break;
+        case 4:
+            flags |= LX_MAP_FIXED;
+            addr = USER_TOP - PG;
+            len = 2 * PG;
+            want = -ENOMEM;
+            break;
+        case 5:
+            flags &= ~(LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE);
+            addr = 0;
+            len = USER_TOP + PG;
+            want = -ENOMEM;
+            break;
+        default:
+            flags |= LX_MAP_FIXED;
+            addr = 0x1000;
+            want = -EPERM;
+            break;
         }
     }
     bool fixed = flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE);
@@ -109,7 +142,10 @@ static void op_mmap(struct world *w)
     if (file)
         logres(w, " file%d+0x%" PRIx64, fi, off);
     logres(w, "%s%s", flags & LX_MAP_FIXED ? " FIXED" : "",
-           flags & LX_MAP_FIXED_NOREPLACE ? " NOREPLACE" : fixed ? "" : addr ? " hint" : " any");
+           flags & LX_MAP_FIXED_NOREPLACE ? " NOREPLACE"
+           : fixed                        ? ""
+           : addr                         ? " hint"
+                                          : " any");
     vaddr_t out = va(0);
     int rc = mm_mmap(w->mm[p], va(addr), len, prot, flags, file ? w->vf[fi] : NULL, off, &out);
     logres(w, " -> %d 0x%" PRIx64, rc, out.v);
@@ -127,10 +163,10 @@ static void op_mmap(struct world *w)
         md_unmap(&w->md, p, lo, lo + npages);
     } else {
         bool hint_free = addr && md_count(&w->md, p, lo, lo + npages) == 0;
-        CHECK(w, !hint_free || at == lo, "free hint 0x%" PRIx64 " not used (got 0x%" PRIx64 ")", addr,
-              out.v);
-        CHECK(w, md_count(&w->md, p, at, at + npages) == 0, "mmap(hint/any) returned a mapped range 0x%" PRIx64,
-              out.v);
+        CHECK(w, !hint_free || at == lo, "free hint 0x%" PRIx64 " not used (got 0x%" PRIx64 ")",
+              addr, out.v);
+        CHECK(w, md_count(&w->md, p, at, at + npages) == 0,
+              "mmap(hint/any) returned a mapped range 0x%" PRIx64, out.v);
     }
     int obj = kind == MD_ANON_SHARED ? md_shobj_new(&w->md, npages) : fi;
     md_map(&w->md, p, at, npages, prot, kind, obj, idx0);
@@ -149,7 +185,7 @@ static void op_munmap(struct world *w)
             addr += 1 + below(&w->r, PG - 1);
         else if (b == 1)
             len = 0;
-        else   /* past the end of the user half */
+        else /* past the end of the user half */
             addr = USER_TOP - PG, len = 2 * PG, lo = addr / PG;
         want = -EINVAL;
     }
@@ -181,7 +217,9 @@ static void op_mprotect(struct world *w)
           prot & 0x10 ? "+0x10" : "");
     int rc = mm_mprotect(w->mm[p], va(addr), len, prot);
     logres(w, " -> %d", rc);
-    int want = bad == 1 || bad == 2 ? -EINVAL : bad == 3 ? 0 : md_mprotect(&w->md, p, lo, lo + pages_of(len), prot);
+    int want = bad == 1 || bad == 2 ? -EINVAL
+               : bad == 3           ? 0
+                                    : md_mprotect(&w->md, p, lo, lo + pages_of(len), prot);
     CHECK(w, rc == want, "mprotect returned %d, Linux gives %d", rc, want);
     w->cov.einval += want == -EINVAL;
 }
@@ -215,7 +253,8 @@ static void op_write(struct world *w)
         return;
     }
     if (f == MD_OK) {
-        CHECK(w, rc == 0, "copyout returned %d (segv %d/%d at 0x%" PRIx64 "), model says it succeeds", rc,
+        CHECK(w, rc == 0,
+              "copyout returned %d (segv %d/%d at 0x%" PRIx64 "), model says it succeeds", rc,
               sv.signo, sv.code, sv.addr.v);
         w->cov.writes_ok++;
         w->cov.cow_writes += g0 && g0->kind == MD_FILE_PRIV && !g0->cowed;
@@ -223,7 +262,8 @@ static void op_write(struct world *w)
     } else {
         uint64_t fault_addr = bad * PG > addr ? bad * PG : addr;
         logres(w, " segv %d/%d 0x%" PRIx64, sv.signo, sv.code, sv.addr.v);
-        CHECK(w, rc == -1, "copyout returned %d, model says it faults at 0x%" PRIx64, rc, fault_addr);
+        CHECK(w, rc == -1, "copyout returned %d, model says it faults at 0x%" PRIx64, rc,
+              fault_addr);
         check_segv(w, &sv, f, fault_addr, ACCESS_WRITE);
     }
     md_write(&w->md, p, addr, buf, len, bad);
@@ -234,7 +274,7 @@ static void op_read(struct world *w)
     static uint8_t got[3 * PG], want[3 * PG];
     int p = pick_live(w);
     uint64_t addr = pick_addr(w, p), len = pick_len(w, addr), bad = UINT64_MAX;
-    if (w->small && chance(&w->r, 30))   /* reads may cross pages: -ENOMEM changes nothing */
+    if (w->small && chance(&w->r, 30)) /* reads may cross pages: -ENOMEM changes nothing */
         len = 1 + below(&w->r, 2 * PG);
     enum md_fault f = md_range_access(&w->md, p, addr, len, MD_READ, &bad);
     logop(w, "p%d read 0x%" PRIx64 " len=0x%" PRIx64, p, addr, len);
@@ -250,16 +290,17 @@ static void op_read(struct world *w)
     if (f != MD_OK) {
         uint64_t fault_addr = bad * PG > addr ? bad * PG : addr;
         logres(w, " segv %d/%d 0x%" PRIx64, sv.signo, sv.code, sv.addr.v);
-        CHECK(w, rc == -1, "copyin returned %d, model says it faults at 0x%" PRIx64, rc, fault_addr);
+        CHECK(w, rc == -1, "copyin returned %d, model says it faults at 0x%" PRIx64, rc,
+              fault_addr);
         check_segv(w, &sv, f, fault_addr, ACCESS_READ);
         return;
     }
-    CHECK(w, rc == 0, "copyin returned %d (segv %d/%d at 0x%" PRIx64 "), model says it succeeds", rc,
-          sv.signo, sv.code, sv.addr.v);
+    CHECK(w, rc == 0, "copyin returned %d (segv %d/%d at 0x%" PRIx64 "), model says it succeeds",
+          rc, sv.signo, sv.code, sv.addr.v);
     md_read(&w->md, p, addr, want, len);
     for (uint64_t i = 0; i < len; i++)
-        CHECK(w, got[i] == want[i], "byte at 0x%" PRIx64 " is 0x%02x, model says 0x%02x", addr + i, got[i],
-              want[i]);
+        CHECK(w, got[i] == want[i], "byte at 0x%" PRIx64 " is 0x%02x, model says 0x%02x", addr + i,
+              got[i], want[i]);
     w->cov.reads_ok++;
 }
 
@@ -271,7 +312,7 @@ static void op_str(struct world *w)
     int p = pick_live(w);
     uint64_t addr = pick_addr(w, p), max = 1 + below(&w->r, chance(&w->r, 50) ? 64 : 2 * PG);
     enum md_fault f = MD_OK;
-    uint64_t n = 0, fault_addr = 0;   /* bytes the model copies, NUL included */
+    uint64_t n = 0, fault_addr = 0; /* bytes the model copies, NUL included */
     bool nul = false;
     while (n < max && !nul) {
         uint64_t a = addr + n;
@@ -299,12 +340,14 @@ static void op_str(struct world *w)
         return;
     }
     if (f != MD_OK) {
-        CHECK(w, rc == -1, "copyin_str returned %d, model says it faults at 0x%" PRIx64, rc, fault_addr);
+        CHECK(w, rc == -1, "copyin_str returned %d, model says it faults at 0x%" PRIx64, rc,
+              fault_addr);
         check_segv(w, &sv, f, fault_addr, ACCESS_READ);
         return;
     }
     if (!nul) {
-        CHECK(w, rc == -ENAMETOOLONG, "copyin_str returned %d, model: no NUL in 0x%" PRIx64 " bytes", rc, max);
+        CHECK(w, rc == -ENAMETOOLONG,
+              "copyin_str returned %d, model: no NUL in 0x%" PRIx64 " bytes", rc, max);
         return;
     }
     CHECK(w, rc == 0, "copyin_str returned %d, model: a %" PRIu64 "-byte string", rc, n);
@@ -339,15 +382,16 @@ static void op_fault(struct world *w)
         check_segv(w, &sv, f, addr, (enum access)acc);
         return;
     }
-    CHECK(w, rc == 0, "fault returned %d (segv %d/%d), model says it succeeds", rc, sv.signo, sv.code);
+    CHECK(w, rc == 0, "fault returned %d (segv %d/%d), model says it succeeds", rc, sv.signo,
+          sv.code);
     struct md_page *g = md_find(&w->md, p, addr / PG);
     if (acc == MD_WRITE)
         md_write_fault(&w->md, p, g);
     if (translate) {
         CHECK(w, tr.host != NULL, "translation without a host pointer");
         uint8_t want = md_page_bytes(&w->md, g)[addr % PG];
-        CHECK(w, *tr.host == want, "translated byte at 0x%" PRIx64 " is 0x%02x, model 0x%02x", addr, *tr.host,
-              want);
+        CHECK(w, *tr.host == want, "translated byte at 0x%" PRIx64 " is 0x%02x, model 0x%02x", addr,
+              *tr.host, want);
     }
 }
 
@@ -384,7 +428,8 @@ static void op_fill(struct world *w)
             nsegv++;
             continue;
         }
-        CHECK(w, rc == 0, "copyout at 0x%" PRIx64 " returned %d (segv %d/%d), model says it succeeds", addr, rc,
+        CHECK(w, rc == 0,
+              "copyout at 0x%" PRIx64 " returned %d (segv %d/%d), model says it succeeds", addr, rc,
               sv.signo, sv.code);
         const struct md_page *g = &mp->pg[i];
         w->cov.cow_writes += g->kind == MD_FILE_PRIV && !g->cowed;
@@ -448,8 +493,12 @@ static void op_msync(struct world *w)
     pick_range(w, p, true, 50, 12, &lo, &n);
     uint64_t addr = lo * PG, len = n * PG - (chance(r, 30) ? below(r, PG) : 0);
     unsigned s = (unsigned)below(r, 100);
-    int flags = s < 50 ? LX_MS_SYNC : s < 70 ? LX_MS_ASYNC : s < 85 ? LX_MS_SYNC | LX_MS_INVALIDATE
-                : s < 90 ? LX_MS_ASYNC | LX_MS_SYNC : s < 95 ? LX_MS_SYNC | 0x8 : LX_MS_SYNC;
+    int flags = s < 50   ? LX_MS_SYNC
+                : s < 70 ? LX_MS_ASYNC
+                : s < 85 ? LX_MS_SYNC | LX_MS_INVALIDATE
+                : s < 90 ? LX_MS_ASYNC | LX_MS_SYNC
+                : s < 95 ? LX_MS_SYNC | 0x8
+                         : LX_MS_SYNC;
     if (s >= 95)
         addr += 1 + below(r, PG - 1);
     bool bad = s >= 85;
@@ -459,6 +508,32 @@ static void op_msync(struct world *w)
     int want = bad ? -EINVAL : md_msync(&w->md, p, lo, lo + pages_of(len), flags & LX_MS_SYNC);
     CHECK(w, rc == want, "msync returned %d, Linux gives %d", rc, want);
     w->cov.einval += bad;
+}
+
+/* madvise: MADV_DONTNEED drops private contents; NORMAL/RANDOM/SEQUENTIAL
+ * change nothing. (MADV_FREE is left out: Linux may or may not drop the
+ * pages, so no single answer is right.) */
+static void op_madvise(struct world *w)
+{
+    struct rng *r = &w->r;
+    int p = pick_live(w);
+    uint64_t lo, n;
+    pick_range(w, p, true, 60, 12, &lo, &n);
+    uint64_t addr = lo * PG, len = n * PG - (chance(r, 30) ? below(r, PG) : 0);
+    unsigned s = (unsigned)below(r, 100);
+    int advice = s < 65 ? LX_MADV_DONTNEED : s < 90 ? (int)below(r, 3) : 7;
+    bool bad = s >= 90;
+    if (bad && chance(r, 50))
+        advice = LX_MADV_DONTNEED, addr += 1 + below(r, PG - 1);
+    logop(w, "p%d madvise 0x%" PRIx64 " len=0x%" PRIx64 " advice=%d", p, addr, len, advice);
+    int rc = mm_madvise(w->mm[p], va(addr), len, advice);
+    logres(w, " -> %d", rc);
+    int want = bad ? -EINVAL
+               : advice == LX_MADV_DONTNEED
+                   ? md_dontneed(&w->md, p, lo, lo + pages_of(len))
+                   : (md_count(&w->md, p, lo, lo + pages_of(len)) == pages_of(len) ? 0 : -ENOMEM);
+    CHECK(w, rc == want, "madvise returned %d, Linux gives %d", rc, want);
+    w->cov.einval += want == -EINVAL;
 }
 
 static void do_random_op(struct world *w)
@@ -482,7 +557,7 @@ static void do_random_op(struct world *w)
         op_mprotect(w);
     else if (s < 57)
         op_write(w);
-    else if (s < 65 && w->small)   /* more filling under memory pressure */
+    else if (s < 65 && w->small) /* more filling under memory pressure */
         op_fill(w);
     else if (s < 70)
         op_read(w);
@@ -492,8 +567,10 @@ static void do_random_op(struct world *w)
         op_fault(w);
     else if (s < 87)
         op_fill(w);
-    else if (s < 93)
+    else if (s < 91)
         op_brk(w);
+    else if (s < 94)
+        op_madvise(w);
     else
         op_msync(w);
 }

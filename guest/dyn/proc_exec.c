@@ -1,0 +1,2 @@
+/* The test of guest/proc/exec.c, dynamically linked (PIE + ld.so). */
+#include "../proc/exec.c"

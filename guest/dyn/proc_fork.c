@@ -1,0 +1,2 @@
+/* The test of guest/proc/fork.c, dynamically linked (PIE + ld.so). */
+#include "../proc/fork.c"

@@ -1,0 +1,2 @@
+/* The test of guest/proc/spawn.c, dynamically linked (PIE + ld.so). */
+#include "../proc/spawn.c"

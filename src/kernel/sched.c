@@ -1,0 +1,332 @@
+/* The process table and the scheduler: turns on hart 0, trap handling,
+ * virtual time, deadlock detection. See sched.h. */
+#include "sched.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file.h"
+#include "signal.h"
+#include "syscall.h"
+
+struct os *os_new(struct kernel *k, struct machine *m)
+{
+    struct os *os = calloc(1, sizeof *os);
+    if (!os)
+        return NULL;
+    os->k = k;
+    os->m = m;
+    os->h = &m->harts[0];
+    os->next_pid = PROC_FIRST_PID;
+    os->first_pid = PROC_FIRST_PID;
+    return os;
+}
+
+void os_free(struct os *os)
+{
+    if (!os)
+        return;
+    while (os->procs) {
+        struct proc *p = os->procs;
+        os->procs = p->next;
+        proc_free(p);
+    }
+    free(os);
+}
+
+uint64_t os_now_ns(const struct os *os)
+{
+    return os->h->instret * OS_NS_PER_INSN + os->sleep_skip_ns;
+}
+
+void os_add_proc(struct os *os, struct proc *p)
+{
+    p->os = os;
+    p->pid = os->next_pid++;
+    os->nprocs_total++;
+    struct proc **pp = &os->procs;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = p;
+}
+
+struct proc *os_find(struct os *os, int pid)
+{
+    for (struct proc *p = os->procs; p; p = p->next)
+        if (p->pid == pid)
+            return p;
+    return NULL;
+}
+
+int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
+             char *const argv[], char *const envp[], char *err, size_t errlen)
+{
+    struct proc *p = calloc(1, sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    p->k = os->k;
+    p->os = os;
+    p->rng = 0x5eed5eed5eedULL;
+    p->rlimit_stack = 8ULL << 20;
+    p->files = files_new_stdio();
+    p->fs = fs_new(vfs);
+    if (!p->files || !p->fs) {
+        snprintf(err, errlen, "cannot set up the process's files (root %s)",
+                 vfs && vfs->root ? vfs->root : "?");
+        proc_free(p);
+        return -ENOMEM;
+    }
+    int e = 0;
+    struct vfile *f = vfile_open(os->k, host_path, NULL, false, &e);
+    if (!f) {
+        snprintf(err, errlen, "%s", strerror(-e));
+        proc_free(p);
+        return e;
+    }
+    e = proc_execve(p, f, host_path, argv, envp, err, errlen);
+    if (e) {
+        proc_free(p);
+        return e;
+    }
+    os_add_proc(os, p);
+    os->first_pid = p->pid;
+    return 0;
+}
+
+static void context_load(struct hart *h, const struct proc *p)
+{
+    memcpy(h->x, p->ctx.x, sizeof p->ctx.x);
+    memcpy(h->f, p->ctx.f, sizeof h->f);
+    h->pc = p->ctx.pc;
+    h->fcsr = p->ctx.fcsr;
+    h->x[0] = 0;
+    h->reservation = UINT64_MAX;   /* a context switch breaks any LR/SC pair */
+    mmu_set_satp(&h->mmu, mm_satp(p->mm));
+}
+
+static void context_save(struct proc *p, const struct hart *h)
+{
+    memcpy(p->ctx.x, h->x, sizeof p->ctx.x);
+    memcpy(p->ctx.f, h->f, sizeof h->f);
+    p->ctx.pc = h->pc;
+    p->ctx.fcsr = h->fcsr;
+}
+
+/* A page fault: mm_fault makes the access possible, or it is a SIGSEGV. */
+static void page_fault(struct proc *p, struct hart *h, const struct trap *t)
+{
+    enum access acc = t->cause == CAUSE_FETCH_PAGE_FAULT ? ACCESS_EXEC
+                    : t->cause == CAUSE_STORE_PAGE_FAULT ? ACCESS_WRITE : ACCESS_READ;
+    struct segv sv;
+    int rc = mm_fault(p->mm, va(t->tval), acc, &sv);
+    if (rc == -1) {
+        signal_fault(p, h, sv.signo, sv.code, sv.addr.v, 0);
+    } else if (rc) {
+        fprintf(stderr, "vmsim: pid %d: out of memory at address 0x%llx\n", p->pid,
+                (unsigned long long)t->tval);
+        proc_exit(p, 0, LX_SIGKILL);
+    }
+}
+
+/* Answers one trap of p. Returns true when p must wait (a blocked call). */
+static bool handle_trap(struct proc *p, struct hart *h, const struct trap *t)
+{
+    switch (t->cause) {
+    case TRAP_QUANTUM:
+        return false;
+    case CAUSE_ECALL_U:
+        return syscall_dispatch(p, h);
+    case CAUSE_FETCH_PAGE_FAULT:
+    case CAUSE_LOAD_PAGE_FAULT:
+    case CAUSE_STORE_PAGE_FAULT:
+        page_fault(p, h, t);
+        return false;
+    case CAUSE_MISALIGNED_LOAD:
+    case CAUSE_MISALIGNED_STORE:
+        proc_emulate_misaligned(p, h, t->pc, t->tval);
+        return false;
+    case CAUSE_MISALIGNED_FETCH:
+        signal_fault(p, h, LX_SIGBUS, LX_BUS_ADRALN, t->tval, 0);
+        return false;
+    case CAUSE_FETCH_ACCESS:
+    case CAUSE_LOAD_ACCESS:
+    case CAUSE_STORE_ACCESS:
+        signal_fault(p, h, LX_SIGSEGV, LX_SEGV_ACCERR, t->tval, 0);
+        return false;
+    case CAUSE_ILLEGAL_INSN:
+        signal_fault(p, h, LX_SIGILL, LX_ILL_ILLOPC, t->pc, t->tval);
+        return false;
+    case CAUSE_BREAKPOINT:
+        signal_fault(p, h, LX_SIGTRAP, LX_TRAP_BRKPT, t->pc, 0);
+        return false;
+    default:
+        signal_fault(p, h, LX_SIGSEGV, LX_SEGV_MAPERR, t->tval, 0);
+        return false;
+    }
+}
+
+/* Kills every live process (deadlock, instruction limit). */
+static void kill_all(struct os *os, int signo)
+{
+    for (struct proc *p = os->procs; p; p = p->next) {
+        if (p->exited)
+            continue;
+        if (p->pid == os->first_pid)
+            fprintf(stderr, "%s\n", signal_text(signo));
+        p->vfork_parent = NULL;   /* everyone goes: no one to wake */
+        proc_exit(p, 0, signo);
+    }
+}
+
+/* One turn of p on the hart: up to PROC_QUANTUM instructions, or until it
+ * blocks, waits for a vfork child or ends. Returns true when it made
+ * progress (ran, or finished a system call). */
+static bool run_turn(struct os *os, struct proc *p)
+{
+    struct hart *h = os->h;
+    os->current = p;
+    os->switches++;
+    p->hart = h;
+    context_load(h, p);
+    uint64_t start = h->instret;
+    os->turn_start = start;
+    bool progress = false;
+    uint64_t last_pc = 0, last_tval = 0;
+    int last_cause = -1, repeats = 0;
+    while (!p->exited && p->state == PROC_RUNNABLE) {
+        /* Signals are delivered on the way back to user mode. A blocked
+         * call is first retried (below): like Linux, a wait whose condition
+         * has come true completes, and only one that still has to wait is
+         * interrupted. */
+        if (!p->blocked && signal_pending(p)) {
+            signal_deliver(p, h, false);
+            if (p->exited)
+                break;
+        }
+        uint64_t used = h->instret - start;
+        if (used >= PROC_QUANTUM) {
+            progress = true;
+            break;
+        }
+        uint64_t budget = PROC_QUANTUM - used;
+        if (os->insn_limit) {
+            if (h->instret >= os->insn_limit) {
+                kill_all(os, LX_SIGXCPU);
+                break;
+            }
+            if (os->insn_limit - h->instret < budget)
+                budget = os->insn_limit - h->instret;
+        }
+        struct trap t;
+        uint64_t before = h->instret;
+        hart_run(h, budget, &t);
+        if (h->instret != before)
+            progress = true;
+        /* A fault the handler said it fixed must not come back forever. */
+        if (t.cause == last_cause && t.pc == last_pc && t.tval == last_tval &&
+            t.cause != TRAP_QUANTUM && t.cause != CAUSE_ECALL_U && h->instret == before) {
+            if (++repeats > 8) {
+                fprintf(stderr, "vmsim: %s at 0x%llx repeats (pc 0x%llx): fault handler loops\n",
+                        cause_name(t.cause), (unsigned long long)t.tval, (unsigned long long)t.pc);
+                abort();
+            }
+        } else {
+            repeats = 0;
+        }
+        last_cause = t.cause;
+        last_pc = t.pc;
+        last_tval = t.tval;
+        if (handle_trap(p, h, &t)) {
+            if (!signal_pending(p))
+                break;   /* blocked: the others run */
+            if (signal_deliver(p, h, true))
+                progress = true;   /* interrupted (EINTR or restart) */
+            else if (!p->exited)
+                break;   /* the signal changed nothing: still waiting */
+            continue;
+        }
+        if (t.cause != TRAP_QUANTUM)
+            progress = true;
+        if (p->yield) {
+            p->yield = false;
+            break;
+        }
+    }
+    p->insns += h->instret - start;
+    if (!p->exited)
+        context_save(p, h);
+    p->hart = NULL;
+    os->current = NULL;
+    if (p->exited && !p->parent)
+        proc_reap(p);   /* init's child: nobody waits for it */
+    return progress;
+}
+
+/* The next process to run after the cursor (round-robin in pid order). */
+static struct proc *pick_next(struct os *os)
+{
+    struct proc *first = NULL;
+    for (struct proc *p = os->procs; p; p = p->next) {
+        if (p->exited || p->state != PROC_RUNNABLE)
+            continue;
+        if (p->pid > os->last_pid)
+            return p;
+        if (!first)
+            first = p;
+    }
+    return first;
+}
+
+int os_run(struct os *os)
+{
+    unsigned idle = 0;
+    for (;;) {
+        unsigned live = 0;
+        for (struct proc *p = os->procs; p; p = p->next)
+            live += !p->exited && p->state == PROC_RUNNABLE;
+        if (live == 0) {
+            bool any = false;
+            for (struct proc *p = os->procs; p; p = p->next)
+                any |= !p->exited;
+            if (!any)
+                break;
+            fprintf(stderr, "vmsim: deadlock: all processes blocked\n");
+            kill_all(os, LX_SIGKILL);
+            continue;
+        }
+        struct proc *p = pick_next(os);
+        os->last_pid = p->pid;
+        uint64_t before = os->nexits;
+        idle = run_turn(os, p) ? 0 : idle + 1;
+#ifdef VMSIM_DEBUG
+        /* Debug builds check design.md's invariants whenever an address
+         * space has gone (COW sharing, counts, rmap, TLB vs tables). */
+        if (os->nexits != before && !os->check_failed && kernel_check(os->k) != 0) {
+            fprintf(stderr, "vmsim: kernel invariants broken after a process exit\n");
+            os->check_failed = true;
+        }
+#else
+        (void)before;
+#endif
+        if (idle < live)
+            continue;
+        /* A whole round without progress: every process waits. Time passes
+         * if someone sleeps; otherwise nothing can ever change. */
+        uint64_t wake = 0;
+        for (struct proc *q = os->procs; q; q = q->next)
+            if (!q->exited && q->sleep_until && (!wake || q->sleep_until < wake))
+                wake = q->sleep_until;
+        if (wake) {
+            uint64_t now = os_now_ns(os);
+            if (wake > now)
+                os->sleep_skip_ns += wake - now;
+        } else {
+            fprintf(stderr, "vmsim: deadlock: all processes blocked\n");
+            kill_all(os, LX_SIGKILL);
+        }
+        idle = 0;
+    }
+    return os->first_status;
+}

@@ -1,0 +1,566 @@
+/* File system calls on paths. See sys_file.h. Every path goes through
+ * vfs_lookup (the sandbox); the host object is then reached with *at()
+ * calls relative to the directory the lookup returned, never following a
+ * symlink (the lookup already followed what was to be followed). */
+#include "sys_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "vfs.h"
+
+#define LX_AT_FDCWD (-100)
+#define LX_AT_SYMLINK_NOFOLLOW 0x100
+#define LX_AT_REMOVEDIR 0x200
+#define LX_AT_EACCESS 0x200
+#define LX_AT_SYMLINK_FOLLOW 0x400
+#define LX_AT_NO_AUTOMOUNT 0x800
+#define LX_AT_EMPTY_PATH 0x1000
+#define LX_AT_STATX_SYNC_TYPE 0x6000
+
+/* Copies a path in from the guest: 0, -EFAULT, -ENAMETOOLONG. */
+int sys_get_path(struct proc *p, uint64_t g_path, char *buf)
+{
+    struct segv sv;
+    int rc = copyin_str(p->mm, buf, va(g_path), VFS_PATH_MAX, &sv);
+    return rc == -1 ? -EFAULT : rc;
+}
+
+/* The lookup of path relative to dirfd (AT_FDCWD: the cwd). */
+int sys_lookup_at(struct proc *p, int dirfd, const char *path, int flags, struct vfs_lookup *l)
+{
+    if (path[0] == '/' || dirfd == LX_AT_FDCWD)
+        return vfs_lookup(p->fs, VFS_ROOT, NULL, path, flags, l);
+    struct file *f = files_lookup(p->files, dirfd);
+    if (!f) {
+        memset(l, 0, sizeof *l);
+        l->dirfd = -1;
+        return -EBADF;
+    }
+    if (!f->ops->getdents || !f->path) {
+        memset(l, 0, sizeof *l);
+        l->dirfd = -1;
+        return -ENOTDIR;
+    }
+    return vfs_lookup(p->fs, f->base, f->path, path, flags, l);
+}
+
+/* Sets a just-created object's permission bits to mode exactly (the host's
+ * own umask also applied when it was created). */
+static void fix_mode(int fd, unsigned mode)
+{
+    if (fd >= 0)
+        (void)fchmod(fd, mode);
+}
+
+/* Host open(2) flags for the guest's (the values are the same on the
+ * generic ABI and x86-64/arm64, but say which ones pass). */
+static int host_open_flags(int lx)
+{
+    int acc = lx & LX_O_ACCMODE;
+    int h = acc == LX_O_RDONLY ? O_RDONLY : acc == LX_O_WRONLY ? O_WRONLY : O_RDWR;
+    if (lx & LX_O_TRUNC)
+        h |= O_TRUNC;
+    if (lx & LX_O_APPEND)
+        h |= O_APPEND;
+    if (lx & LX_O_NONBLOCK)
+        h |= O_NONBLOCK;
+    if (lx & LX_O_DIRECTORY)
+        h |= O_DIRECTORY;
+    if ((lx & LX_O_SYNC) == LX_O_SYNC)
+        h |= O_SYNC;
+    else if (lx & LX_O_DSYNC)
+        h |= O_DSYNC;
+    if (lx & LX_O_PATH)
+        h = O_PATH | (lx & LX_O_DIRECTORY ? O_DIRECTORY : 0);
+    return h | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+}
+
+int64_t sys_openat(struct proc *p, const uint64_t a[6])
+{
+    char path[VFS_PATH_MAX];
+    int flags = (int)a[2];
+    unsigned mode = (unsigned)a[3] & 07777;
+    int rc = sys_get_path(p, a[1], path);
+    if (rc)
+        return rc;
+    if ((flags & LX_O_TMPFILE) == LX_O_TMPFILE)
+        return -EOPNOTSUPP;
+    bool creat = flags & LX_O_CREAT, excl = creat && (flags & LX_O_EXCL);
+    int lf = (flags & LX_O_NOFOLLOW) || excl ? 0 : VFS_FOLLOW;
+    if (creat)
+        lf |= VFS_CREATE;
+    struct vfs_lookup l;
+    struct file *f = NULL;
+    for (int attempt = 0;; attempt++) {
+        rc = sys_lookup_at(p, (int)a[0], path, lf, &l);
+        if (rc)
+            return rc;
+        if (l.virt != VFS_HOST) {
+            int acc = flags & LX_O_ACCMODE;
+            if (excl)
+                rc = -EEXIST;
+            else if (l.virt == VFS_DEV_DIR && (acc != LX_O_RDONLY || creat))
+                rc = -EISDIR;
+            else if (l.virt != VFS_DEV_DIR && (flags & LX_O_DIRECTORY))
+                rc = -ENOTDIR;
+            else if (!(f = file_new_dev(l.virt, (flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY |
+                                                             LX_O_TRUNC | LX_O_CLOEXEC)) |
+                                                    LX_O_LARGEFILE,
+                                        l.path)))
+                rc = -ENOMEM;
+            break;
+        }
+        int hfd;
+        if (!l.exists) {
+            if (l.trailing_slash) {
+                rc = -EISDIR;
+                break;
+            }
+            unsigned m = mode & ~fs_get_umask(p->fs);
+            hfd = openat(l.dirfd, l.name, host_open_flags(flags) | O_CREAT | O_EXCL, m);
+            if (hfd < 0 && errno == EEXIST && !excl && attempt == 0) {
+                vfs_lookup_done(&l);   /* created meanwhile: look again */
+                continue;
+            }
+            if (hfd >= 0)
+                fix_mode(hfd, m);
+        } else if (excl) {
+            rc = -EEXIST;
+            break;
+        } else {
+            hfd = openat(l.dirfd, l.name, host_open_flags(flags));
+        }
+        if (hfd < 0) {
+            rc = -errno;
+            break;
+        }
+        struct stat st;
+        struct vfile *vf = NULL;
+        if (!(flags & LX_O_PATH) && fstat(hfd, &st) == 0 && S_ISREG(st.st_mode)) {
+            int e;
+            /* The page-cache identity, so read/write stay coherent with
+             * mappings; without one the host descriptor serves alone. */
+            vf = vfs_vfile_from_fd(p->k, hfd, l.path, (flags & LX_O_ACCMODE) != LX_O_RDONLY, &e);
+            if (vf && (flags & LX_O_TRUNC) && (flags & LX_O_ACCMODE) != LX_O_RDONLY)
+                sys_file_truncated(vf, 0);
+        }
+        f = file_new_host(hfd,
+                          (flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC |
+                                     LX_O_CLOEXEC)) | LX_O_LARGEFILE,
+                          l.path, l.base, vf);
+        if (!f)
+            rc = -ENOMEM;
+        break;
+    }
+    vfs_lookup_done(&l);
+    if (rc)
+        return rc;
+    return files_install(p->files, f, 0, flags & LX_O_CLOEXEC);
+}
+
+/* stat of (dirfd, path) with AT_* flags, into host layout. */
+int sys_stat_at(struct proc *p, int dirfd, uint64_t g_path, int flags, struct stat *st)
+{
+    char path[VFS_PATH_MAX];
+    int rc = sys_get_path(p, g_path, path);
+    if (rc)
+        return rc;
+    if (!path[0]) {
+        if (!(flags & LX_AT_EMPTY_PATH))
+            return -ENOENT;
+        if (dirfd != LX_AT_FDCWD) {
+            struct file *f = files_lookup(p->files, dirfd);
+            if (!f)
+                return -EBADF;
+            return f->ops->fstat ? f->ops->fstat(f, st) : -EINVAL;
+        }
+        strcpy(path, ".");
+    }
+    struct vfs_lookup l;
+    rc = sys_lookup_at(p, dirfd, path, flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : VFS_FOLLOW, &l);
+    if (rc)
+        return rc;
+    if (l.virt != VFS_HOST) {
+        struct file *f = file_new_dev(l.virt, 0, l.path);
+        rc = f ? f->ops->fstat(f, st) : -ENOMEM;
+        file_put(f);
+    } else {
+        *st = l.st;
+    }
+    vfs_lookup_done(&l);
+    return rc;
+}
+
+int64_t sys_newfstatat(struct proc *p, const uint64_t a[6])
+{
+    int flags = (int)a[3];
+    if (flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH | LX_AT_NO_AUTOMOUNT))
+        return -EINVAL;
+    struct stat st;
+    int rc = sys_stat_at(p, (int)a[0], a[1], flags, &st);
+    return rc ? rc : sys_put_stat(p, a[2], &st);
+}
+
+/* struct statx (include/uapi/linux/stat.h), 256 bytes. */
+struct lx_statx_ts {
+    int64_t sec;
+    uint32_t nsec;
+    int32_t pad;
+};
+struct lx_statx {
+    uint32_t mask, blksize;
+    uint64_t attributes;
+    uint32_t nlink, uid, gid;
+    uint16_t mode, pad1;
+    uint64_t ino, size, blocks, attributes_mask;
+    struct lx_statx_ts atime, btime, ctime, mtime;
+    uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+    uint64_t spare[14];
+};
+_Static_assert(sizeof(struct lx_statx) == 256, "struct statx is 256 bytes");
+#define LX_STATX_BASIC_STATS 0x7ffu
+
+int64_t sys_statx(struct proc *p, const uint64_t a[6])
+{
+    int flags = (int)a[2];
+    if (flags & ~(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH | LX_AT_NO_AUTOMOUNT |
+                  LX_AT_STATX_SYNC_TYPE))
+        return -EINVAL;
+    if ((flags & LX_AT_STATX_SYNC_TYPE) == LX_AT_STATX_SYNC_TYPE)
+        return -EINVAL;
+    if (a[3] & 0x80000000u)   /* STATX__RESERVED */
+        return -EINVAL;
+    struct stat st;
+    int rc = sys_stat_at(p, (int)a[0], a[1], flags, &st);
+    if (rc)
+        return rc;
+    struct lx_statx sx = {
+        .mask = LX_STATX_BASIC_STATS, .blksize = (uint32_t)st.st_blksize,
+        .nlink = (uint32_t)st.st_nlink, .uid = sys_file_guest_id(st.st_uid, false),
+        .gid = sys_file_guest_id(st.st_gid, true),
+        .mode = (uint16_t)st.st_mode, .ino = st.st_ino, .size = (uint64_t)st.st_size,
+        .blocks = (uint64_t)st.st_blocks,
+        .atime = {st.st_atim.tv_sec, (uint32_t)st.st_atim.tv_nsec, 0},
+        .ctime = {st.st_ctim.tv_sec, (uint32_t)st.st_ctim.tv_nsec, 0},
+        .mtime = {st.st_mtim.tv_sec, (uint32_t)st.st_mtim.tv_nsec, 0},
+        .rdev_major = major(st.st_rdev), .rdev_minor = minor(st.st_rdev),
+        .dev_major = major(st.st_dev), .dev_minor = minor(st.st_dev),
+    };
+    return user_copyout(p, a[4], &sx, sizeof sx);
+}
+
+int64_t sys_readlinkat(struct proc *p, const uint64_t a[6])
+{
+    char path[VFS_PATH_MAX];
+    if ((int64_t)a[3] <= 0 || a[3] > INT32_MAX)
+        return -EINVAL;
+    int rc = sys_get_path(p, a[1], path);
+    if (rc)
+        return rc;
+    struct vfs_lookup l;
+    rc = sys_lookup_at(p, (int)a[0], path, 0, &l);
+    if (rc)
+        return rc;
+    int64_t ret;
+    if (l.virt != VFS_HOST || !S_ISLNK(l.st.st_mode)) {
+        ret = -EINVAL;
+    } else {
+        char target[VFS_PATH_MAX];
+        ssize_t n = readlinkat(l.dirfd, l.name, target, sizeof target);
+        if (n < 0) {
+            ret = -errno;
+        } else {
+            if ((uint64_t)n > a[3])
+                n = (ssize_t)a[3];
+            ret = user_copyout(p, a[2], target, (uint64_t)n);
+            if (!ret)
+                ret = n;
+        }
+    }
+    vfs_lookup_done(&l);
+    return ret;
+}
+
+static int64_t access_at(struct proc *p, int dirfd, uint64_t g_path, int mode, int flags)
+{
+    if (mode & ~7)
+        return -EINVAL;
+    if (flags & ~(LX_AT_EACCESS | LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH))
+        return -EINVAL;
+    char path[VFS_PATH_MAX];
+    int rc = sys_get_path(p, g_path, path);
+    if (rc)
+        return rc;
+    if (!path[0]) {
+        if (!(flags & LX_AT_EMPTY_PATH))
+            return -ENOENT;
+        strcpy(path, ".");
+    }
+    struct vfs_lookup l;
+    rc = sys_lookup_at(p, dirfd, path, flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : VFS_FOLLOW, &l);
+    if (rc)
+        return rc;
+    if (l.virt != VFS_HOST)
+        rc = l.virt != VFS_DEV_DIR && (mode & X_OK) ? -EACCES : 0;
+    else if (faccessat(l.dirfd, l.name, mode, AT_SYMLINK_NOFOLLOW) < 0)
+        rc = -errno;
+    vfs_lookup_done(&l);
+    return rc;
+}
+
+int64_t sys_faccessat(struct proc *p, const uint64_t a[6])
+{
+    return access_at(p, (int)a[0], a[1], (int)a[2], 0);
+}
+
+int64_t sys_faccessat2(struct proc *p, const uint64_t a[6])
+{
+    return access_at(p, (int)a[0], a[1], (int)a[2], (int)a[3]);
+}
+
+/* Looks up a name to create: 0 with l (the name free), or -EEXIST, ... */
+static int lookup_new(struct proc *p, int dirfd, uint64_t g_path, struct vfs_lookup *l)
+{
+    char path[VFS_PATH_MAX];
+    int rc = sys_get_path(p, g_path, path);
+    if (rc)
+        return rc;
+    rc = sys_lookup_at(p, dirfd, path, VFS_CREATE, l);
+    if (rc)
+        return rc;
+    if (l->exists || l->virt != VFS_HOST) {
+        vfs_lookup_done(l);
+        return -EEXIST;
+    }
+    return 0;
+}
+
+int64_t sys_mkdirat(struct proc *p, const uint64_t a[6])
+{
+    struct vfs_lookup l;
+    int rc = lookup_new(p, (int)a[0], a[1], &l);
+    if (rc)
+        return rc;
+    unsigned m = (unsigned)a[2] & 01777 & ~fs_get_umask(p->fs);
+    if (mkdirat(l.dirfd, l.name, m) < 0) {
+        rc = -errno;
+    } else {
+        int fd = openat(l.dirfd, l.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        fix_mode(fd, m);
+        if (fd >= 0)
+            close(fd);
+    }
+    vfs_lookup_done(&l);
+    return rc;
+}
+
+int64_t sys_unlinkat(struct proc *p, const uint64_t a[6])
+{
+    int flags = (int)a[2];
+    if (flags & ~LX_AT_REMOVEDIR)
+        return -EINVAL;
+    char path[VFS_PATH_MAX];
+    int rc = sys_get_path(p, a[1], path);
+    if (rc)
+        return rc;
+    struct vfs_lookup l;
+    rc = sys_lookup_at(p, (int)a[0], path, 0, &l);
+    if (rc)
+        return rc;
+    if (l.virt != VFS_HOST)
+        rc = -EACCES;
+    else if (strcmp(l.name, ".") == 0)
+        rc = (flags & LX_AT_REMOVEDIR) ? -EBUSY : -EISDIR;
+    else if (unlinkat(l.dirfd, l.name, flags & LX_AT_REMOVEDIR ? AT_REMOVEDIR : 0) < 0)
+        rc = -errno;
+    vfs_lookup_done(&l);
+    return rc;
+}
+
+int64_t sys_renameat2(struct proc *p, const uint64_t a[6])
+{
+    char oldp[VFS_PATH_MAX], newp[VFS_PATH_MAX];
+    int rc = sys_get_path(p, a[1], oldp);
+    if (!rc)
+        rc = sys_get_path(p, a[3], newp);
+    if (rc)
+        return rc;
+    unsigned flags = (unsigned)a[4];
+    if (flags & ~7u)
+        return -EINVAL;
+    struct vfs_lookup lo, ln;
+    rc = sys_lookup_at(p, (int)a[0], oldp, 0, &lo);
+    if (rc)
+        return rc;
+    rc = sys_lookup_at(p, (int)a[2], newp, VFS_CREATE, &ln);
+    if (rc) {
+        vfs_lookup_done(&lo);
+        return rc;
+    }
+    if (lo.virt != VFS_HOST || ln.virt != VFS_HOST)
+        rc = -EXDEV;
+    else if (lo.base != ln.base)
+        rc = -EXDEV;
+    else if (strcmp(lo.name, ".") == 0 || strcmp(ln.name, ".") == 0)
+        rc = -EBUSY;
+    else if (ln.trailing_slash && !S_ISDIR(lo.st.st_mode))
+        rc = -ENOTDIR;
+    else if (syscall(SYS_renameat2, lo.dirfd, lo.name, ln.dirfd, ln.name, flags) < 0)
+        rc = -errno;
+    vfs_lookup_done(&lo);
+    vfs_lookup_done(&ln);
+    return rc;
+}
+
+int64_t sys_symlinkat(struct proc *p, const uint64_t a[6])
+{
+    char target[VFS_PATH_MAX];
+    int rc = sys_get_path(p, a[0], target);
+    if (rc)
+        return rc;
+    if (!target[0])
+        return -ENOENT;
+    struct vfs_lookup l;
+    rc = lookup_new(p, (int)a[1], a[2], &l);
+    if (rc)
+        return rc;
+    /* The target is stored as given: lookups re-resolve it inside the sandbox. */
+    if (symlinkat(target, l.dirfd, l.name) < 0)
+        rc = -errno;
+    vfs_lookup_done(&l);
+    return rc;
+}
+
+int64_t sys_linkat(struct proc *p, const uint64_t a[6])
+{
+    int flags = (int)a[4];
+    if (flags & ~(LX_AT_SYMLINK_FOLLOW | LX_AT_EMPTY_PATH))
+        return -EINVAL;
+    char oldp[VFS_PATH_MAX];
+    int rc = sys_get_path(p, a[1], oldp);
+    if (rc)
+        return rc;
+    struct vfs_lookup lo, ln;
+    rc = sys_lookup_at(p, (int)a[0], oldp, flags & LX_AT_SYMLINK_FOLLOW ? VFS_FOLLOW : 0, &lo);
+    if (rc)
+        return rc;
+    rc = lookup_new(p, (int)a[2], a[3], &ln);
+    if (rc) {
+        vfs_lookup_done(&lo);
+        return rc;
+    }
+    if (lo.virt != VFS_HOST || lo.base != ln.base)
+        rc = -EXDEV;
+    else if (S_ISDIR(lo.st.st_mode))
+        rc = -EPERM;
+    else if (linkat(lo.dirfd, lo.name, ln.dirfd, ln.name, 0) < 0)
+        rc = -errno;
+    vfs_lookup_done(&lo);
+    vfs_lookup_done(&ln);
+    return rc;
+}
+
+int64_t sys_fchmodat(struct proc *p, const uint64_t a[6])
+{
+    char path[VFS_PATH_MAX];
+    int rc = sys_get_path(p, a[1], path);
+    if (rc)
+        return rc;
+    struct vfs_lookup l;
+    rc = sys_lookup_at(p, (int)a[0], path, VFS_FOLLOW, &l);
+    if (rc)
+        return rc;
+    if (l.virt != VFS_HOST) {
+        rc = -EPERM;
+    } else {
+        /* chmod through the O_PATH descriptor's magic link: the object we
+         * looked up, even if a symlink replaced it meanwhile. */
+        int fd = openat(l.dirfd, l.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        char link[64];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) < 0)
+            rc = -errno;
+        else if (S_ISLNK(st.st_mode))
+            rc = -ELOOP;   /* replaced by a symlink since the lookup */
+        else if (chmod(link, (mode_t)(a[2] & 07777)) < 0)
+            rc = -errno;
+        if (fd >= 0)
+            close(fd);
+    }
+    vfs_lookup_done(&l);
+    return rc;
+}
+
+int64_t sys_truncate(struct proc *p, const uint64_t a[6])
+{
+    if ((int64_t)a[1] < 0)
+        return -EINVAL;
+    char path[VFS_PATH_MAX];
+    int rc = sys_get_path(p, a[0], path);
+    if (rc)
+        return rc;
+    struct vfs_lookup l;
+    rc = sys_lookup_at(p, LX_AT_FDCWD, path, VFS_FOLLOW, &l);
+    if (rc)
+        return rc;
+    if (l.virt != VFS_HOST) {
+        rc = l.virt == VFS_DEV_DIR ? -EISDIR : -EINVAL;
+    } else {
+        int fd = openat(l.dirfd, l.name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0 || ftruncate(fd, (off_t)a[1]) < 0) {
+            rc = -errno;
+        } else {
+            int e;
+            struct vfile *vf = vfs_vfile_from_fd(p->k, fd, l.path, false, &e);
+            if (vf) {
+                sys_file_truncated(vf, a[1]);
+                vfile_put(vf);
+            }
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    vfs_lookup_done(&l);
+    return rc;
+}
+
+int64_t sys_umask(struct proc *p, const uint64_t a[6])
+{
+    return fs_umask(p->fs, (unsigned)a[0] & 0777);
+}
+
+int64_t sys_getcwd(struct proc *p, const uint64_t a[6])
+{
+    const char *cwd = fs_cwd(p->fs);
+    uint64_t len = strlen(cwd) + 1;
+    if (a[1] < len)
+        return -ERANGE;
+    int rc = user_copyout(p, a[0], cwd, len);
+    return rc ? rc : (int64_t)len;
+}
+
+int64_t sys_chdir(struct proc *p, const uint64_t a[6])
+{
+    char path[VFS_PATH_MAX];
+    int rc = sys_get_path(p, a[0], path);
+    if (rc)
+        return rc;
+    struct vfs_lookup l;
+    rc = sys_lookup_at(p, LX_AT_FDCWD, path, VFS_FOLLOW, &l);
+    if (rc)
+        return rc;
+    rc = fs_chdir(p->fs, &l);
+    vfs_lookup_done(&l);
+    return rc;
+}
+
