@@ -49,6 +49,10 @@ int main(void)
     for (int i = 1; i < 64; i++)
         same &= buf[i] == buf[0];
     SHOW("urandom varies", !same);
+    char buf2[64];
+    int u2 = open("/dev/urandom", O_RDONLY);
+    read(u2, buf2, 64);
+    SHOW("two opens differ", memcmp(buf, buf2, 64) != 0);
     SHOW("access null rw", access("/dev/null", R_OK | W_OK));
     SHOW("open /dev/null/x", open("/dev/null/x", O_RDONLY));
     SHOW("dup2 null to stdin", dup2(n, 0));

@@ -18,6 +18,15 @@ int main(void)
     struct stat st;
     fstat(p[0], &st);
     SHOW("is fifo", S_ISFIFO(st.st_mode));
+    int p2[2];
+    pipe(p2);
+    struct stat s1, s2;
+    fstat(p[1], &s1);
+    fstat(p2[0], &s2);
+    SHOW("ends share an inode", st.st_ino == s1.st_ino);
+    SHOW("pipes differ", st.st_ino != s2.st_ino);
+    close(p2[0]);
+    close(p2[1]);
     SHOW("getfl r", fcntl(p[0], F_GETFL));
     SHOW("getfl w", fcntl(p[1], F_GETFL));
     SHOW("write", write(p[1], "abc", 3));

@@ -4,13 +4,16 @@
  *   segv       a store to address 8: 139
  *   deadlock   read from a pipe whose write end it holds itself: never returns
  *   spin       an endless loop
- *   orphan     forks a child that outlives the parent and prints later */
+ *   orphan     forks a child that outlives the parent and prints later
+ *   forkbomb   forks until fork fails, then reaps them all */
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile uintptr_t bad_addr = 8;
@@ -50,6 +53,25 @@ int main(int argc, char **argv)
         }
         printf("parent: exits 4\n");
         return 4;
+    }
+    if (strcmp(how, "forkbomb") == 0) {
+        int n = 0;
+        for (;;) {
+            pid_t c = fork();
+            if (c == 0) {
+                struct timespec ts = {1, 0};
+                nanosleep(&ts, NULL);   /* stay alive until the bomb stops */
+                _exit(0);
+            }
+            if (c < 0)
+                break;
+            n++;
+        }
+        printf("fork bomb stopped: %s\n", strerror(errno));
+        while (wait(NULL) > 0)
+            n--;
+        printf("all reaped: %d\n", n == 0);
+        return 0;
     }
     return 2;
 }

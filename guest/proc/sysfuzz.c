@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -62,8 +63,10 @@ static uint64_t scratch_len(void)
 
 static void sig_handler(int s) { (void)s; }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1)
+        rng += strtoull(argv[1], NULL, 0) * 0x9e3779b97f4a7c15ULL;
     /* The scratch area: memory calls only ever touch [scratch, +64 pages). */
     scratch = mmap(NULL, SCRATCH_PAGES * 4096, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -213,6 +213,11 @@ void cmd_mem(struct script *s, const struct token_line *tl)
         script_error(s, "mem: bad size 0x%" PRIx64 " (want 64K..64G, like 256M)", v);
         return;
     }
+    /* Fuzzing (no host files) must not make the host allocate gigabytes. */
+    if (s->o->no_host_files && v > (256ULL << 20)) {
+        script_error(s, "mem: at most 256M when host files are disabled");
+        return;
+    }
     /* A new machine: nothing lives on the old one yet. */
     struct machine_config old = s->cfg;
     struct machine *m = s->m;

@@ -20,6 +20,7 @@
 
 struct files {
     int refcount;
+    uint64_t seq;   /* numbers handed out by files_next_seq */
     struct file *fd[FILES_MAX];
     bool cloexec[FILES_MAX];
 };
@@ -464,6 +465,7 @@ struct files *files_fork(struct files *fs)
     if (!c)
         return NULL;
     c->refcount = 1;
+    c->seq = fs->seq;
     for (int i = 0; i < FILES_MAX; i++)
         if (fs->fd[i]) {
             c->fd[i] = file_get(fs->fd[i]);
@@ -489,6 +491,11 @@ void files_put(struct files *fs)
     for (int i = 0; i < FILES_MAX; i++)
         file_put(fs->fd[i]);
     free(fs);
+}
+
+uint64_t files_next_seq(struct files *fs)
+{
+    return ++fs->seq;
 }
 
 struct file *files_lookup(struct files *fs, int fd)

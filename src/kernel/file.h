@@ -136,6 +136,10 @@ struct file *file_new_host(int host_fd, int flags, const char *path, int base, s
 struct file *file_new_dev(int virt, int flags, const char *path);   /* enum vfs_virt */
 struct file *file_new_stdio(int host_fd);
 
+/* A number unique within this table's process (1, 2, ...): with the pid,
+ * reproducible identities (pipe inode numbers, /dev/urandom streams). */
+uint64_t files_next_seq(struct files *fs);
+
 /* The description behind fd (borrowed), or NULL. */
 struct file *files_lookup(struct files *fs, int fd);
 /* Installs f (taking the caller's reference) at the lowest free fd >= minfd.

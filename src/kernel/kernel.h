@@ -144,6 +144,9 @@ void kernel_count_oom_kill(struct kernel *k, struct mm *mm);
 /* Fault injection for tests: the next n writes to swap fail (as a full disk
  * or an I/O error would); the pages stay resident. */
 void kernel_debug_fail_swap_writes(struct kernel *k, uint64_t n);
+/* The next n reads from swap fail: the faulting access gets SIGBUS
+ * (BUS_ADRERR, as Linux for a swap read error); the page stays in swap. */
+void kernel_debug_fail_swap_reads(struct kernel *k, uint64_t n);
 
 /* ---- files -------------------------------------------------------------- */
 

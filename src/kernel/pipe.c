@@ -134,7 +134,7 @@ bool file_is_pipe(const struct file *f)
     return f->ops == &pipe_rd_ops || f->ops == &pipe_wr_ops;
 }
 
-int pipe_new(int flags, struct file **rd, struct file **wr)
+int pipe_new(int flags, uint64_t ino, struct file **rd, struct file **wr)
 {
     struct pipe *pp = calloc(1, sizeof *pp);
     *rd = file_new(&pipe_rd_ops, LX_O_RDONLY | (flags & LX_O_NONBLOCK));
@@ -146,8 +146,7 @@ int pipe_new(int flags, struct file **rd, struct file **wr)
         *rd = *wr = NULL;
         return -ENOMEM;
     }
-    /* Distinct inode numbers without global state: the buffer's address. */
-    pp->ino = ((uint64_t)(uintptr_t)pp >> 4) & 0xffffffffu;
+    pp->ino = ino;
     pp->readers = pp->writers = 1;
     (*rd)->priv = (*wr)->priv = pp;
     return 0;

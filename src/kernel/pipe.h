@@ -20,8 +20,8 @@
 #define PIPE_BUF_ATOMIC 4096
 
 /* A new pipe: *rd and *wr (one reference each), with status flags (LX_O_NONBLOCK)
- * applied to both. 0 or -ENOMEM. */
-int pipe_new(int flags, struct file **rd, struct file **wr);
+ * applied to both, and inode number ino (what fstat shows). 0 or -ENOMEM. */
+int pipe_new(int flags, uint64_t ino, struct file **rd, struct file **wr);
 
 /* True when f is a pipe end. */
 bool file_is_pipe(const struct file *f);

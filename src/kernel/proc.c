@@ -272,6 +272,10 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
 
 struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
 {
+    if (p->os->nprocs >= OS_MAX_PROCS) {
+        *rc = -EAGAIN;
+        return NULL;
+    }
     struct proc *c = calloc(1, sizeof *c);
     if (!c) {
         *rc = -ENOMEM;
@@ -395,6 +399,7 @@ void proc_reap(struct proc *p)
     for (struct proc **pp = &os->procs; *pp; pp = &(*pp)->next) {
         if (*pp == p) {
             *pp = p->next;
+            os->nprocs--;
             break;
         }
     }

@@ -84,7 +84,8 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
 /* fork/vfork: a child of p (running on its hart) with a copy-on-write copy
  * of p's address space (vfork: the same one, borrowed), the descriptor table
  * and fs context copied, the registers of p with a0 = 0 and pc past the
- * ecall. Returns the child, or NULL with *rc = -errno. */
+ * ecall. Returns the child, or NULL with *rc = -errno (-EAGAIN past
+ * OS_MAX_PROCS processes, -ENOMEM). */
 struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc);
 
 /* Ends p (exit or fatal signal): releases its address space, files and fs

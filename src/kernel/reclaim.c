@@ -232,9 +232,9 @@ static void reclaim(void *ctx, bool user)
     if (reclaim_pass(k, user) == 0 && !alloc_would_fail(k, user))
         k->reclaim_backoff = k->ft.low;
     /* Out of memory: kill, free, and try once more, while kills help. */
-    while (alloc_would_fail(k, user) && k->oom_kill) {
+    for (uint64_t kills = 0, max = k->nr_mm; alloc_would_fail(k, user) && k->oom_kill;) {
         struct mm *victim = kernel_oom_victim(k);
-        if (!victim)
+        if (!victim || kills++ >= max) /* a handler that freed nothing: give up */
             break;
         kernel_count_oom_kill(k, victim);
         if (k->oom_kill(k->oom_ctx, victim) != 0)
@@ -368,4 +368,9 @@ void kernel_note_access(struct kernel *k, struct mm *mm, vaddr_t a)
 void kernel_debug_fail_swap_writes(struct kernel *k, uint64_t n)
 {
     k->swap.fail_writes = n;
+}
+
+void kernel_debug_fail_swap_reads(struct kernel *k, uint64_t n)
+{
+    k->swap.fail_reads = n;
 }

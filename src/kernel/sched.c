@@ -46,6 +46,7 @@ void os_add_proc(struct os *os, struct proc *p)
     p->os = os;
     p->pid = os->next_pid++;
     os->nprocs_total++;
+    os->nprocs++;
     struct proc **pp = &os->procs;
     while (*pp)
         pp = &(*pp)->next;
@@ -264,12 +265,21 @@ static bool run_turn(struct os *os, struct proc *p)
     return progress;
 }
 
-/* The next process to run after the cursor (round-robin in pid order). */
-static struct proc *pick_next(struct os *os)
+/* Can p use a turn now? Runnable, and not asleep (a sleeper whose time has
+ * not come can only be woken by a signal). */
+static bool eligible(const struct proc *p, uint64_t now)
+{
+    if (p->exited || p->state != PROC_RUNNABLE)
+        return false;
+    return !(p->sleep_until > now && !signal_pending(p));
+}
+
+/* The next eligible process after the cursor (round-robin in pid order). */
+static struct proc *pick_next(struct os *os, uint64_t now)
 {
     struct proc *first = NULL;
     for (struct proc *p = os->procs; p; p = p->next) {
-        if (p->exited || p->state != PROC_RUNNABLE)
+        if (!eligible(p, now))
             continue;
         if (p->pid > os->last_pid)
             return p;
@@ -279,24 +289,42 @@ static struct proc *pick_next(struct os *os)
     return first;
 }
 
+/* Nobody can make progress: time jumps to the earliest sleeper's wake-up;
+ * without sleepers it is a deadlock and everyone is killed. */
+static void all_waiting(struct os *os)
+{
+    uint64_t wake = 0;
+    for (struct proc *q = os->procs; q; q = q->next)
+        if (!q->exited && q->sleep_until && (!wake || q->sleep_until < wake))
+            wake = q->sleep_until;
+    if (wake) {
+        uint64_t now = os_now_ns(os);
+        if (wake > now)
+            os->sleep_skip_ns += wake - now;
+        return;
+    }
+    fprintf(stderr, "vmsim: deadlock: all processes blocked\n");
+    kill_all(os, LX_SIGKILL);
+}
+
 int os_run(struct os *os)
 {
     unsigned idle = 0;
     for (;;) {
-        unsigned live = 0;
-        for (struct proc *p = os->procs; p; p = p->next)
-            live += !p->exited && p->state == PROC_RUNNABLE;
-        if (live == 0) {
-            bool any = false;
-            for (struct proc *p = os->procs; p; p = p->next)
-                any |= !p->exited;
-            if (!any)
-                break;
-            fprintf(stderr, "vmsim: deadlock: all processes blocked\n");
-            kill_all(os, LX_SIGKILL);
+        uint64_t now = os_now_ns(os);
+        unsigned live = 0, ready = 0;
+        for (struct proc *p = os->procs; p; p = p->next) {
+            live += !p->exited;
+            ready += eligible(p, now);
+        }
+        if (live == 0)
+            break;
+        if (ready == 0) {   /* all asleep (or a vfork parent without child) */
+            all_waiting(os);
+            idle = 0;
             continue;
         }
-        struct proc *p = pick_next(os);
+        struct proc *p = pick_next(os, now);
         os->last_pid = p->pid;
         uint64_t before = os->nexits;
         idle = run_turn(os, p) ? 0 : idle + 1;
@@ -310,22 +338,11 @@ int os_run(struct os *os)
 #else
         (void)before;
 #endif
-        if (idle < live)
+        if (idle < ready)
             continue;
-        /* A whole round without progress: every process waits. Time passes
-         * if someone sleeps; otherwise nothing can ever change. */
-        uint64_t wake = 0;
-        for (struct proc *q = os->procs; q; q = q->next)
-            if (!q->exited && q->sleep_until && (!wake || q->sleep_until < wake))
-                wake = q->sleep_until;
-        if (wake) {
-            uint64_t now = os_now_ns(os);
-            if (wake > now)
-                os->sleep_skip_ns += wake - now;
-        } else {
-            fprintf(stderr, "vmsim: deadlock: all processes blocked\n");
-            kill_all(os, LX_SIGKILL);
-        }
+        /* A whole round without progress: every ready process retried its
+         * blocked call in vain. */
+        all_waiting(os);
         idle = 0;
     }
     return os->first_status;

@@ -17,6 +17,7 @@
 #include "vfs.h"
 
 #define OS_NS_PER_INSN 10
+#define OS_MAX_PROCS 1024   /* processes incl. zombies (RLIMIT_NPROC): fork gets EAGAIN */
 #define OS_EPOCH_NS (1700000000ULL * 1000000000ULL)   /* CLOCK_REALTIME at boot (Nov 2023) */
 
 struct os {
@@ -44,6 +45,7 @@ struct os {
     uint64_t switches;                /* context switches */
     uint64_t nprocs_total;            /* processes created */
     uint64_t nexits;                  /* processes ended */
+    unsigned nprocs;                  /* in the table now (zombies included) */
 };
 
 /* A new, empty OS for kernel k on machine m (hart 0). NULL on OOM. */

@@ -52,8 +52,8 @@ void swap_teardown(struct swap_area *s)
     free(s->count);
     free(s->cache);
     free(s->free_stack);
-    uint64_t fail = s->fail_writes;
-    *s = (struct swap_area){.fd = -1, .fail_writes = fail};
+    struct swap_area n = {.fd = -1, .fail_writes = s->fail_writes, .fail_reads = s->fail_reads};
+    *s = n;
 }
 
 int swap_setup(struct swap_area *s, uint32_t nslots)
@@ -66,7 +66,7 @@ int swap_setup(struct swap_area *s, uint32_t nslots)
     if (nslots >= SWAP_NO_SLOT)
         return -EINVAL;
     struct swap_area n = {.fd = -1, .nslots = nslots, .nfree = nslots,
-                          .fail_writes = s->fail_writes};
+                          .fail_writes = s->fail_writes, .fail_reads = s->fail_reads};
     n.count = calloc(nslots, sizeof *n.count);
     n.cache = malloc(nslots * sizeof *n.cache);
     n.free_stack = malloc(nslots * sizeof *n.free_stack);
@@ -136,6 +136,10 @@ int swap_write(struct swap_area *s, uint32_t slot, const void *page)
 int swap_read(struct swap_area *s, uint32_t slot, void *page)
 {
     assert(slot < s->nslots);
+    if (s->fail_reads) {
+        s->fail_reads--;
+        return -EIO;
+    }
     uint64_t done = 0;
     while (done < PAGE_SIZE) {
         ssize_t r = pread(s->fd, (char *)page + done, PAGE_SIZE - done,

@@ -54,6 +54,7 @@ struct swap_area {
     uint32_t nfree;
     uint64_t cached;      /* frames in the swap cache */
     uint64_t fail_writes; /* fault injection: this many next writes fail */
+    uint64_t fail_reads;  /* ... and reads */
 };
 
 struct kernel;

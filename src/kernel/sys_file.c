@@ -494,7 +494,8 @@ int64_t sys_pipe2(struct proc *p, const uint64_t a[6])
     if (a[1] & ~(uint64_t)(LX_O_CLOEXEC | LX_O_NONBLOCK | LX_O_DIRECT))
         return -EINVAL;
     struct file *rd, *wr;
-    int rc = pipe_new((int)a[1], &rd, &wr);
+    uint64_t ino = ((uint64_t)p->pid << 24) + files_next_seq(p->files);
+    int rc = pipe_new((int)a[1], ino, &rd, &wr);
     if (rc)
         return rc;
     bool cloexec = a[1] & LX_O_CLOEXEC;

@@ -117,6 +117,9 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
                                                     LX_O_LARGEFILE,
                                         l.path)))
                 rc = -ENOMEM;
+            else if (l.virt == VFS_DEV_URANDOM)   /* each open its own reproducible stream */
+                f->rng ^= (((uint64_t)p->pid << 32) + files_next_seq(p->files)) *
+                          0x9e3779b97f4a7c15ULL;
             break;
         }
         int hfd;

@@ -257,7 +257,6 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
     char rest[VFS_PATH_MAX];
     snprintf(rest, sizeof rest, "%s", full);
     int hops = 0, rc = 0;
-    const char *last = ".";   /* the final component, "." when the walk ends on a directory */
     bool slash = false;
     char *p = rest;
     for (;;) {
@@ -278,7 +277,6 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
         while (*p == '/')
             p++;
         bool is_last = *p == 0;
-        last = ".";
         if (strcmp(comp, ".") == 0)
             continue;
         if (strcmp(comp, "..") == 0) {
@@ -397,7 +395,6 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
         strcat(w.canon, comp);
     }
     /* The path ends on the directory we are in (or on /dev). */
-    (void)last;
     if ((rc = set_name(out, &w, ".")) != 0)
         goto fail;
     out->exists = true;

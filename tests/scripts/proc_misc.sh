@@ -4,7 +4,12 @@
 # writer is itself blocks forever on Linux) is a deadlock that vmsim reports
 # and ends with SIGKILL (137); --max-insns ends an endless loop with SIGXCPU
 # (152); a first process killed by a signal gets the shell's line on stderr
-# and 128+N; orphans run to their end before vmsim exits.
+# and 128+N; orphans run to their end before vmsim exits; a fork bomb meets
+# EAGAIN (RLIMIT_NPROC). Last, random
+# arguments to the process, signal, time and memory calls (guest/proc/
+# sysfuzz) must not crash the simulator (run under ASan/UBSan), nor may a
+# random process tree (guest/proc/forkfuzz: forks, vforks, kills, waits,
+# orphans), whose every exit is followed by kernel_check in debug builds.
 set -u
 : "${VMSIM:?}" "${GUEST_DIR:?}"
 P="$(cd "$GUEST_DIR" && pwd)/proc/die"
@@ -31,5 +36,28 @@ expect sigterm 143 '^Terminated$' "$P" term
 expect segv 139 '^Segmentation fault \(address 0x8, SEGV_MAPERR' "$P" segv
 expect orphan 4 '' "$P" orphan
 grep -q '^orphan: still running after the parent$' "$tmp/out" || { echo "FAIL orphan: its output is missing"; fail=1; }
+expect forkbomb 0 '' "$P" forkbomb
+grep -q '^fork bomb stopped: Resource temporarily unavailable$' "$tmp/out" &&
+    grep -q '^all reaped: 1$' "$tmp/out" || { echo "FAIL forkbomb: fork did not fail with EAGAIN"; fail=1; }
 expect missing 127 'vmsim run: .*No such file' "$tmp/does-not-exist"
+F="$(dirname "$P")/sysfuzz"
+for seed in 1 2 3; do
+    timeout 120 "$VMSIM" run "$F" $seed >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -ne 0 ] || ! grep -q '^done' "$tmp/out"; then
+        echo "FAIL sysfuzz seed $seed: exit status $rc"; head -20 "$tmp/err" | sed 's/^/    /'; fail=1
+    else
+        echo "ok sysfuzz seed $seed: $(cat "$tmp/out")"
+    fi
+done
+F="$(dirname "$P")/forkfuzz"
+for seed in 1 2 3; do
+    timeout 300 "$VMSIM" run "$F" $seed >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -ne 0 ] || ! grep -q '^done$' "$tmp/out"; then
+        echo "FAIL forkfuzz seed $seed: exit status $rc"; head -20 "$tmp/err" | sed 's/^/    /'; fail=1
+    else
+        echo "ok forkfuzz seed $seed"
+    fi
+done
 exit $fail
