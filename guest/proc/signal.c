@@ -68,6 +68,23 @@ static void on_segv_skip(int sig, siginfo_t *si, void *ucv)
     uc->uc_mcontext.__gregs[REG_A0 + 1] = 77;   /* and registers come back from it too */
 }
 
+/* A handler that uses the FP registers (caller-saved ones included). */
+static volatile double fp_sink;
+static volatile int fp_hits, mask_had_it;
+static void on_fp(int sig)
+{
+    double x = fp_sink + 1.5, y = 0.25;
+    for (int i = 0; i < 50; i++) {
+        x = x * 1.0001 + y;
+        y = y / 1.5 + x * 1e-9;
+    }
+    fp_sink = x + y;
+    fp_hits++;
+    sigset_t cur;
+    sigprocmask(SIG_SETMASK, NULL, &cur);
+    mask_had_it = sigismember(&cur, sig);
+}
+
 static int restarts;
 static void on_usr_count(int sig) { restarts++; }
 
@@ -274,5 +291,28 @@ int main(void)
     errno = 0;
     int w = waitpid(-1, &st, 0);
     printf("no zombies: %d %s\n", w, strerror(errno));
+
+    /* 15. Signals arriving in the middle of FP work: the interrupted
+     * registers (f and fcsr) come back intact; the mask is restored. */
+    signal(SIGCHLD, SIG_DFL);
+    signal(SIGUSR2, on_fp);
+    c = fork();
+    if (c == 0) {
+        for (int i = 0; i < 20; i++) {
+            kill(parent, SIGUSR2);
+            usleep(1000);
+        }
+        _exit(0);
+    }
+    double acc = 0.5, inc = 1e-3;
+    for (long i = 0; i < 3000000; i++) {
+        acc = acc * 0.999999 + inc;
+        inc = inc * 1.0000001;
+    }
+    waitpid(c, &st, 0);
+    sigset_t cur;
+    sigprocmask(SIG_SETMASK, NULL, &cur);
+    printf("fp across handlers: %.9f handler ran: %d mask in handler: %d after: %d\n", acc,
+           fp_hits > 0, mask_had_it, sigismember(&cur, SIGUSR2));
     return 0;
 }

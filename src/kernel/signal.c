@@ -97,10 +97,11 @@ bool signal_pending(const struct proc *p)
     return (p->sig.pending & ~p->sig.blocked) != 0;
 }
 
-/* Death by signal: the shell's line on stderr for the first process. */
+/* Death by signal: the shell's line on stderr for the first process (bash
+ * says nothing for SIGPIPE and SIGINT). */
 static void die(struct proc *p, int signo)
 {
-    if (p->pid == p->os->first_pid)
+    if (p->pid == p->os->first_pid && signo != LX_SIGPIPE && signo != LX_SIGINT)
         fprintf(stderr, "%s\n", signal_text(signo));
     proc_exit(p, 0, signo);
 }
