@@ -78,5 +78,7 @@ GUEST_PERF_BIN := $(filter $(GUEST_OUT)/perf/%,$(GUEST_BIN))
 $(GUEST_PERF_BIN): guest/perf/bench.h
 BENCH_DEPS += $(GUEST_PERF_BIN)
 
-# guest/dyn/proc_X.c is guest/proc/X.c built dynamically (#include): rebuild with it.
-$(patsubst guest/dyn/proc_%.c,$(GUEST_OUT)/dyn/proc_%,$(wildcard guest/dyn/proc_*.c)): $(GUEST_OUT)/dyn/proc_%: guest/proc/%.c
+# guest/dyn/proc_X.c that includes guest/proc/X.c (X.c exists) is X built
+# dynamically: rebuild it with X.c. (proc_sleeper.c stands alone.)
+GUEST_DYN_WRAPPED := $(filter $(patsubst guest/proc/%.c,guest/dyn/proc_%.c,$(wildcard guest/proc/*.c)),$(wildcard guest/dyn/proc_*.c))
+$(patsubst guest/dyn/proc_%.c,$(GUEST_OUT)/dyn/proc_%,$(GUEST_DYN_WRAPPED)): $(GUEST_OUT)/dyn/proc_%: guest/proc/%.c

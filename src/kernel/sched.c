@@ -11,6 +11,46 @@
 #include "signal.h"
 #include "syscall.h"
 
+/* The kernel's OOM killer chose victim (kernel.h: kernel_oom_fn). Kill the
+ * process that owns it, Linux style. The faulting process itself, or an
+ * address space a vfork child is borrowing, cannot be released from inside
+ * the fault: return 1 and the fault fails (page_fault ends the process). */
+static int os_oom_kill(void *ctx, struct mm *victim)
+{
+    struct os *os = ctx;
+    struct proc *owner = NULL;
+    for (struct proc *p = os->procs; p; p = p->next) {
+        if (p->exited || p->mm != victim)
+            continue;
+        if (p->mm_borrowed && p != os->current)
+            return 1;
+        if (!p->mm_borrowed)
+            owner = p;
+    }
+    bool current = os->current && os->current->mm == victim;
+    if (!owner)
+        owner = current ? os->current : NULL;
+    if (!owner)
+        return 1;   /* a child still being forked: the fork fails */
+    struct mm_info mi;
+    mm_get_info(victim, &mi);
+    fflush(stdout);
+    /* Linux: "Out of memory: Killed process PID (NAME) total-vm:..kB, ..." */
+    fprintf(stderr,
+            "vmsim: out of memory: killed process %d (%s) total-vm:%llukB, anon-rss:%llukB, "
+            "file-rss:%llukB, shmem-rss:%llukB, swap:%llukB, pgtables:%llukB\n",
+            owner->pid, owner->comm, (unsigned long long)mi.vm_pages * 4,
+            (unsigned long long)mi.rss_anon * 4, (unsigned long long)mi.rss_file * 4,
+            (unsigned long long)mi.rss_shmem * 4, (unsigned long long)mi.swap_pages * 4,
+            (unsigned long long)mi.pagetable_pages * 4);
+    if (current) {
+        os->oom_current = true;
+        return 1;
+    }
+    proc_exit(owner, 0, LX_SIGKILL);
+    return 0;
+}
+
 struct os *os_new(struct kernel *k, struct machine *m)
 {
     struct os *os = calloc(1, sizeof *os);
@@ -21,6 +61,7 @@ struct os *os_new(struct kernel *k, struct machine *m)
     os->h = &m->harts[0];
     os->next_pid = PROC_FIRST_PID;
     os->first_pid = PROC_FIRST_PID;
+    kernel_set_oom_handler(k, os_oom_kill, os);
     return os;
 }
 
@@ -28,6 +69,7 @@ void os_free(struct os *os)
 {
     if (!os)
         return;
+    kernel_set_oom_handler(os->k, NULL, NULL);
     while (os->procs) {
         struct proc *p = os->procs;
         os->procs = p->next;
@@ -125,8 +167,10 @@ static void page_fault(struct proc *p, struct hart *h, const struct trap *t)
     if (rc == -1) {
         signal_fault(p, h, sv.signo, sv.code, sv.addr.v, 0);
     } else if (rc) {
-        fprintf(stderr, "vmsim: pid %d: out of memory at address 0x%llx\n", p->pid,
-                (unsigned long long)t->tval);
+        if (!p->os->oom_current)   /* else the OOM killer has said why */
+            fprintf(stderr, "vmsim: pid %d: out of memory at address 0x%llx\n", p->pid,
+                    (unsigned long long)t->tval);
+        p->os->oom_current = false;
         proc_exit(p, 0, LX_SIGKILL);
     }
 }
@@ -137,8 +181,15 @@ static bool handle_trap(struct proc *p, struct hart *h, const struct trap *t)
     switch (t->cause) {
     case TRAP_QUANTUM:
         return false;
-    case CAUSE_ECALL_U:
-        return syscall_dispatch(p, h);
+    case CAUSE_ECALL_U: {
+        bool wait = syscall_dispatch(p, h);
+        if (p->os->oom_current) {   /* the OOM killer chose p inside a copyin/copyout */
+            p->os->oom_current = false;
+            proc_exit(p, 0, LX_SIGKILL);
+            return false;
+        }
+        return wait;
+    }
     case CAUSE_FETCH_PAGE_FAULT:
     case CAUSE_LOAD_PAGE_FAULT:
     case CAUSE_STORE_PAGE_FAULT:

@@ -41,6 +41,7 @@ struct os {
     FILE *exit_smaps;                 /* non-NULL: each process's smaps is printed here
                                        * as it exits (before its memory goes) */
     bool check_failed;                /* debug builds: kernel_check failed after an exit */
+    bool oom_current;                 /* the OOM killer chose the faulting process */
     uint64_t syscalls;
     uint64_t switches;                /* context switches */
     uint64_t nprocs_total;            /* processes created */
