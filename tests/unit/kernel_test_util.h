@@ -64,6 +64,22 @@ static inline void kt_teardown(struct kt *t)
 
 #define KT_CHECK(t) assert_int_equal(kernel_check((t)->k), 0)
 
+/* cmocka fixtures: a fresh machine and kernel per test in *state. */
+static inline int kt_fixture_setup(void **state)
+{
+    struct kt *t = calloc(1, sizeof *t);
+    kt_setup(t);
+    *state = t;
+    return 0;
+}
+
+static inline int kt_fixture_teardown(void **state)
+{
+    kt_teardown(*state);
+    free(*state);
+    return 0;
+}
+
 /* A host file of `len` bytes in the test dir, byte i = pattern(i). */
 static inline void kt_make_file(struct kt *t, const char *name, uint64_t len, char *path_out)
 {

@@ -5,21 +5,6 @@
 
 #include "kernel/inspect.h"
 
-static int setup(void **state)
-{
-    struct kt *t = calloc(1, sizeof *t);
-    kt_setup(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    kt_teardown(*state);
-    free(*state);
-    return 0;
-}
-
 /* ---- collectors --------------------------------------------------------- */
 
 #define MAXV 64
@@ -354,10 +339,10 @@ static void test_each_mm(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_vmas, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pagetable, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_frames, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_each_mm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vmas, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_pagetable, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_frames, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_each_mm, kt_fixture_setup, kt_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,21 +3,6 @@
  * the /proc/PID/maps format. kernel_check() runs after every step. */
 #include "kernel_test_util.h"
 
-static int setup(void **state)
-{
-    struct kt *t = calloc(1, sizeof *t);
-    kt_setup(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    kt_teardown(*state);
-    free(*state);
-    return 0;
-}
-
 static void test_demand_zero_and_scatter(void **state)
 {
     struct kt *t = *state;
@@ -498,20 +483,25 @@ static void test_kernel_needs_memory(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_demand_zero_and_scatter, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mmap_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fixed_replaces_and_munmap_splits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mprotect, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kernel_half_and_unmapped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_brk, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_maps_format, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stack_grows_down, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_copyin_str, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_vdso_shared, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_heap_apart_from_bss, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_demand_zero_and_scatter, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_mmap_errors, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_fixed_replaces_and_munmap_splits, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_mprotect, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_kernel_half_and_unmapped, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_brk, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_maps_format, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_stack_grows_down, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_copyin_str, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_memory, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_vdso_shared, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_heap_apart_from_bss, kt_fixture_setup,
+                                        kt_fixture_teardown),
         cmocka_unit_test(test_kernel_needs_memory),
-        cmocka_unit_test_setup_teardown(test_mremap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mremap, kt_fixture_setup, kt_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,21 +4,6 @@
  * munmap and exit, SIGBUS past EOF, Linux's EACCES/EINVAL checks. */
 #include "kernel_test_util.h"
 
-static int setup(void **state)
-{
-    struct kt *t = calloc(1, sizeof *t);
-    kt_setup(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    kt_teardown(*state);
-    free(*state);
-    return 0;
-}
-
 static struct vfile *open_file(struct kt *t, const char *path, bool writable)
 {
     int err = 0;
@@ -362,16 +347,25 @@ static void test_mremap_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_two_spaces_share_then_private_write, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_same_file_opened_twice_is_one_cache, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shared_write_msync, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shared_write_munmap_and_exit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sigbus_past_eof, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_file_mmap_checks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cache_reclaimed_under_pressure, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_file_io_coherent_with_mappings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_madvise_dontneed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mremap_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_spaces_share_then_private_write, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_same_file_opened_twice_is_one_cache, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_shared_write_msync, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_shared_write_munmap_and_exit, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_sigbus_past_eof, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_file_mmap_checks, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cache_reclaimed_under_pressure, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_file_io_coherent_with_mappings, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_madvise_dontneed, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_mremap_file, kt_fixture_setup, kt_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,21 +2,6 @@
  * shared mappings stay shared, everything freed after both exit. */
 #include "kernel_test_util.h"
 
-static int setup(void **state)
-{
-    struct kt *t = calloc(1, sizeof *t);
-    kt_setup(t);
-    *state = t;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    kt_teardown(*state);
-    free(*state);
-    return 0;
-}
-
 static void test_fork_cow(void **state)
 {
     struct kt *t = *state;
@@ -200,12 +185,15 @@ static void test_smaps_after_fork(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fork_cow, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fork_shared_anon_and_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fork_then_mprotect_never_grants_cow_write, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_many_spaces_reuse_asids, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_smaps_after_fork, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fork_cow, kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_fork_shared_anon_and_file, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_fork_then_mprotect_never_grants_cow_write,
+                                        kt_fixture_setup, kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_many_spaces_reuse_asids, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_smaps_after_fork, kt_fixture_setup,
+                                        kt_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
