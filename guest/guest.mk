@@ -82,3 +82,22 @@ BENCH_DEPS += $(GUEST_PERF_BIN)
 # dynamically: rebuild it with X.c. (proc_sleeper.c stands alone.)
 GUEST_DYN_WRAPPED := $(filter $(patsubst guest/proc/%.c,guest/dyn/proc_%.c,$(wildcard guest/proc/*.c)),$(wildcard guest/dyn/proc_*.c))
 $(patsubst guest/dyn/proc_%.c,$(GUEST_OUT)/dyn/proc_%,$(GUEST_DYN_WRAPPED)): $(GUEST_OUT)/dyn/proc_%: guest/proc/%.c
+
+# Process benchmarks (bench/proc_bench.sh): guest/benchp/*.c, each built for
+# riscv64 as a dynamic glibc program (build/guest/benchp/<name>; this rule's
+# shorter stem wins over the freestanding one above) and natively with the
+# host gcc (build/guest/benchp-native/<name>, plus the native dynamic hello).
+GUEST_BENCHP_SRC    := $(wildcard guest/benchp/*.c)
+GUEST_BENCHP_BIN    := $(patsubst guest/benchp/%.c,$(GUEST_OUT)/benchp/%,$(GUEST_BENCHP_SRC))
+GUEST_BENCHP_NATIVE := $(patsubst guest/benchp/%.c,$(GUEST_OUT)/benchp-native/%,$(GUEST_BENCHP_SRC)) \
+                       $(GUEST_OUT)/benchp-native/hello
+$(GUEST_OUT)/benchp/%: guest/benchp/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_DYN_CFLAGS) $< -o $@
+$(GUEST_OUT)/benchp-native/hello: guest/dyn/hello.c
+	@mkdir -p $(dir $@)
+	gcc -O2 -g0 -Wall -Werror $< -o $@
+$(GUEST_OUT)/benchp-native/%: guest/benchp/%.c
+	@mkdir -p $(dir $@)
+	gcc -O2 -g0 -Wall -Werror $< -o $@
+BENCH_DEPS += $(GUEST_BENCHP_BIN) $(GUEST_BENCHP_NATIVE) $(GUEST_OUT)/dyn/hello
