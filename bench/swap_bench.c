@@ -6,10 +6,10 @@
  *                        (demand-zero + copy), per page swapped out
  *   swap-in              the cap lifted, every page read back (copyin), per
  *                        page swapped in; the bytes are checked
- *   drop clean file page N pages of a host file read through a private
+ *   file read under cap  N pages of a host file read through a private
  *                        mapping under the cap (each read evicts a clean
- *                        page-cache page, no I/O), minus the same reads
- *                        without a cap, per page reclaimed
+ *                        page-cache page, no I/O), per page; next to the
+ *                        same reads without a cap
  *
  * Each line is the best of REPS runs, each in a fresh machine and kernel
  * whose RAM has been touched once (no host first-touch faults in a run).
@@ -259,7 +259,9 @@ int main(int argc, char **argv)
         uint64_t press = file_run(p2, n, cap, &steals);
         if (none || steals + cap < n)
             fail("file reclaim count", (long)steals);
-        double per = ((double)press - (double)base) / (double)steals;
+        /* The raw time, not the difference from the run without a cap: the
+         * drop itself costs less than the noise of a host pread. */
+        double per = (double)press / (double)n;
         if (per < drop_best)
             drop_best = per;
         if ((double)base / (double)n < read_best)
@@ -270,6 +272,6 @@ int main(int argc, char **argv)
     free(p1);
     free(p2);
     row("file read, no pressure", read_best, n, "file fault (host pread) + copyin");
-    row("drop clean file page", drop_best, steals, "(time - time without cap) / pgsteal");
+    row("file read under the cap", drop_best, n, "time / pages; clean pages dropped (pgsteal)");
     return 0;
 }

@@ -236,6 +236,33 @@ static int fault_swap(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
     return fault_present(mm, v, e, page, acc);
 }
 
+void mm_note_emptied(struct mm *mm, uint64_t va)
+{
+    uint64_t region = va & ~(LEAF_TABLE_SPAN - 1);
+    for (unsigned i = 0; i < mm->nemptied && i < MM_EMPTIED_MAX; i++)
+        if (mm->emptied[i] == region)
+            return;
+    if (mm->nemptied < MM_EMPTIED_MAX)
+        mm->emptied[mm->nemptied] = region;
+    if (mm->nemptied <= MM_EMPTIED_MAX)
+        mm->nemptied++;
+}
+
+/* Frees the page tables that reclaim left empty (mm_note_emptied): only the
+ * noted regions, so a fault after reclaim costs a leaf-table scan, not a
+ * sweep of the user half. */
+static void free_emptied_tables(struct mm *mm)
+{
+    if (mm->nemptied > MM_EMPTIED_MAX) {
+        pt_free_empty(&mm->k->ft, mm->root, 0, USER_TOP, &mm->ntables);
+    } else {
+        for (unsigned i = 0; i < mm->nemptied; i++)
+            pt_free_empty(&mm->k->ft, mm->root, mm->emptied[i],
+                          mm->emptied[i] + LEAF_TABLE_SPAN, &mm->ntables);
+    }
+    mm->nemptied = 0;
+}
+
 int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
 {
     MM_COUNT(mm, pgfault);
@@ -247,11 +274,8 @@ int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
     if (!vma_allows(v, acc))
         return segv(mm, out, LX_SIGSEGV, LX_SEGV_ACCERR, a, acc);
     uint64_t page = a.v & ~PAGE_MASK;
-    if (mm->tables_dirty) {
-        /* Reclaim emptied PTEs; no one holds a pointer into our tables now. */
-        mm->tables_dirty = false;
-        pt_free_empty(&mm->k->ft, mm->root, 0, USER_TOP, &mm->ntables);
-    }
+    if (mm->nemptied)
+        free_emptied_tables(mm);
     int err = -ENOMEM;
     /* Tables first: allocating them later could reclaim the page we found. */
     pte_t *e = pt_pte(&mm->k->ft, mm->root, va(page), true, &mm->ntables, &err);

@@ -56,6 +56,9 @@ struct kernel {
     uint32_t reclaim_gen;       /* current reclaim pass (frame.skip_gen) */
 };
 
+#define MM_EMPTIED_MAX 8
+#define LEAF_TABLE_SPAN (PAGE_SIZE * SV48_ENTRIES)   /* what one leaf table maps: 2 MiB */
+
 struct mm {
     struct kernel *k;
     pfn_t root;
@@ -65,7 +68,12 @@ struct mm {
     uint64_t ntables; /* user-half table frames incl. root */
     uint64_t rss_anon, rss_file, rss_shmem;
     uint64_t swap_pages;  /* swap PTEs */
-    bool tables_dirty;    /* reclaim emptied PTEs: free empty tables at the next fault */
+    /* Reclaim emptied PTEs (clean file pages dropped): the leaf tables that
+     * may now be empty, by the 2 MiB region they map, freed at the next fault
+     * (no one holds a pointer into the tables then). More regions than fit:
+     * the whole user half is swept. */
+    uint64_t emptied[MM_EMPTIED_MAX];
+    unsigned nemptied;    /* MM_EMPTIED_MAX + 1: sweep everything */
     struct vm_counters c;
 };
 
@@ -73,6 +81,9 @@ struct mm {
 #define MM_COUNT(mm, field) ((mm)->c.field++, (mm)->k->c.field++)
 
 /* ---- mm.c: PTE-level helpers used by fault.c and the rest --------------- */
+
+/* fault.c: reclaim emptied the PTE at va; its table may be freed at the next fault. */
+void mm_note_emptied(struct mm *mm, uint64_t va);
 
 /* Leaf permission bits (R/W/X) that a region's protection allows. */
 uint64_t prot_to_pte(int prot);

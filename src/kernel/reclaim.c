@@ -121,7 +121,7 @@ static void unmap_all(struct kernel *k, pfn_t f, uint32_t slot)
             if (e->bits & PTE_D)
                 fr->dirty = true;
             e->bits = 0;
-            r.mm->tables_dirty = true;
+            mm_note_emptied(r.mm, r.va);
         } else {
             assert(!(e->bits & PTE_W) || fr->swap == SWAP_NO_SLOT || fr->mapcount == 1);
             swap_slot_dup(&k->swap, slot);
