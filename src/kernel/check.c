@@ -229,7 +229,8 @@ static void check_frames(struct checker *c)
         if (fr->mapcount != c->seen[i])
             bad(c, "pfn 0x%llx (%s): mapcount %u but %u present PTEs", p, frame_use_name(fr->use),
                 fr->mapcount, c->seen[i]);
-        if (fr->use != FRAME_ANON && fr->swap != SWAP_NO_SLOT)
+        /* (A free frame's slot field is not kept: fresh ones are zeroed.) */
+        if (fr->use != FRAME_ANON && fr->use != FRAME_FREE && fr->swap != SWAP_NO_SLOT)
             bad(c, "pfn 0x%llx (%s): has swap slot %u", p, frame_use_name(fr->use), fr->swap);
         if (fr->use == FRAME_FREE && (fr->rmap || fr->owner || fr->dirty))
             bad(c, "pfn 0x%llx: free frame with metadata", p);

@@ -20,36 +20,42 @@ static uint64_t splitmix64(uint64_t *s)
     return z ^ (z >> 31);
 }
 
+/* The frame index of the k-th fresh frame: a 4-round Feistel network over
+ * [0, 2^fresh_bits) keyed by a fixed seed, walked until it lands below n (a
+ * permutation of [0, n), so every frame comes out exactly once). The same
+ * machine size always gives the same scattered order, like a shuffled free
+ * list, without building one. */
+static uint32_t fresh_frame(const struct frames *ft, uint64_t k)
+{
+    unsigned half = ft->fresh_bits / 2;
+    uint64_t mask = (1ULL << half) - 1, x = k;
+    do {
+        uint64_t l = x >> half, r = x & mask;
+        for (uint64_t round = 0; round < 4; round++) {
+            uint64_t s = FRAMES_SHUFFLE_SEED ^ (round << 32) ^ r;
+            uint64_t nl = r;
+            r = (l ^ splitmix64(&s)) & mask;
+            l = nl;
+        }
+        x = (l << half) | r;
+    } while (x >= ft->n);
+    return (uint32_t)x;
+}
+
 int frames_init(struct frames *ft, struct physmem *pm)
 {
     *ft = (struct frames){.pm = pm, .n = pm->nframes, .free_head = FRAME_NONE};
     if (ft->n >= FRAME_NONE)
         return -ENOMEM;
+    /* calloc: the host hands out zero pages lazily; a zeroed entry is a free
+     * frame (use FRAME_FREE), fields a fresh frame needs are set when it is
+     * first allocated. */
     ft->f = calloc(ft->n ? ft->n : 1, sizeof *ft->f);
-    uint32_t *order = malloc((ft->n ? ft->n : 1) * sizeof *order);
-    if (!ft->f || !order) {
-        free(ft->f);
-        free(order);
-        ft->f = NULL;
+    if (!ft->f)
         return -ENOMEM;
-    }
-    /* Fisher-Yates with a fixed seed: the same machine size always gives the
-     * same scattered order. */
-    for (uint64_t i = 0; i < ft->n; i++)
-        order[i] = (uint32_t)i;
-    uint64_t seed = FRAMES_SHUFFLE_SEED;
-    for (uint64_t i = ft->n; i > 1; i--) {
-        uint64_t j = splitmix64(&seed) % i;
-        uint32_t t = order[i - 1];
-        order[i - 1] = order[j];
-        order[j] = t;
-    }
-    for (uint64_t i = ft->n; i-- > 0;) {
-        ft->f[order[i]].swap = SWAP_NO_SLOT;
-        ft->f[order[i]].next_free = ft->free_head;
-        ft->free_head = order[i];
-    }
-    free(order);
+    ft->fresh_bits = 2;
+    while ((1ULL << ft->fresh_bits) < ft->n)
+        ft->fresh_bits += 2;
     ft->count[FRAME_FREE] = ft->n;
     return 0;
 }
@@ -58,8 +64,10 @@ void frames_fini(struct frames *ft)
 {
     if (!ft->f)
         return;
-    for (uint64_t i = 0; i < ft->n; i++)
-        free(ft->f[i].rmap);
+    /* Only frames handed out at some time can hold a reverse map: a walk
+     * over all n would touch every page of a large, mostly unused table. */
+    for (uint64_t k = 0; k < ft->fresh_next; k++)
+        free(ft->f[fresh_frame(ft, k)].rmap);
     free(ft->f);
     ft->f = NULL;
 }
@@ -90,16 +98,21 @@ int frame_alloc(struct frames *ft, enum frame_use use, pfn_t *out)
     assert(use != FRAME_FREE && use < FRAME_NUSES);
     bool user = use_is_user(use);
     bool at_limit = user && ft->limit && frames_user(ft) >= ft->limit;
-    if (ft->reclaim && (ft->free_head == FRAME_NONE || ft->count[FRAME_FREE] < ft->low || at_limit))
+    if (ft->reclaim && (frames_exhausted(ft) || ft->count[FRAME_FREE] < ft->low || at_limit))
         ft->reclaim(ft->reclaim_ctx, user);
-    if (ft->free_head == FRAME_NONE)
+    if (frames_exhausted(ft))
         return -ENOMEM;
     if (user && ft->limit && frames_user(ft) >= ft->limit)
         return -ENOMEM;
-    uint32_t i = ft->free_head;
+    uint32_t i;
+    if (ft->free_head != FRAME_NONE) {
+        i = ft->free_head;
+        ft->free_head = ft->f[i].next_free;
+    } else {
+        i = fresh_frame(ft, ft->fresh_next++);
+    }
     struct frame *fr = &ft->f[i];
     assert(fr->use == FRAME_FREE && fr->refcount == 0 && fr->mapcount == 0);
-    ft->free_head = fr->next_free;
     fr->next_free = FRAME_NONE;
     fr->use = (uint8_t)use;
     fr->refcount = 1;

@@ -52,7 +52,12 @@ struct frames {
     struct physmem *pm;
     uint64_t n;
     struct frame *f;
-    uint32_t free_head;
+    uint32_t free_head;   /* frames freed since boot (LIFO) */
+    /* Frames never handed out yet come next, in a fixed scattered order
+     * computed on demand (frames.c fresh_frame), so a machine of many GiB
+     * boots without touching its frame table. */
+    uint64_t fresh_next;  /* how many fresh frames have been handed out */
+    unsigned fresh_bits;  /* the order permutes [0, 2^fresh_bits), fresh_bits even */
     uint64_t count[FRAME_NUSES];
     /* Called by frame_alloc when no frame is free or free frames fall below
      * the low watermark, or (user: an ANON or FILE frame is wanted) when the resident user
@@ -65,6 +70,12 @@ struct frames {
     /* Told when a frame starts and stops holding a user page (ANON/FILE). */
     struct policy *policy;
 };
+
+/* No frame is free: neither a freed one nor a fresh one. */
+static inline bool frames_exhausted(const struct frames *ft)
+{
+    return ft->free_head == FRAME_NONE && ft->fresh_next == ft->n;
+}
 
 /* Resident user frames (anonymous and page cache). */
 static inline uint64_t frames_user(const struct frames *ft)

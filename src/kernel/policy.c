@@ -22,7 +22,8 @@
 #include <string.h>
 
 struct plist {
-    uint32_t *prev, *next;
+    uint32_t *prev, *next;   /* meaningful only where in[f] */
+    uint8_t *in;             /* f is on the list (calloc: a huge machine's arrays stay untouched) */
     uint32_t *pos;   /* random: index in `arr` */
     uint32_t *arr;   /* random: resident frames */
     uint64_t count;
@@ -39,12 +40,13 @@ static struct plist *pl(struct policy *p)
 
 static bool pl_in(const struct plist *l, uint32_t f)
 {
-    return l->next[f] != POLICY_NO_FRAME;
+    return l->in[f];
 }
 
 /* Inserts f before `before` (at the tail when before is the head). */
 static void pl_insert_before(struct plist *l, uint32_t f, uint32_t before)
 {
+    l->in[f] = 1;
     if (l->head == POLICY_NO_FRAME) {
         l->head = f;
         l->next[f] = l->prev[f] = f;
@@ -71,7 +73,7 @@ static void pl_remove(struct plist *l, uint32_t f)
         if (l->hand == f)
             l->hand = n;
     }
-    l->next[f] = l->prev[f] = POLICY_NO_FRAME;
+    l->in[f] = 0;
 }
 
 static int list_init(struct policy *p)
@@ -82,9 +84,11 @@ static int list_init(struct policy *p)
         return -ENOMEM;
     l->prev = malloc(n * sizeof *l->prev);
     l->next = malloc(n * sizeof *l->next);
+    l->in = calloc(n, sizeof *l->in);
     l->pos = malloc(n * sizeof *l->pos);
     l->arr = malloc(n * sizeof *l->arr);
-    if (!l->prev || !l->next || !l->pos || !l->arr) {
+    if (!l->prev || !l->next || !l->in || !l->pos || !l->arr) {
+        free(l->in);
         free(l->prev);
         free(l->next);
         free(l->pos);
@@ -92,8 +96,6 @@ static int list_init(struct policy *p)
         free(l);
         return -ENOMEM;
     }
-    memset(l->prev, 0xff, n * sizeof *l->prev);
-    memset(l->next, 0xff, n * sizeof *l->next);
     l->head = l->hand = POLICY_NO_FRAME;
     l->rng = p->seed;
     p->state = l;
@@ -107,6 +109,7 @@ static void list_fini(struct policy *p)
         return;
     free(l->prev);
     free(l->next);
+    free(l->in);
     free(l->pos);
     free(l->arr);
     free(l);

@@ -184,7 +184,7 @@ static bool reclaim_done(const struct kernel *k, bool user)
 static bool alloc_would_fail(const struct kernel *k, bool user)
 {
     const struct frames *ft = &k->ft;
-    return ft->free_head == FRAME_NONE || (user && ft->limit && frames_user(ft) >= ft->limit);
+    return frames_exhausted(ft) || (user && ft->limit && frames_user(ft) >= ft->limit);
 }
 
 /* Returns how many frames it freed. */

@@ -97,6 +97,35 @@ static void test_alloc_all_scattered_deterministic(void **state)
     free(got);
 }
 
+/* Sizes that are not a power of four: the fresh order (a permutation of
+ * [0, 2^k) walked until it lands below n) must still give every frame once. */
+static void test_alloc_all_odd_sizes(void **state)
+{
+    (void)state;
+    static const uint64_t sizes[] = {1, 3, 5, 300, 1000, 4097};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        uint64_t n = sizes[s];
+        struct physmem pm;
+        struct frames ft;
+        assert_int_equal(physmem_init(&pm, n * 4096), 0);
+        assert_int_equal(frames_init(&ft, &pm), 0);
+        assert_int_equal(ft.n, n);
+        uint8_t *seen = calloc(n, 1);
+        pfn_t x;
+        for (uint64_t i = 0; i < n; i++) {
+            assert_int_equal(frame_alloc(&ft, FRAME_ANON, &x), 0);
+            uint64_t idx = x.n - (RAM_BASE >> 12);
+            assert_true(idx < n);
+            assert_int_equal(seen[idx], 0);
+            seen[idx] = 1;
+        }
+        assert_int_equal(frame_alloc(&ft, FRAME_ANON, &x), -ENOMEM);
+        free(seen);
+        frames_fini(&ft);   /* ASan: every frame's (empty) rmap released */
+        physmem_fini(&pm);
+    }
+}
+
 static void test_refcount_and_rmap(void **state)
 {
     struct fx *f = *state;
@@ -236,6 +265,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_alloc_all_scattered_deterministic, setup, teardown),
+        cmocka_unit_test(test_alloc_all_odd_sizes),
         cmocka_unit_test_setup_teardown(test_refcount_and_rmap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reclaim_hook, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pagetable_build_walk_free, setup, teardown),
