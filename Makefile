@@ -13,7 +13,7 @@ DEPFLAGS  := -MMD -MP
 REL_FLAGS := -O2 -g
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=undefined -DVMSIM_DEBUG=1
-LDLIBS    := -lm -ljson-c
+LDLIBS    := -lm -ljson-c -lpng
 
 LIB_SRC := $(sort $(wildcard src/machine/*.c src/kernel/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
@@ -60,8 +60,11 @@ $(SAN)/tests/%: tests/unit/%.c tests/unit/*.h $(SAN)/libvmsim.a
 
 -include guest/guest.mk tests/fuzz/fuzz.mk bench/bench.mk
 
+# vmsim embeds the demo's guest programs (src/cli/demo_images.c, .incbin).
+$(foreach o,rel_obj san_obj fuzz_obj,$(call $(o),src/cli/demo_images.c)): $(GUEST_DEMO_BIN)
+
 demo: deps $(REL)/vmsim $(DEMO_DEPS)
-	$(REL)/vmsim demo
+	$(REL)/vmsim demo --html build/demo.html
 
 test: deps $(SAN)/vmsim $(UNIT_BIN) $(TEST_DEPS)
 	@SAN=$(SAN) FUZZ_DIR=$(FUZZ) tests/run.sh

@@ -7,6 +7,10 @@
 #   guest/libc/*.c     one program each, linked with static glibc.
 #   guest/files/*.c    the same (static glibc): file system calls (issue 4).
 #   guest/proc/*.c     the same (static glibc): processes and signals (issue 4).
+#   guest/mmio/*.c     the same (static glibc): memory-mapped I/O (issue 7);
+#                      guest/mmio/*.h are their shared headers.
+#   guest/procfs/*.c   the same (static glibc): /proc inside the guest (issue 6);
+#                      tests/scripts/procfs.sh also builds them natively.
 #   guest/dyn/*.c      one program each, dynamically linked with glibc and
 #                      libm (PIE, interpreter /lib/ld-linux-riscv64-lp64d.so.1).
 #                      guest/files/*.c are also built this way, into
@@ -30,8 +34,8 @@ GUEST_DYN_CFLAGS  := $(GUEST_ARCH) -O2 -g0 -Wall -Werror
 
 GUEST_LIB_SRC  := $(wildcard guest/lib/*.c guest/lib/*.S)
 GUEST_LIB_OBJ  := $(patsubst guest/lib/%,$(GUEST_OUT)/lib/%.o,$(GUEST_LIB_SRC))
-GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/% guest/files/% guest/proc/% guest/dyn/%,$(wildcard guest/*/*.c guest/*/*.S))
-GUEST_LIBC_SRC := $(wildcard guest/libc/*.c guest/files/*.c guest/proc/*.c)
+GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/% guest/files/% guest/proc/% guest/procfs/% guest/mmio/% guest/dyn/% guest/demo/%,$(wildcard guest/*/*.c guest/*/*.S))
+GUEST_LIBC_SRC := $(wildcard guest/libc/*.c guest/files/*.c guest/proc/*.c guest/procfs/*.c guest/mmio/*.c)
 GUEST_DYN_SRC  := $(wildcard guest/dyn/*.c)
 GUEST_BIN      := $(basename $(patsubst guest/%,$(GUEST_OUT)/%,$(GUEST_PROG_SRC) $(GUEST_LIBC_SRC) $(GUEST_DYN_SRC))) \
                   $(patsubst guest/files/%.c,$(GUEST_OUT)/files_dyn/%,$(wildcard guest/files/*.c))
@@ -61,9 +65,24 @@ $(GUEST_OUT)/proc/%: guest/proc/%.c
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
 
+$(GUEST_OUT)/procfs/%: guest/procfs/%.c guest/procfs/pfs.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
+
+# guest/procfs/pss.c also dynamically linked: libc.so.6's text shared.
+guest: $(GUEST_OUT)/procfs_dyn/pss
+TEST_DEPS += $(GUEST_OUT)/procfs_dyn/pss
+$(GUEST_OUT)/procfs_dyn/%: guest/procfs/%.c guest/procfs/pfs.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_DYN_CFLAGS) $< -o $@
+
 $(GUEST_OUT)/dyn/%: guest/dyn/%.c
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_DYN_CFLAGS) $< -o $@ -lm
+
+$(GUEST_OUT)/mmio/%: guest/mmio/%.c $(wildcard guest/mmio/*.h)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
 
 $(GUEST_OUT)/%: guest/%.c $(GUEST_LIB_OBJ) guest/lib/guest.h
 	@mkdir -p $(dir $@)
@@ -101,3 +120,14 @@ $(GUEST_OUT)/benchp-native/%: guest/benchp/%.c
 	@mkdir -p $(dir $@)
 	gcc -O2 -g0 -Wall -Werror $< -o $@
 BENCH_DEPS += $(GUEST_BENCHP_BIN) $(GUEST_BENCHP_NATIVE) $(GUEST_OUT)/dyn/hello
+
+# `vmsim demo`'s programs (guest/demo; the stop points: marks.h): tour (the
+# first process) and pagein static, the others dynamic (PIE, glibc). vmsim
+# embeds them (src/cli/demo_images.c; the Makefile makes its objects depend
+# on $(GUEST_DEMO_BIN)). This rule's shorter stem wins over the freestanding one.
+GUEST_DEMO_STATIC := tour pagein
+GUEST_DEMO_BIN    := $(patsubst guest/demo/%.c,$(GUEST_OUT)/demo/%,$(wildcard guest/demo/*.c))
+$(GUEST_OUT)/demo/%: guest/demo/%.c guest/demo/demo.h guest/demo/marks.h
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(if $(filter $*,$(GUEST_DEMO_STATIC)),$(GUEST_LIBC_CFLAGS),$(GUEST_DYN_CFLAGS)) $< -o $@
+guest: $(GUEST_DEMO_BIN)

@@ -19,6 +19,7 @@ ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 
 have_hdr json-c/json.h || need+=(libjson-c-dev)
 have_hdr png.h || need+=(libpng-dev)
 have_cmd chromium || need+=(chromium)   # the HTML report's test (headless)
+have_cmd python3 || need+=(python3)     # tests check reports, traces and PNGs with it
 
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

@@ -84,7 +84,7 @@ static struct json_object *pte_flags(uint64_t bits)
 struct leaf {
     uint64_t va, pfn, bits, table_pfn;
     unsigned index;
-    bool present, kernel;
+    bool present, kernel, device;
 };
 
 struct proc_walk {
@@ -150,7 +150,8 @@ static void on_pte(void *ctx, const struct insp_pte *e)
                                             .table_pfn = e->table_pfn,
                                             .index = e->index,
                                             .present = e->present,
-                                            .kernel = e->kernel};
+                                            .kernel = e->kernel,
+                                            .device = e->device};
 }
 
 struct vma_ctx {
@@ -247,6 +248,8 @@ static struct json_object *proc_json(const struct report_proc *p, int index, str
         add(e, "kernel", json_object_new_boolean(l->kernel));
         add_u(e, "table_pfn", l->table_pfn);
         add_u(e, "index", l->index);
+        if (l->device)   /* a device page (issue 7): not in "frames" */
+            add(e, "device", json_object_new_boolean(true));
         json_object_array_add(leaves, e);
         listed++;
     }

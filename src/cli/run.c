@@ -12,9 +12,11 @@
 
 #include "../kernel/sched.h"
 #include "../kernel/vfs.h"
+#include "fb_png.h"
 #include "opts.h"
 #include "run_report.h"
 #include "stats.h"
+#include "watch.h"
 
 extern char **environ;
 
@@ -36,8 +38,14 @@ static void usage(FILE *f)
             "  --report FILE   write the JSON report when the program exits\n"
             "  --html FILE     write the memory map as an HTML page when the program exits\n"
             "  --smaps-at-exit print each process's /proc/PID/smaps on stderr as it exits\n"
-            "  --max-insns N   kill every process with SIGXCPU after N instructions\n",
+            "  --max-insns N   kill every process with SIGXCPU after N instructions\n"
+            "  --fb WxH        the framebuffer's size (/dev/fb0; default 640x480)\n"
+            "  --fb-out FILE.png\n"
+            "                  save the framebuffer as FILE-0001.png, ... at each write of\n"
+            "                  its frame-done register, and as FILE.png at exit\n",
             opts_machine_help, opts_kernel_help);
+    fputs(watch_help, f);
+    fputs(watch_help_progress, f);
 }
 
 static void print_run_stats(struct os *os, double secs)
@@ -66,6 +74,8 @@ int cmd_run(int argc, char **argv)
     struct run_report rr = {0};
     bool smaps = false;
     uint64_t max_insns = 0;
+    struct watch_options wo = {0};
+    struct fb_out fbo = {0};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -91,6 +101,23 @@ int cmd_run(int argc, char **argv)
             }
             continue;
         }
+        if (strcmp(argv[i], "--fb") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (fb_parse_size(v, &cfg.fb_width, &cfg.fb_height) != 0) {
+                fprintf(stderr, "vmsim run: bad --fb '%s' (want WxH, e.g. 640x480, at most %ux%u)\n",
+                        v, FB_MAX_DIM, FB_MAX_DIM);
+                return 2;
+            }
+            continue;
+        }
+        if (strcmp(argv[i], "--fb-out") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                fprintf(stderr, "vmsim run: --fb-out needs a file name\n");
+                return 2;
+            }
+            fbo.path = argv[++i];
+            continue;
+        }
         int r = vfs_parse_option(argc, argv, &i, &vfs);
         if (r == 0)
             r = opts_machine(argc, argv, &i, &cfg, "run");
@@ -98,6 +125,8 @@ int cmd_run(int argc, char **argv)
             r = opts_kernel(argc, argv, &i, &ko, false, "run");
         if (r == 0)
             r = report_parse_opt(argc, argv, &i, &rr.stats, &rr.json_path, &rr.html_path, "run");
+        if (r == 0)
+            r = watch_parse_opt(argc, argv, &i, &wo, true, "run");
         if (r < 0)
             return 2;
         if (r == 0) {
@@ -132,10 +161,23 @@ int cmd_run(int argc, char **argv)
         machine_free(m);
         return 2;
     }
+    if (fbo.path) {
+        m->fb.on_frame = fb_out_frame;
+        m->fb.on_frame_ctx = &fbo;
+    }
     os->insn_limit = max_insns;
     os->exit_smaps = smaps ? stderr : NULL;
     os->exit_hook = report_exit_hook;
     os->exit_hook_ctx = &rr;
+    struct watch *w = watch_new(&wo, false, "run", stderr);
+    if (!w) {
+        os_free(os);
+        kernel_free(k);
+        machine_free(m);
+        return 2;
+    }
+    watch_run_source(w, os, &wo);
+    watch_attach(w, k);
     char err[256] = "";
     int status;
     int rc = os_spawn(os, path, &vfs, argv + i, environ, err, sizeof err);
@@ -147,6 +189,7 @@ int cmd_run(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t0);
         fflush(stdout);
         status = os_run(os);
+        watch_progress_clear(w);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (os->check_failed)
             status = 70;
@@ -154,8 +197,12 @@ int cmd_run(int argc, char **argv)
             print_run_stats(os, (double)(t1.tv_sec - t0.tv_sec) +
                                     (t1.tv_nsec - t0.tv_nsec) / 1e9);
     }
+    if (!watch_finish(w, stderr) && status == 0)
+        status = 1;
     os_free(os);
     if (!run_report_finish(&rr, k, stderr) && status == 0)
+        status = 1;
+    if (fb_out_finish(&fbo, &m->fb) != 0 && status == 0)
         status = 1;
 #ifdef VMSIM_DEBUG
     /* Debug builds check design.md's invariants (frame counts, rmap, TLB

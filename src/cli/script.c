@@ -184,13 +184,53 @@ static int script_boot(struct script *s)
         return -1;
     }
     kernel_set_oom_handler(s->k, script_oom, s);
+    if (s->watch)
+        watch_attach(s->watch, s->k);
     return 0;
+}
+
+/* ---- the watch (--events, --explain) --------------------------------------- */
+
+static int script_pid_of(void *ctx, struct mm *mm)
+{
+    struct script *s = ctx;
+    if (!mm)
+        return s->busy ? s->busy->pid : 0;
+    for (int i = 0; i < s->nprocs; i++)
+        if (s->procs[i].mm == mm)
+            return s->procs[i].pid;
+    return 0;
+}
+
+/* A script has no clock: time is the line number. */
+static double script_now(void *ctx, char *label, size_t len)
+{
+    struct script *s = ctx;
+    snprintf(label, len, "line %lu", s->lineno);
+    return (double)s->lineno;
+}
+
+void script_watch_proc(struct script *s, enum vm_event_kind kind, int pid, const struct proc *p)
+{
+    if (kind == VM_EV_FORK)
+        watch_proc(s->watch, kind, p->mm, pid, p->pid, p->name);
+    else
+        watch_proc(s->watch, kind, p->mm, p->pid, 0, p->name);
 }
 
 static int script_init(struct script *s, const struct script_options *o, FILE *out, FILE *err)
 {
     *s = (struct script){.o = o, .out = out, .err = err, .cfg = o->machine, .ko = o->kernel};
-    return script_boot(s);
+    if (o->watch.events_path || o->watch.explain) {
+        if (!(s->watch = watch_new(&o->watch, true, "script", err)))
+            return -1;
+        watch_set_source(s->watch, script_pid_of, script_now, s);
+    }
+    if (script_boot(s)) {
+        watch_finish(s->watch, err);
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- settings: the machine, before the first process ---------------------- */
@@ -294,6 +334,8 @@ static bool script_fini(struct script *s)
     script_reports_free(s);
     if (s->o->check != SCRIPT_CHECK_NONE)
         script_check(s, "after every process exited");
+    if (!watch_finish(s->watch, s->err))
+        ok = false;
     kernel_free(s->k);
     machine_free(s->m);
     return ok;
@@ -402,9 +444,10 @@ static void script_usage(FILE *f)
             "  --stats         print a summary of the run on stderr at the end\n"
             "  --report FILE   write the JSON report (docs/report-schema.md) at the end\n"
             "  --html FILE     write the memory map as a self-contained HTML page at the end\n"
+            "%s"
             "  -h, --help      this help\n"
             "Commands (one per line, # starts a comment):\n",
-            opts_machine_help, opts_kernel_help);
+            opts_machine_help, opts_kernel_help, watch_help);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %s\n", commands[i].usage);
 }
@@ -426,6 +469,8 @@ int cmd_script(int argc, char **argv)
         if (r == 0)
             r = report_parse_opt(argc, argv, &i, &o.stats, &o.report_path, &o.html_path,
                                  "script");
+        if (r == 0)
+            r = watch_parse_opt(argc, argv, &i, &o.watch, false, "script");
         if (r < 0)
             return 2;
         if (r > 0)

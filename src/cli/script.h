@@ -11,6 +11,7 @@
 
 #include "../machine/machine.h"
 #include "opts.h"
+#include "watch.h"
 
 enum script_check {
     SCRIPT_CHECK_NONE,      /* never run kernel_check */
@@ -31,6 +32,8 @@ struct script_options {
     bool stats;
     const char *report_path;
     const char *html_path;
+    /* --events, --explain (watch.h): time is the line number. */
+    struct watch_options watch;
 };
 
 /* Defaults: the default machine, host files allowed, no prompt or echo,

@@ -47,6 +47,7 @@ struct script {
      * killer cannot free it in the middle of the line. */
     struct proc *busy;
     bool busy_killed;
+    struct watch *watch; /* --events / --explain, or NULL */
 };
 
 /* A command: tl->tok[0] is its name. Returns after printing its output; on a
@@ -81,6 +82,10 @@ void script_note_exit(struct script *s, const struct proc *p);
 void script_write_report(struct script *s, const char *path, bool html);
 bool script_final_reports(struct script *s);
 void script_reports_free(struct script *s);
+
+/* Tells the watch (--events) that process p was created (VM_EV_EXEC, pid
+ * = p's), forked from pid (VM_EV_FORK) or exits (VM_EV_EXIT) (script.c). */
+void script_watch_proc(struct script *s, enum vm_event_kind kind, int pid, const struct proc *p);
 
 /* Removes the processes the OOM killer chose during the line (script.c). */
 void script_reap_killed(struct script *s);

@@ -76,6 +76,8 @@ void cmd_proc(struct script *s, const struct token_line *tl)
      * (`load` sets the real base: the end of the program's bss). */
     mm_set_brk_base(mm, va(SCRIPT_BRK_BASE));
     add_proc(s, &tl->tok[1], mm);
+    if (!s->line_failed)
+        script_watch_proc(s, VM_EV_EXEC, 0, &s->procs[s->nprocs - 1]);
 }
 
 void cmd_fork(struct script *s, const struct token_line *tl)
@@ -83,12 +85,15 @@ void cmd_fork(struct script *s, const struct token_line *tl)
     struct proc *parent = script_proc(s, &tl->tok[1]);
     if (!parent || !new_name_ok(s, &tl->tok[2]))
         return;
+    int ppid = parent->pid;
     struct mm *mm = mm_fork(parent->mm);
     if (!mm) {
         script_errno(s, "fork", -ENOMEM);
         return;
     }
     add_proc(s, &tl->tok[2], mm);
+    if (!s->line_failed)
+        script_watch_proc(s, VM_EV_FORK, ppid, &s->procs[s->nprocs - 1]);
 }
 
 void cmd_exit(struct script *s, const struct token_line *tl)
@@ -96,6 +101,7 @@ void cmd_exit(struct script *s, const struct token_line *tl)
     struct proc *p = script_proc(s, &tl->tok[1]);
     if (!p)
         return;
+    script_watch_proc(s, VM_EV_EXIT, p->pid, p);
     script_note_exit(s, p); /* the reports still list it, with its counters */
     mm_destroy(p->mm);
     int i = (int)(p - s->procs);

@@ -78,6 +78,16 @@ static void check_pte(pte_t *e, uint64_t a, void *ctx)
         return;
     }
     pfn_t f = pte_pfn(*e);
+    const struct vma *dv = vma_find(&mm->vmas, a);
+    if (dv && (dv->flags & VMA_DEVICE)) {
+        /* Device memory (issue 7): no frame to count; the PTE must name the
+         * region's own device page, and that must not be RAM. */
+        if (f.n != dv->dev_pfn + ((a - dv->start) >> PAGE_SHIFT) || frames_is_ram(ft, f) ||
+            !physmem_device(ft->pm, pfn_to_pa(f)))
+            bad(c, "asid %u va 0x%llx: device region maps pfn 0x%llx", mm->asid,
+                (unsigned long long)a, (unsigned long long)f.n);
+        return;
+    }
     if (!frames_is_ram(ft, f)) {
         bad(c, "asid %u va 0x%llx: pfn 0x%llx outside RAM", mm->asid, (unsigned long long)a,
             (unsigned long long)f.n);

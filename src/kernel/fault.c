@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "event_impl.h"
 #include "kernel_impl.h"
 
 static int segv(struct mm *mm, struct segv *out, int signo, int code, vaddr_t a, enum access acc)
@@ -103,6 +104,7 @@ static int cow_copy(struct mm *mm, const struct vma *v, pte_t *e, uint64_t page,
         return rc;
     MM_COUNT(mm, cow_faults);
     MM_COUNT(mm, cow_copies);
+    event_cow_copy(mm, page, old, nf);
     return 0;
 }
 
@@ -263,7 +265,7 @@ static void free_emptied_tables(struct mm *mm)
     mm->nemptied = 0;
 }
 
-int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
+static int handle_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
 {
     MM_COUNT(mm, pgfault);
     if (!sv48_canonical(a) || a.v >= USER_TOP)
@@ -274,6 +276,8 @@ int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
     if (!vma_allows(v, acc))
         return segv(mm, out, LX_SIGSEGV, LX_SEGV_ACCERR, a, acc);
     uint64_t page = a.v & ~PAGE_MASK;
+    if (v->flags & VMA_DEVICE)
+        return mm_fault_device(mm, v, page);
     if (mm->nemptied)
         free_emptied_tables(mm);
     int err = -ENOMEM;
@@ -303,4 +307,19 @@ int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
     MM_COUNT(mm, minor_faults);
     MM_COUNT(mm, zero_fills);
     return 0;
+}
+
+int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
+{
+    if (!kernel_events_on(mm->k))
+        return handle_fault(mm, a, acc, out);
+    /* --events/--explain: what the handler did, told afterwards (event.c). */
+    struct fault_watch w;
+    struct segv sv = {0};
+    event_fault_begin(mm, a, &w);
+    int rc = handle_fault(mm, a, acc, &sv);
+    if (rc == -1 && out)
+        *out = sv;
+    event_fault_end(mm, a, acc, &w, rc, &sv);
+    return rc;
 }

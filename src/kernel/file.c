@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "devfile.h"
 #include "kernel.h"
 #include "pagecache.h"
 #include "vfs.h"
@@ -365,13 +366,13 @@ static const struct file_ops urandom_ops = {
     .read = urandom_read, .write = null_write, .lseek = dev_lseek, .fstat = dev_fstat,
 };
 
-/* /dev itself: a directory listing the three devices. */
+/* /dev itself: a directory listing the devices (fb0 and vmsim-timer: devfile.c). */
 struct dev_ent {
     const char *name;
     unsigned char type;
 };
 static const struct dev_ent dev_ents[] = {
-    {".", 4}, {"..", 4}, {"null", 2}, {"zero", 2}, {"urandom", 2},
+    {".", 4}, {"..", 4}, {"null", 2}, {"zero", 2}, {"urandom", 2}, {"fb0", 2}, {"vmsim-timer", 2},
 };
 
 static int64_t devdir_getdents(struct file *f, void *buf, uint64_t len)
@@ -428,7 +429,9 @@ struct file *file_new_dev(int virt, int flags, const char *path)
     const struct file_ops *ops = virt == VFS_DEV_NULL      ? &null_ops
                                  : virt == VFS_DEV_ZERO    ? &zero_ops
                                  : virt == VFS_DEV_URANDOM ? &urandom_ops
-                                                           : &devdir_ops;
+                                 : virt == VFS_DEV_FB0 || virt == VFS_DEV_TIMER
+                                     ? devfile_ops(virt)   /* stat only; open: devfile_open */
+                                     : &devdir_ops;
     struct file *f = file_new(ops, flags);
     if (!f)
         return NULL;

@@ -27,6 +27,8 @@ const char *insp_vma_kind_name(enum insp_vma_kind k)
         return "file";
     case INSP_VMA_SHMEM:
         return "shmem";
+    case INSP_VMA_DEVICE:
+        return "device";
     }
     return "?";
 }
@@ -71,6 +73,8 @@ void inspect_vmas(struct mm *mm, insp_vma_fn *fn, void *ctx)
         };
         if (v->flags & VMA_VDSO)
             iv.kind = INSP_VMA_VDSO;
+        else if (v->flags & VMA_DEVICE)
+            iv.kind = INSP_VMA_DEVICE;
         else if (vma_is_shmem(v))
             iv.kind = INSP_VMA_SHMEM;
         else if (v->file)
@@ -134,7 +138,9 @@ static void walk_table(const struct walk_ctx *w, pfn_t t, int level, uint64_t pa
                                       .present = pte_valid(e[i]),
                                       .pfn = pte_valid(e[i]) ? pte_pfn(e[i]).n : 0,
                                       .bits = e[i].bits,
-                                      .kernel = kernel};
+                                      .kernel = kernel,
+                                      .device = pte_valid(e[i]) &&
+                                                !frames_is_ram(w->ft, pte_pfn(e[i]))};
                 w->pte_fn(w->ctx, &ip);
             }
             continue;

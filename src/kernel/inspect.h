@@ -20,6 +20,7 @@ enum insp_vma_kind {
     INSP_VMA_VDSO,  /* [vdso] */
     INSP_VMA_FILE,  /* a mapped host file (program text, libc, data files) */
     INSP_VMA_SHMEM, /* MAP_SHARED|MAP_ANONYMOUS: an anonymous shared object */
+    INSP_VMA_DEVICE, /* device memory (/dev/fb0, ...): its pages are not RAM frames */
 };
 
 struct insp_vma {
@@ -58,6 +59,7 @@ struct insp_pte {
     uint64_t pfn;  /* present only */
     uint64_t bits; /* the raw PTE */
     bool kernel;   /* in the kernel half */
+    bool device;   /* present and pfn is a device page, not a RAM frame (issue 7) */
 };
 
 /* Walks mm's tree depth-first in address order: table_fn for each table

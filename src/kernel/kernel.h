@@ -220,6 +220,19 @@ int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice);
 void mm_set_brk_base(struct mm *mm, vaddr_t base);
 vaddr_t mm_brk(struct mm *mm, vaddr_t newbrk);
 
+/* Memory-mapped I/O (issue 7; Linux remap_pfn_range into a VM_IO|VM_PFNMAP
+ * region): maps len bytes of device memory, physical pages dev_pfn onwards
+ * (a device region of the machine, never RAM), MAP_SHARED, prot LX_PROT_*.
+ * off is the offset in the device file dev names (for /proc/PID/maps). The
+ * pages are mapped on first touch, shared by fork, never swapped or counted
+ * as RAM. The caller (the device file) has checked the range and the flags;
+ * addr and MAP_FIXED as for mm_mmap. 0 with *out, or -errno. */
+struct vma_device;
+int mm_mmap_device(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags,
+                   const struct vma_device *dev, uint64_t off, pfn_t dev_pfn, vaddr_t *out);
+/* True when a lies in a device region (VMA_DEVICE) of mm. */
+bool mm_is_device(struct mm *mm, vaddr_t a);
+
 /* Maps the kernel's vDSO page (design decision 5: one physical page of
  * kernel code shared by every process that maps it) read-execute at a free
  * address below MMAP_BASE; /proc/PID/maps shows it as [vdso]. At offset
@@ -264,6 +277,9 @@ void mm_print_maps(struct mm *mm, FILE *out);        /* the format of Linux /pro
 /* /proc/PID/smaps: each maps line followed by Size, Rss, Pss, Shared/Private
  * Clean/Dirty, Referenced (A bit), Anonymous, ... as Linux prints them. */
 void mm_print_smaps(struct mm *mm, FILE *out);
+/* /proc/PID/smaps_rollup: a "[rollup]" header spanning all regions, then
+ * the sums of smaps' counts, with Pss split into Pss_Anon/File/Shmem. */
+void mm_print_smaps_rollup(struct mm *mm, FILE *out);
 void mm_print_pagetable(struct mm *mm, FILE *out);   /* the user half's tree: tables and leaves */
 
 #endif

@@ -28,6 +28,8 @@
  * no further than this below its top. */
 #define STACK_RLIMIT (8ULL << 20)
 
+struct vm_event;
+
 struct kernel {
     struct machine *m;
     struct frames ft;
@@ -54,6 +56,9 @@ struct kernel {
     bool in_reclaim;
     uint64_t reclaim_backoff;   /* allocations to skip reclaim after a futile pass */
     uint32_t reclaim_gen;       /* current reclaim pass (frame.skip_gen) */
+    /* the event listener (event.h), NULL: none */
+    void (*event_fn)(void *ctx, const struct vm_event *ev);
+    void *event_ctx;
 };
 
 #define MM_EMPTIED_MAX 8
@@ -67,6 +72,7 @@ struct mm {
     uint64_t start_brk, brk;
     uint64_t ntables; /* user-half table frames incl. root */
     uint64_t rss_anon, rss_file, rss_shmem;
+    uint64_t hiwater_rss, hiwater_vm; /* peaks in pages, for /proc status VmHWM and VmPeak */
     uint64_t swap_pages;  /* swap PTEs */
     /* Reclaim emptied PTEs (clean file pages dropped): the leaf tables that
      * may now be empty, by the 2 MiB region they map, freed at the next fault
@@ -104,6 +110,15 @@ void mm_zap_range(struct mm *mm, const struct vma *v, uint64_t start, uint64_t e
  * their mappings and the regions, frees tables that became empty. 0 or
  * -ENOMEM (a split failed; nothing was removed then). */
 int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end);
+
+/* mmap.c: where a new mapping of plen bytes goes (mmap's addr and its
+ * MAP_FIXED / MAP_FIXED_NOREPLACE flags). 0 with *out, or -EINVAL,
+ * -ENOMEM, -EPERM, -EEXIST. */
+int mm_mmap_place(struct mm *mm, vaddr_t addr, uint64_t plen, int flags, uint64_t *out);
+
+/* devmap.c: the fault of a device region: maps the device page for page
+ * (pages of a VMA_DEVICE region are mapped on first touch). 0 or -ENOMEM. */
+int mm_fault_device(struct mm *mm, const struct vma *v, uint64_t page);
 
 /* rss bookkeeping of one mapping of frame f (+1 or -1). */
 void mm_rss_account(struct mm *mm, pfn_t f, int delta);

@@ -42,6 +42,9 @@ void mm_rss_account(struct mm *mm, pfn_t f, int delta)
         ctr = fr->owner->anon ? &mm->rss_shmem : &mm->rss_file;
     if (ctr)
         *ctr += (uint64_t)(int64_t)delta;
+    uint64_t rss = mm->rss_anon + mm->rss_file + mm->rss_shmem;
+    if (rss > mm->hiwater_rss)
+        mm->hiwater_rss = rss;
 }
 
 int mm_install_pte(struct mm *mm, uint64_t a, pfn_t f, uint64_t perms)
@@ -67,6 +70,10 @@ void mm_zap_pte(struct mm *mm, const struct vma *v, pte_t *e, uint64_t a)
     e->bits = 0;
     machine_flush_page(k->m, mm->asid, va(a));
     pfn_t f = pte_pfn(old);
+    if (v->flags & VMA_DEVICE) {
+        assert(!frames_is_ram(&k->ft, f));
+        return; /* a device page: no frame, no counts */
+    }
     struct frame *fr = frame_of(&k->ft, f);
     if (fr->use == FRAME_FILE && (old.bits & PTE_D) && (v->flags & VMA_SHARED))
         fr->dirty = true;
@@ -203,6 +210,10 @@ static void fork_one(pte_t *e, uint64_t a, void *ctx)
         return;
     }
     assert(pte_valid(*e) && pte_leaf(*e));
+    if (fc->v->flags & VMA_DEVICE) {
+        *ce = *e; /* the same device page: shared, not a frame (no rmap) */
+        return;
+    }
     /* Linux copy_present_pte: the child's PTE is old (A clear); a private
      * one keeps D, a shared one is clean (the page itself stays dirty). */
     uint64_t perms = e->bits & (PTE_U | PTE_R | PTE_W | PTE_X);

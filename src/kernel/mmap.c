@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <errno.h>
 
+#include "event_impl.h"
 #include "kernel_impl.h"
 
 static uint64_t page_up(uint64_t x)
@@ -31,6 +32,11 @@ int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
     assert(!(start & PAGE_MASK) && !(end & PAGE_MASK) && start <= end);
     if (start == end || vma_range_free(&mm->vmas, start, end))
         return 0;
+    uint64_t total = 0;   /* VmPeak: the size before it shrinks (Linux update_hiwater_vm) */
+    for (size_t j = 0; j < mm->vmas.n; j++)
+        total += (mm->vmas.v[j].end - mm->vmas.v[j].start) >> PAGE_SHIFT;
+    if (total > mm->hiwater_vm)
+        mm->hiwater_vm = total;
     int rc = split_at(mm, start);
     if (!rc)
         rc = split_at(mm, end);
@@ -46,6 +52,31 @@ int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
     }
     pt_free_empty(&mm->k->ft, mm->root, start, end, &mm->ntables);
     return 0;
+}
+
+int mm_mmap_place(struct mm *mm, vaddr_t addr, uint64_t plen, int flags, uint64_t *out)
+{
+    if (flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) {
+        if (addr.v & PAGE_MASK)
+            return -EINVAL;
+        if (addr.v > USER_TOP - plen)
+            return -ENOMEM;
+        if (addr.v < MMAP_MIN_ADDR)
+            return -EPERM;
+        /* NOREPLACE wins over FIXED when both are given (Linux do_mmap). */
+        if ((flags & LX_MAP_FIXED_NOREPLACE) && !vma_range_free(&mm->vmas, addr.v, addr.v + plen))
+            return -EEXIST;
+        *out = addr.v;
+        return 0;
+    }
+    /* A hint is taken when the range is free, else top-down below MMAP_BASE. */
+    uint64_t hint = page_up(addr.v);
+    if (hint && hint >= addr.v && hint >= MMAP_MIN_ADDR && hint <= USER_TOP - plen &&
+        vma_range_free(&mm->vmas, hint, hint + plen)) {
+        *out = hint;
+        return 0;
+    }
+    return vma_gap_topdown(&mm->vmas, plen, MMAP_MIN_ADDR, MMAP_BASE, out);
 }
 
 int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, struct vfile *f,
@@ -80,26 +111,9 @@ int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, stru
     }
 
     uint64_t start;
-    if (flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) {
-        if (addr.v & PAGE_MASK)
-            return -EINVAL;
-        if (addr.v > USER_TOP - plen)
-            return -ENOMEM;
-        if (addr.v < MMAP_MIN_ADDR)
-            return -EPERM;
-        /* NOREPLACE wins over FIXED when both are given (Linux do_mmap). */
-        if ((flags & LX_MAP_FIXED_NOREPLACE) && !vma_range_free(&mm->vmas, addr.v, addr.v + plen))
-            return -EEXIST;
-        start = addr.v;
-    } else {
-        /* A hint is taken when the range is free, else top-down below MMAP_BASE. */
-        uint64_t hint = page_up(addr.v);
-        if (hint && hint >= addr.v && hint >= MMAP_MIN_ADDR && hint <= USER_TOP - plen &&
-            vma_range_free(&mm->vmas, hint, hint + plen))
-            start = hint;
-        else if (vma_gap_topdown(&mm->vmas, plen, MMAP_MIN_ADDR, MMAP_BASE, &start))
-            return -ENOMEM;
-    }
+    int rc = mm_mmap_place(mm, addr, plen, flags, &start);
+    if (rc)
+        return rc;
 
     struct vma v = {.start = start,
                     .end = start + plen,
@@ -116,7 +130,7 @@ int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, stru
         v.file = vfile_get(f);
         v.pgoff = off >> PAGE_SHIFT;
     }
-    int rc = mm_unmap_range(mm, start, start + plen); /* MAP_FIXED replaces */
+    rc = mm_unmap_range(mm, start, start + plen); /* MAP_FIXED replaces */
     if (!rc)
         rc = vma_insert(&mm->vmas, &v);
     if (rc) {
@@ -125,6 +139,7 @@ int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, stru
     }
     vma_merge(&mm->vmas, vma_index(&mm->vmas, start));
     *out = va(start);
+    event_map(mm, VM_EV_MMAP, start, plen, prot, flags, anon ? NULL : f, 0);
     return 0;
 }
 
@@ -156,7 +171,9 @@ int mm_munmap(struct mm *mm, vaddr_t addr, uint64_t len)
     uint64_t plen = page_len(len);
     if (!plen || plen > USER_TOP - addr.v)
         return -EINVAL;
-    return mm_unmap_range(mm, addr.v, addr.v + plen);
+    int rc = mm_unmap_range(mm, addr.v, addr.v + plen);
+    event_map(mm, VM_EV_MUNMAP, addr.v, plen, 0, 0, NULL, rc);
+    return rc;
 }
 
 /* ---- mprotect ------------------------------------------------------------ */
@@ -186,7 +203,9 @@ static void reprotect_one(pte_t *e, uint64_t a, void *ctx)
     assert(pte_valid(*e) && pte_leaf(*e));
     uint64_t want = prot_to_pte(pc->v->prot);
     uint64_t perms = want & ~PTE_W;
-    if ((want & PTE_W) && ((e->bits & PTE_W) || can_write_now(pc->mm, pc->v, pte_pfn(*e))))
+    if (pc->v->flags & VMA_DEVICE)
+        perms = want; /* device pages: no COW, no dirty tracking */
+    else if ((want & PTE_W) && ((e->bits & PTE_W) || can_write_now(pc->mm, pc->v, pte_pfn(*e))))
         perms |= PTE_W;
     uint64_t bits = (e->bits & ~(PTE_U | PTE_R | PTE_W | PTE_X)) | perms;
     if (bits != e->bits) {
@@ -241,6 +260,7 @@ int mm_mprotect(struct mm *mm, vaddr_t addr, uint64_t len, int prot)
     for (size_t j = last + 1; j-- > first;)
         if (j < mm->vmas.n)
             vma_merge(&mm->vmas, j);
+    event_map(mm, VM_EV_MPROTECT, start, plen, prot, 0, NULL, rc);
     return rc;
 }
 
@@ -349,7 +369,7 @@ void mm_set_brk_base(struct mm *mm, vaddr_t base)
     mm->start_brk = mm->brk = page_up(base.v);
 }
 
-vaddr_t mm_brk(struct mm *mm, vaddr_t newbrk)
+static vaddr_t brk_move(struct mm *mm, vaddr_t newbrk)
 {
     uint64_t nb = newbrk.v;
     /* Linux: a break below the heap's start (brk(0) included) changes nothing. */
@@ -379,4 +399,13 @@ vaddr_t mm_brk(struct mm *mm, vaddr_t newbrk)
     vma_merge(&mm->vmas, vma_index(&mm->vmas, oldpg));
     mm->brk = nb;
     return va(mm->brk);
+}
+
+vaddr_t mm_brk(struct mm *mm, vaddr_t newbrk)
+{
+    uint64_t old = mm->brk;
+    vaddr_t now = brk_move(mm, newbrk);
+    if (now.v != old)
+        event_map(mm, VM_EV_BRK, now.v, old, LX_PROT_READ | LX_PROT_WRITE, 0, NULL, 0);
+    return now;
 }

@@ -41,6 +41,8 @@ static void move_one(pte_t *e, uint64_t a, void *ctx)
         return; /* a swap entry names a slot, not a place: it just moves */
     assert(pte_valid(*dst) && pte_leaf(*dst));
     machine_flush_page(mm->k->m, mm->asid, va(a));
+    if (!frames_is_ram(&mm->k->ft, pte_pfn(*dst)))
+        return; /* a device page (VMA_DEVICE): no frame to tell */
     frame_rmap_move(&mm->k->ft, pte_pfn(*dst), mm, a, a + mc->delta);
 }
 
@@ -75,6 +77,10 @@ static int move_region(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t d
     if (nv.file) {
         nv.pgoff = v->pgoff + ((old - v->start) >> PAGE_SHIFT);
         vfile_get(nv.file);
+    }
+    if (nv.flags & VMA_DEVICE) {
+        nv.pgoff = v->pgoff + ((old - v->start) >> PAGE_SHIFT);
+        nv.dev_pfn = v->dev_pfn + ((old - v->start) >> PAGE_SHIFT);
     }
     struct move_ctx mc = {.mm = mm, .delta = dst - old};
     pt_for_each(&mm->k->ft, mm->root, old, old + old_len, prepare_one, &mc);
@@ -111,6 +117,9 @@ int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_le
     /* The old range must be one region. */
     const struct vma *v = vma_find(&mm->vmas, old);
     if (!v || v->end < old + old_len)
+        return -EFAULT;
+    /* Linux vma_to_resize: a VM_PFNMAP (VM_DONTEXPAND) region cannot grow. */
+    if ((v->flags & VMA_DEVICE) && nlen > old_len)
         return -EFAULT;
 
     if (flags & LX_MREMAP_FIXED) {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "event_impl.h"
 #include "kernel_impl.h"
 
 /* ---- vinodes and vfiles -------------------------------------------------- */
@@ -324,6 +325,7 @@ int pagecache_get(struct kernel *k, struct vinode *n, uint64_t index, struct mm 
             MM_COUNT(mm, file_reads);
         else
             k->c.file_reads++;
+        event_page_in(k, mm, n, index, f);
     }
     struct frame *fr = frame_of(&k->ft, f);
     fr->owner = n;

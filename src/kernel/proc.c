@@ -11,6 +11,7 @@
 
 #include "../machine/decode.h"
 #include "elf.h"
+#include "event_impl.h"
 #include "file.h"
 #include "sched.h"
 #include "syscall.h"
@@ -60,7 +61,7 @@ struct exec_aux {
  * bytes, the argv and envp strings, the program's path (AT_EXECFN). */
 static int build_stack(struct proc *p, struct mm *mm, const struct exec_aux *ax,
                        const char *execfn, char *const argv[], char *const envp[],
-                       uint64_t *sp_out, char *err, size_t errlen)
+                       uint64_t *sp_out, uint64_t args_out[2], char *err, size_t errlen)
 {
     const struct elf_image *img = ax->img;
     static const char platform[] = "riscv64";
@@ -98,6 +99,8 @@ static int build_stack(struct proc *p, struct mm *mm, const struct exec_aux *ax,
         s += n;
     }
     vec[w++] = 0;
+    args_out[0] = str_lo;   /* /proc/PID/cmdline: [arg_start, arg_end) */
+    args_out[1] = s;
     for (size_t i = 0; i < envc; i++) {
         size_t n = strlen(envp[i]) + 1;
         memcpy(AT(s), envp[i], n);
@@ -147,7 +150,7 @@ static int build_stack(struct proc *p, struct mm *mm, const struct exec_aux *ax,
  * stack. Fills *pc and *sp. Nothing of p changes. */
 static int build_image(struct proc *p, struct mm *mm, struct vfile *f, const char *filename,
                        char *const argv[], char *const envp[], uint64_t *pc, uint64_t *sp,
-                       uint64_t *vdso, char *err, size_t errlen)
+                       uint64_t *vdso, uint64_t args[2], char *err, size_t errlen)
 {
     struct elf_info *info = malloc(sizeof *info);
     struct elf_image *img = malloc(sizeof *img), *iimg = malloc(sizeof *iimg);
@@ -200,7 +203,7 @@ static int build_image(struct proc *p, struct mm *mm, struct vfile *f, const cha
         goto out;
     }
     *vdso = at.v;
-    e = build_stack(p, mm, &ax, filename, argv, envp, sp, err, errlen);
+    e = build_stack(p, mm, &ax, filename, argv, envp, sp, args, err, errlen);
 out:
     free(info);
     free(img);
@@ -231,13 +234,25 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
         set_err(err, errlen, "out of memory");
         return -ENOMEM;
     }
-    uint64_t pc = 0, sp = 0, vdso = 0;
-    int e = build_image(p, mm, f, filename, argv, envp, &pc, &sp, &vdso, err, errlen);
+    uint64_t pc = 0, sp = 0, vdso = 0, args[2] = {0, 0};
+    int e = build_image(p, mm, f, filename, argv, envp, &pc, &sp, &vdso, args, err, errlen);
+    /* /proc/PID/exe must be absolute (glibc's _dl_get_origin asserts it):
+     * the first program may have been named relative to the host's cwd. */
+    const char *name = vfile_name(f);
+    char *exe = e ? NULL : name[0] == '/' ? strdup(name) : realpath(name, NULL);
+    if (!e && !exe)
+        exe = strdup(name);
     vfile_put(f);
+    if (!e && !exe)
+        e = -ENOMEM;
     if (e) {
         mm_destroy(mm);
         return e;
     }
+    free(p->exe);
+    p->exe = exe;
+    p->arg_start = args[0];
+    p->arg_end = args[1];
     /* The point of no return: the old image goes. */
     struct mm *old = p->mm;
     bool borrowed = p->mm_borrowed;
@@ -251,6 +266,8 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
     signal_exec_reset(&p->sig);
     const char *base = strrchr(filename, '/');
     snprintf(p->comm, sizeof p->comm, "%s", base ? base + 1 : filename);
+    if (p->pid)   /* the first process: os_spawn tells, once it has a pid */
+        event_proc(p->k, VM_EV_EXEC, mm, p->pid, 0, p->comm, 0);
     /* ELF_PLAT_INIT: every register zero but pc and sp. */
     struct hart_context c;
     memset(&c, 0, sizeof c);
@@ -289,6 +306,9 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->rlimit_stack = p->rlimit_stack;
     c->vdso = p->vdso;
     memcpy(c->comm, p->comm, sizeof c->comm);
+    c->exe = p->exe ? strdup(p->exe) : NULL;
+    c->arg_start = p->arg_start;
+    c->arg_end = p->arg_end;
     if (vfork) {
         c->mm = p->mm;
         c->mm_borrowed = true;
@@ -298,13 +318,16 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     }
     c->files = p->files ? files_fork(p->files) : NULL;
     c->fs = p->fs ? fs_fork(p->fs) : NULL;
-    if (!c->mm || (p->files && !c->files) || (p->fs && !c->fs)) {
+    if (c->fs)
+        fs_set_proc(c->fs, c);   /* /proc/self is the child's */
+    if (!c->mm || (p->files && !c->files) || (p->fs && !c->fs) || (p->exe && !c->exe)) {
         if (c->mm && !vfork)
             mm_destroy(c->mm);
         if (c->files)
             files_put(c->files);
         if (c->fs)
             fs_put(c->fs);
+        free(c->exe);
         free(c);
         *rc = -ENOMEM;
         return NULL;
@@ -327,6 +350,7 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->parent = p;
     c->state = PROC_RUNNABLE;
     os_add_proc(p->os, c);
+    event_proc(p->k, VM_EV_FORK, p->mm, p->pid, c->pid, c->comm, 0);
     *rc = 0;
     return c;
 }
@@ -343,6 +367,7 @@ void proc_exit(struct proc *p, int status, int signo)
     p->term_signal = signo;
     p->exit_status = signo ? 128 + signo : (status & 0xff);
     p->wait_status = signo ? signo : (status & 0xff) << 8;
+    event_proc(p->k, VM_EV_EXIT, p->mm, p->pid, 0, p->comm, (uint64_t)p->exit_status);
     bool borrowed = p->mm_borrowed;
     struct mm *mm = p->mm;
     if (os->exit_hook)
@@ -416,6 +441,7 @@ void proc_free(struct proc *p)
         files_put(p->files);
     if (p->fs)
         fs_put(p->fs);
+    free(p->exe);
     free(p);
 }
 
@@ -446,6 +472,12 @@ void proc_emulate_misaligned(struct proc *p, struct hart *h, uint64_t pc, uint64
 {
     struct dinsn d;
     struct segv sv;
+    /* Device registers are not emulated byte by byte: a misaligned access
+     * to device memory is a bus error (issue 7). */
+    if (mm_is_device(p->mm, va(a))) {
+        signal_fault(p, h, LX_SIGBUS, LX_BUS_ADRALN, a, 0);
+        return;
+    }
     int rc = fetch_insn(p, pc, &d, &sv);
     if (rc) {
         signal_fault(p, h, LX_SIGSEGV, LX_SEGV_MAPERR, pc, 0);

@@ -69,6 +69,11 @@ struct proc {
     bool yield;                       /* sched_yield: end the turn after this call */
     uint64_t rlimit_stack;            /* RLIMIT_STACK soft limit reported to the guest */
     char comm[16];                    /* the program's name (basename, truncated) */
+    /* For /proc/PID (procfs.c): the program's canonical guest path (exe;
+     * NULL before the first exec) and where its argv strings lie on the
+     * initial stack (cmdline reads them from memory, as Linux does). */
+    char *exe;
+    uint64_t arg_start, arg_end;
 };
 
 /* Replaces p's program with the ELF file f (a reference the call consumes),

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_impl.h"
 #include "kernel_impl.h"
 
 #define RECLAIM_WMARK_MIN 4
@@ -152,6 +153,7 @@ static int evict_anon(struct kernel *k, pfn_t f)
         swapcache_add(&k->swap, &k->ft, f, slot);
         swap_slot_put(&k->swap, slot); /* the cache's reference now holds it */
         k->c.pswpout++;
+        event_swap_out(k, f, slot);
     }
     /* In the swap cache, no PTE is writable: the slot holds the data. */
     unmap_all(k, f, fr->swap);
@@ -162,12 +164,15 @@ static int evict_anon(struct kernel *k, pfn_t f)
 static int evict_file(struct kernel *k, pfn_t f)
 {
     struct frame *fr = frame_of(&k->ft, f);
+    struct rmap_ent who = fr->mapcount ? fr->rmap[0] : (struct rmap_ent){0};
     unmap_all(k, f, SWAP_NO_SLOT);
+    bool written = fr->dirty;
     if (fr->dirty) {
         int rc = pagecache_writeback(k, f, NULL);
         if (rc)
             return rc; /* stays cached, dirty; its mappings refault it */
     }
+    event_evict(k, f, who.mm, who.va, written);
     pagecache_evict(k, f);
     return 0;
 }
@@ -270,6 +275,7 @@ void kernel_count_oom_kill(struct kernel *k, struct mm *mm)
     k->c.oom_kill++;
     if (mm)
         mm->c.oom_kill++;
+    event_oom_kill(k, mm);
 }
 
 void kernel_set_oom_handler(struct kernel *k, kernel_oom_fn kill, void *ctx)

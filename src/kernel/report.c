@@ -10,6 +10,8 @@ const char *vma_name(struct mm *mm, const struct vma *v, char *buf, size_t len)
     (void)len;
     if (v->file)
         return vfile_name(v->file);
+    if (v->flags & VMA_DEVICE)
+        return v->dev->path; /* Linux: the device node's path */
     if (v->flags & VMA_VDSO)
         return "[vdso]";
     /* Linux (vma_is_initial_heap, 6.x): a region overlapping [start_brk, brk)
@@ -30,6 +32,10 @@ static void print_map_line(struct mm *mm, const struct vma *v, FILE *out)
         off = v->pgoff << PAGE_SHIFT;
         dev = v->file->ino->dev;
         ino = v->file->ino->ino;
+    } else if (v->flags & VMA_DEVICE) {
+        off = v->pgoff << PAGE_SHIFT;
+        dev = v->dev->rdev;
+        ino = v->dev->ino;
     }
     /* glibc's dev_t: major in bits 8..19 (and 32..), minor in 0..7 and 20..31. */
     unsigned major = (unsigned)(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffULL));
@@ -58,6 +64,7 @@ struct smaps_acc {
     struct frames *ft;
     const struct vma *v;
     uint64_t rss, pss, pss_dirty; /* pss in bytes << 12 (Linux's PSS_SHIFT) */
+    uint64_t pss_anon, pss_file, pss_shmem; /* smaps_rollup's split of pss */
     uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
     uint64_t referenced, anonymous;
     const struct swap_area *swap;
@@ -84,6 +91,12 @@ static void smaps_one(pte_t *e, uint64_t a, void *ctx)
     uint64_t pss = (PAGE_SIZE << 12) / mc;
     s->rss += PAGE_SIZE;
     s->pss += pss;
+    if (fr->use == FRAME_ANON)
+        s->pss_anon += pss;
+    else if (fr->use == FRAME_FILE && fr->owner && fr->owner->anon)
+        s->pss_shmem += pss;
+    else
+        s->pss_file += pss;
     if (dirty)
         s->pss_dirty += pss;
     if (mc >= 2)
@@ -101,33 +114,64 @@ static void smaps_field(FILE *out, const char *name, uint64_t bytes)
     fprintf(out, "%-16s%8llu kB\n", name, (unsigned long long)(bytes >> 10));
 }
 
+/* The counts from Rss to Locked (Linux __show_smap); the rollup adds the
+ * split of Pss by kind of page after Pss_Dirty. */
+static void smaps_print_counts(FILE *out, const struct smaps_acc *s, bool rollup)
+{
+    smaps_field(out, "Rss:", s->rss);
+    smaps_field(out, "Pss:", s->pss >> 12);
+    smaps_field(out, "Pss_Dirty:", s->pss_dirty >> 12);
+    if (rollup) {
+        smaps_field(out, "Pss_Anon:", s->pss_anon >> 12);
+        smaps_field(out, "Pss_File:", s->pss_file >> 12);
+        smaps_field(out, "Pss_Shmem:", s->pss_shmem >> 12);
+    }
+    smaps_field(out, "Shared_Clean:", s->shared_clean);
+    smaps_field(out, "Shared_Dirty:", s->shared_dirty);
+    smaps_field(out, "Private_Clean:", s->private_clean);
+    smaps_field(out, "Private_Dirty:", s->private_dirty);
+    smaps_field(out, "Referenced:", s->referenced);
+    smaps_field(out, "Anonymous:", s->anonymous);
+    static const char *const zero[] = {
+        "KSM:",           "LazyFree:",       "AnonHugePages:",   "ShmemPmdMapped:",
+        "FilePmdMapped:", "Shared_Hugetlb:", "Private_Hugetlb:"};
+    for (size_t z = 0; z < sizeof zero / sizeof zero[0]; z++)
+        smaps_field(out, zero[z], 0);
+    smaps_field(out, "Swap:", s->swapped);
+    smaps_field(out, "SwapPss:", s->swap_pss >> 12);
+    smaps_field(out, "Locked:", 0);
+}
+
+void mm_print_smaps_rollup(struct mm *mm, FILE *out)
+{
+    struct smaps_acc s = {.ft = &mm->k->ft, .swap = &mm->k->swap};
+    for (size_t i = 0; i < mm->vmas.n; i++) {
+        s.v = &mm->vmas.v[i];
+        if (!(s.v->flags & VMA_DEVICE))
+            pt_for_each(&mm->k->ft, mm->root, s.v->start, s.v->end, smaps_one, &s);
+    }
+    uint64_t start = mm->vmas.n ? mm->vmas.v[0].start : 0;
+    uint64_t end = mm->vmas.n ? mm->vmas.v[mm->vmas.n - 1].end : 0;
+    int n = fprintf(out, "%08llx-%08llx ---p 00000000 00:00 0 ", (unsigned long long)start,
+                    (unsigned long long)end);
+    fprintf(out, "%*s[rollup]\n", n < 73 ? 73 - n : 0, "");
+    smaps_print_counts(out, &s, true);
+}
+
 void mm_print_smaps(struct mm *mm, FILE *out)
 {
     for (size_t i = 0; i < mm->vmas.n; i++) {
         const struct vma *v = &mm->vmas.v[i];
         struct smaps_acc s = {.ft = &mm->k->ft, .v = v, .swap = &mm->k->swap};
-        pt_for_each(&mm->k->ft, mm->root, v->start, v->end, smaps_one, &s);
+        /* Linux skips VM_PFNMAP regions in the walk: device pages are not
+         * memory, so Rss, Pss and the rest stay 0. */
+        if (!(v->flags & VMA_DEVICE))
+            pt_for_each(&mm->k->ft, mm->root, v->start, v->end, smaps_one, &s);
         print_map_line(mm, v, out);
         smaps_field(out, "Size:", v->end - v->start);
         smaps_field(out, "KernelPageSize:", PAGE_SIZE);
         smaps_field(out, "MMUPageSize:", PAGE_SIZE);
-        smaps_field(out, "Rss:", s.rss);
-        smaps_field(out, "Pss:", s.pss >> 12);
-        smaps_field(out, "Pss_Dirty:", s.pss_dirty >> 12);
-        smaps_field(out, "Shared_Clean:", s.shared_clean);
-        smaps_field(out, "Shared_Dirty:", s.shared_dirty);
-        smaps_field(out, "Private_Clean:", s.private_clean);
-        smaps_field(out, "Private_Dirty:", s.private_dirty);
-        smaps_field(out, "Referenced:", s.referenced);
-        smaps_field(out, "Anonymous:", s.anonymous);
-        static const char *const zero[] = {
-            "KSM:",           "LazyFree:",       "AnonHugePages:",   "ShmemPmdMapped:",
-            "FilePmdMapped:", "Shared_Hugetlb:", "Private_Hugetlb:"};
-        for (size_t z = 0; z < sizeof zero / sizeof zero[0]; z++)
-            smaps_field(out, zero[z], 0);
-        smaps_field(out, "Swap:", s.swapped);
-        smaps_field(out, "SwapPss:", s.swap_pss >> 12);
-        smaps_field(out, "Locked:", 0);
+        smaps_print_counts(out, &s, false);
         fprintf(out, "%-16s%8d\nVmFlags: ", "THPeligible:", 0);
         bool shared = v->flags & VMA_SHARED;
         bool maywrite = !shared || !v->file || v->file->writable;
@@ -144,8 +188,12 @@ void mm_print_smaps(struct mm *mm, FILE *out)
             fputs("ms ", out);
         if (v->flags & VMA_GROWSDOWN)
             fputs("gd ", out);
+        if (v->flags & VMA_DEVICE) /* remap_pfn_range: PFNMAP, IO, DONTEXPAND, DONTDUMP */
+            fputs("pf io de ", out);
         if (!shared && (v->prot & LX_PROT_WRITE))
             fputs("ac ", out);
+        if (v->flags & VMA_DEVICE)
+            fputs("dd ", out);
         fputc('\n', out);
     }
 }

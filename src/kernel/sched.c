@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_impl.h"
 #include "file.h"
 #include "signal.h"
 #include "syscall.h"
@@ -115,6 +116,8 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
     p->rlimit_stack = 8ULL << 20;
     p->files = files_new_stdio();
     p->fs = fs_new(vfs);
+    if (p->fs)
+        fs_set_proc(p->fs, p);   /* whose /proc/self the lookups see */
     if (!p->files || !p->fs) {
         snprintf(err, errlen, "cannot set up the process's files (root %s)",
                  vfs && vfs->root ? vfs->root : "?");
@@ -122,7 +125,11 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
         return -ENOMEM;
     }
     int e = 0;
-    struct vfile *f = vfile_open(os->k, host_path, NULL, false, &e);
+    /* Named by its absolute guest path, as Linux's maps and /proc/PID/exe
+     * show a program even when started with a relative one. */
+    char name[VFS_PATH_MAX];
+    vfs_guest_name(vfs, host_path, name, sizeof name);
+    struct vfile *f = vfile_open(os->k, host_path, name, false, &e);
     if (!f) {
         snprintf(err, errlen, "%s", strerror(-e));
         proc_free(p);
@@ -135,6 +142,7 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
     }
     os_add_proc(os, p);
     os->first_pid = p->pid;
+    event_proc(os->k, VM_EV_EXEC, p->mm, p->pid, 0, p->comm, 0);
     return 0;
 }
 
@@ -202,9 +210,17 @@ static bool handle_trap(struct proc *p, struct hart *h, const struct trap *t)
     case CAUSE_MISALIGNED_FETCH:
         signal_fault(p, h, LX_SIGBUS, LX_BUS_ADRALN, t->tval, 0);
         return false;
-    case CAUSE_FETCH_ACCESS:
     case CAUSE_LOAD_ACCESS:
     case CAUSE_STORE_ACCESS:
+        /* A device refused the access (wrong size, a register it does not
+         * have): a bus error, as on hardware that reports one. */
+        if (mm_is_device(p->mm, va(t->tval))) {
+            signal_fault(p, h, LX_SIGBUS, LX_BUS_ADRERR, t->tval, 0);
+            return false;
+        }
+        signal_fault(p, h, LX_SIGSEGV, LX_SEGV_ACCERR, t->tval, 0);
+        return false;
+    case CAUSE_FETCH_ACCESS:
         signal_fault(p, h, LX_SIGSEGV, LX_SEGV_ACCERR, t->tval, 0);
         return false;
     case CAUSE_ILLEGAL_INSN:
@@ -379,6 +395,8 @@ int os_run(struct os *os)
         os->last_pid = p->pid;
         uint64_t before = os->nexits;
         idle = run_turn(os, p) ? 0 : idle + 1;
+        if (os->turn_hook)
+            os->turn_hook(os->turn_hook_ctx, os);
 #ifdef VMSIM_DEBUG
         /* Debug builds check design.md's invariants whenever an address
          * space has gone (COW sharing, counts, rmap, TLB vs tables); with

@@ -38,6 +38,9 @@ struct os {
      * take its counters then). NULL: none. */
     void (*exit_hook)(void *ctx, struct os *os, struct proc *p);
     void *exit_hook_ctx;
+    /* Called after every turn (the progress line). NULL: none. */
+    void (*turn_hook)(void *ctx, struct os *os);
+    void *turn_hook_ctx;
     FILE *exit_smaps;                 /* non-NULL: each process's smaps is printed here
                                        * as it exits (before its memory goes) */
     bool check_failed;                /* debug builds: kernel_check failed after an exit */

@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "devfile.h"
 #include "file.h"
 #include "kernel_impl.h"
 #include "pagecache.h"
@@ -476,6 +477,8 @@ int64_t sys_ioctl(struct proc *p, const uint64_t a[6])
         return 0;
     }
     }
+    if (devfile_is(f))   /* fbdev: structures larger than out[] below */
+        return devfile_ioctl(p, f, cmd, a[2]);
     if (!f->ops->ioctl)
         return -ENOTTY;
     uint8_t out[64] = {0};

@@ -14,7 +14,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "devfile.h"
 #include "file.h"
+#include "procfs.h"
 #include "vfs.h"
 
 #define LX_AT_FDCWD (-100)
@@ -104,6 +106,10 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
         rc = sys_lookup_at(p, (int)a[0], path, lf, &l);
         if (rc)
             return rc;
+        if (l.virt == VFS_PROC) {
+            rc = excl ? -EEXIST : procfs_open(p, l.path, flags, &f);
+            break;
+        }
         if (l.virt != VFS_HOST) {
             int acc = flags & LX_O_ACCMODE;
             if (excl)
@@ -112,6 +118,11 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
                 rc = -EISDIR;
             else if (l.virt != VFS_DEV_DIR && (flags & LX_O_DIRECTORY))
                 rc = -ENOTDIR;
+            else if (l.virt == VFS_DEV_FB0 || l.virt == VFS_DEV_TIMER)   /* issue 7 */
+                rc = devfile_open(p, l.virt,
+                                  (flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC |
+                                             LX_O_CLOEXEC)) | LX_O_LARGEFILE,
+                                  l.path, &f);
             else if (!(f = file_new_dev(l.virt, (flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY |
                                                              LX_O_TRUNC | LX_O_CLOEXEC)) |
                                                     LX_O_LARGEFILE,
@@ -192,7 +203,9 @@ int sys_stat_at(struct proc *p, int dirfd, uint64_t g_path, int flags, struct st
     rc = sys_lookup_at(p, dirfd, path, flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : VFS_FOLLOW, &l);
     if (rc)
         return rc;
-    if (l.virt != VFS_HOST) {
+    if (l.virt == VFS_PROC) {
+        *st = l.st;   /* the walk asked procfs */
+    } else if (l.virt != VFS_HOST) {
         struct file *f = file_new_dev(l.virt, 0, l.path);
         rc = f ? f->ops->fstat(f, st) : -ENOMEM;
         file_put(f);
@@ -274,7 +287,17 @@ int64_t sys_readlinkat(struct proc *p, const uint64_t a[6])
     if (rc)
         return rc;
     int64_t ret;
-    if (l.virt != VFS_HOST || !S_ISLNK(l.st.st_mode)) {
+    if (l.virt == VFS_PROC) {
+        char target[VFS_PATH_MAX];
+        ret = procfs_readlink(p, l.path, target, sizeof target);
+        if (ret > (int64_t)a[3])
+            ret = (int64_t)a[3];
+        if (ret >= 0) {
+            int crc = user_copyout(p, a[2], target, (uint64_t)ret);
+            if (crc)
+                ret = crc;
+        }
+    } else if (l.virt != VFS_HOST || !S_ISLNK(l.st.st_mode)) {
         ret = -EINVAL;
     } else {
         char target[VFS_PATH_MAX];
@@ -312,7 +335,9 @@ static int64_t access_at(struct proc *p, int dirfd, uint64_t g_path, int mode, i
     rc = sys_lookup_at(p, dirfd, path, flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : VFS_FOLLOW, &l);
     if (rc)
         return rc;
-    if (l.virt != VFS_HOST)
+    if (l.virt == VFS_PROC)   /* read-only for the unprivileged guest */
+        rc = (mode & W_OK) || ((mode & X_OK) && !S_ISDIR(l.st.st_mode)) ? -EACCES : 0;
+    else if (l.virt != VFS_HOST)
         rc = l.virt != VFS_DEV_DIR && (mode & X_OK) ? -EACCES : 0;
     else if (faccessat(l.dirfd, l.name, mode, AT_SYMLINK_NOFOLLOW) < 0)
         rc = -errno;
@@ -517,7 +542,9 @@ int64_t sys_truncate(struct proc *p, const uint64_t a[6])
     if (rc)
         return rc;
     if (l.virt != VFS_HOST) {
-        rc = l.virt == VFS_DEV_DIR ? -EISDIR : -EINVAL;
+        rc = l.virt == VFS_DEV_DIR || (l.virt == VFS_PROC && S_ISDIR(l.st.st_mode)) ? -EISDIR
+             : l.virt == VFS_PROC                                                   ? -EACCES
+                                                                                    : -EINVAL;
     } else {
         int fd = openat(l.dirfd, l.name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0 || ftruncate(fd, (off_t)a[1]) < 0) {

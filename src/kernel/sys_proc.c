@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../machine/hart.h"
+#include "devfile.h"
 #include "file.h"
 #include "sched.h"
 #include "vfs.h"
@@ -624,6 +625,11 @@ int64_t sys_mmap(struct proc *p, const uint64_t a[6])
         return -EINVAL;
     if (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC | 0x01000000 | 0x02000000))
         return -EINVAL;   /* (PROT_GROWSDOWN/UP are accepted and ignored) */
+    if (!(flags & LX_MAP_ANONYMOUS)) {
+        struct file *df = files_lookup(p->files, fd);
+        if (df && devfile_is(df))   /* memory-mapped I/O (issue 7) */
+            return devfile_mmap(p, df, a);
+    }
     struct vfile *f = NULL;
     if (!(flags & LX_MAP_ANONYMOUS)) {
         int mode = 0;

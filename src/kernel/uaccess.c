@@ -27,7 +27,7 @@ int mm_translate(struct mm *mm, vaddr_t a, enum access acc, struct translation *
         }
         if (tr->kind == MMU_BAD_PTE) {
             /* Only a broken kernel writes a malformed PTE (or one pointing
-             * outside RAM: we map no devices yet). */
+             * outside RAM and every device region). */
             fprintf(stderr, "vmsim: bad PTE for va 0x%llx (level %d, pte 0x%llx)\n",
                     (unsigned long long)a.v, tr->level, (unsigned long long)tr->leaf.bits);
             abort();
@@ -58,10 +58,26 @@ static int copy_user(struct mm *mm, vaddr_t a, void *buf, uint64_t len, enum acc
         uint64_t chunk = PAGE_SIZE - va_offset(a);
         if (chunk > len)
             chunk = len;
-        if (!tr.host) { /* device memory: not mapped into user space yet */
-            if (out)
-                *out = (struct segv){LX_SIGBUS, LX_BUS_ADRERR, a, acc};
-            return -1;
+        if (!tr.host) {
+            /* Device memory (issue 7): byte by byte through the device, as
+             * a CPU copy loop would; registers refuse byte accesses, and
+             * the call fails as for a bus error. */
+            struct physmem *pm = &mm->k->m->pm;
+            for (uint64_t i = 0; i < chunk; i++) {
+                uint64_t v = b[i];
+                int io = acc == ACCESS_WRITE ? physmem_io_write(pm, pa(tr.pa.p + i), 1, v)
+                                             : physmem_io_read(pm, pa(tr.pa.p + i), 1, &v);
+                if (io) {
+                    if (out)
+                        *out = (struct segv){LX_SIGBUS, LX_BUS_ADRERR, va(a.v + i), acc};
+                    return -1;
+                }
+                b[i] = (uint8_t)v;
+            }
+            b += chunk;
+            len -= chunk;
+            a.v += chunk;
+            continue;
         }
         if (acc == ACCESS_WRITE)
             memcpy(tr.host, b, chunk);

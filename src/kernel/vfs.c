@@ -19,6 +19,7 @@
 
 #include "kernel.h"
 #include "proc.h"
+#include "procfs.h"
 
 /* The two host trees, shared by every fs of a run. */
 struct vfs_tree {
@@ -29,6 +30,7 @@ struct vfs_tree {
 struct fs {
     int refcount;
     struct vfs_tree *t;
+    struct proc *proc;   /* whose /proc/self this is (not a reference) */
     int cwd_base;
     unsigned umask;
     char cwd[VFS_PATH_MAX];
@@ -78,6 +80,32 @@ int vfs_parse_option(int argc, char **argv, int *i, struct vfs_config *cfg)
     else
         cfg->sysroot = val;
     return 1;
+}
+
+/* If host path `real` (canonical) lies in host directory dir, writes the
+ * guest path it has when dir is "/" and returns true. */
+static bool guest_path_under(const char *dir, const char *real, char *out, size_t outlen)
+{
+    char *d = dir ? realpath(dir, NULL) : NULL;
+    if (!d)
+        return false;
+    size_t n = strcmp(d, "/") == 0 ? 0 : strlen(d);
+    bool in = strncmp(real, d, n) == 0 && real[n] == '/';
+    free(d);
+    return in && snprintf(out, outlen, "%s", real + n) < (int)outlen;
+}
+
+void vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen)
+{
+    char *real = realpath(host_path, NULL);
+    if (real && (guest_path_under(cfg->root ? cfg->root : ".", real, out, outlen) ||
+                 guest_path_under(cfg->sysroot, real, out, outlen))) {
+        free(real);
+        return;
+    }
+    free(real);
+    const char *base = strrchr(host_path, '/');
+    snprintf(out, outlen, "/%s", base ? base + 1 : host_path);
 }
 
 /* ---- fs contexts --------------------------------------------------------- */
@@ -146,6 +174,7 @@ void fs_put(struct fs *fs)
     free(fs);
 }
 
+void fs_set_proc(struct fs *fs, struct proc *p) { fs->proc = p; }
 const char *fs_cwd(const struct fs *fs) { return fs->cwd; }
 int fs_cwd_base(const struct fs *fs) { return fs->cwd_base; }
 unsigned fs_get_umask(const struct fs *fs) { return fs->umask; }
@@ -161,6 +190,11 @@ int fs_chdir(struct fs *fs, const struct vfs_lookup *l)
 {
     if (!l->exists)
         return -ENOENT;
+    if (l->virt == VFS_PROC && S_ISDIR(l->st.st_mode)) {
+        fs->cwd_base = VFS_ROOT;   /* relative lookups walk /proc again from "/" */
+        strcpy(fs->cwd, l->path);
+        return 0;
+    }
     if (l->virt != VFS_HOST)
         return l->virt == VFS_DEV_DIR ? -EACCES : -ENOTDIR;
     if (!S_ISDIR(l->st.st_mode))
@@ -217,6 +251,10 @@ static int walk_reopen(struct walk *w, const char *canon)
 
 static int dev_virt(const char *name)
 {
+    if (strcmp(name, "fb0") == 0)
+        return VFS_DEV_FB0;
+    if (strcmp(name, "vmsim-timer") == 0)
+        return VFS_DEV_TIMER;
     if (strcmp(name, "null") == 0)
         return VFS_DEV_NULL;
     if (strcmp(name, "zero") == 0)
@@ -246,6 +284,23 @@ static int set_name(struct vfs_lookup *out, const struct walk *w, const char *na
     if (!root)
         out->path[at++] = '/';
     memcpy(out->path + at, name, nl + 1);
+    return 0;
+}
+
+/* A symlink with this target was met: the path left to walk becomes the
+ * target, then the rest after the link (*p, written back into rest, which
+ * *p may point into). An absolute target starts again at the sandbox root
+ * (chroot semantics). 0 or -ENAMETOOLONG. */
+static int follow_link(struct walk *w, const char *target, bool slash, char *rest, char **p)
+{
+    char next[VFS_PATH_MAX];
+    int len = snprintf(next, sizeof next, "%s%s%s", target, slash ? "/" : "", *p);
+    if (len >= (int)sizeof next)
+        return -ENAMETOOLONG;
+    strcpy(rest, next);
+    *p = rest;
+    if (target[0] == '/')
+        walk_to_root(w);
     return 0;
 }
 
@@ -287,12 +342,53 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
                 }
                 continue;
             }
+            if (w.virt == VFS_PROC) {   /* no host directory to reopen */
+                *cut = 0;
+                continue;
+            }
             char up[VFS_PATH_MAX];
             memcpy(up, w.canon, (size_t)(cut - w.canon));
             up[cut - w.canon] = 0;
             if ((rc = walk_reopen(&w, up)) != 0)
                 goto fail;
             continue;
+        }
+        if (w.virt == VFS_PROC) {
+            int type;
+            char target[VFS_PATH_MAX];
+            rc = procfs_step(fs->proc, w.canon, comp, &type, target, sizeof target);
+            if (rc)
+                goto fail;
+            if (type == PROCFS_LNK && (!is_last || slash || (flags & VFS_FOLLOW))) {
+                if (++hops > VFS_MAX_HOPS) {
+                    rc = -ELOOP;
+                    goto fail;
+                }
+                /* exe: the program, in the sandbox; self: "PID", relative to /proc */
+                if ((rc = follow_link(&w, target, slash, rest, &p)) != 0)
+                    goto fail;
+                continue;
+            }
+            if (!is_last || (slash && type != PROCFS_LNK)) {
+                if (type != PROCFS_DIR) {
+                    rc = -ENOTDIR;
+                    goto fail;
+                }
+                if (is_last)
+                    goto proc_found;
+                if (strlen(w.canon) + 1 + strlen(comp) >= VFS_PATH_MAX) {
+                    rc = -ENAMETOOLONG;
+                    goto fail;
+                }
+                strcat(w.canon, "/");
+                strcat(w.canon, comp);
+                continue;
+            }
+        proc_found:
+            if ((rc = set_name(out, &w, comp)) != 0)
+                goto fail;
+            out->trailing_slash = slash;
+            goto proc_out;
         }
         if (w.virt == VFS_DEV_DIR) {
             int v = dev_virt(comp);
@@ -320,8 +416,10 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
             continue;
         }
         if (strcmp(w.canon, "/") == 0 && strcmp(comp, "proc") == 0) {
-            rc = -ENOENT;   /* a later issue fills /proc */
-            goto fail;
+            walk_setfd(&w, -1);   /* our own /proc, whatever the host tree has there */
+            w.virt = VFS_PROC;
+            strcpy(w.canon, "/proc");
+            continue;
         }
         struct stat st;
         if (fstatat(w.dirfd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -351,17 +449,8 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
                 goto fail;
             }
             target[tl] = 0;
-            /* The rest of the path after the link, re-rooted at its target. */
-            char next[VFS_PATH_MAX];
-            int len = snprintf(next, sizeof next, "%s%s%s", target, slash ? "/" : "", p);
-            if (len >= (int)sizeof next) {
-                rc = -ENAMETOOLONG;
+            if ((rc = follow_link(&w, target, slash, rest, &p)) != 0)
                 goto fail;
-            }
-            strcpy(rest, next);
-            p = rest;
-            if (target[0] == '/')
-                walk_to_root(&w);   /* chroot semantics: absolute targets start at the sandbox root */
             continue;
         }
         if (is_last) {
@@ -404,6 +493,15 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
         out->dirfd = -1;
         out->base = base;
         return 0;
+    }
+    if (w.virt == VFS_PROC) {
+    proc_out:
+        out->virt = VFS_PROC;
+        out->exists = true;
+        out->dirfd = -1;
+        out->base = base;
+        walk_setfd(&w, -1);
+        return procfs_stat(fs->proc, out->path, &out->st);
     }
     if (fstat(w.dirfd, &out->st) < 0) {
         rc = -errno;

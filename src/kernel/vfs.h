@@ -5,7 +5,8 @@
  * dynamic loader finds /lib/libc.so.6 of the cross toolchain. Unlike qemu, a
  * directory that exists in both trees is root's ("/" above all: listing it,
  * or chdir("/") and a relative open, see the guest's files). /dev/null,
- * /dev/zero, /dev/urandom are virtual; /proc is virtual (empty for now).
+ * /dev/zero, /dev/urandom, /dev/fb0 and /dev/vmsim-timer (devfile.h) are
+ * virtual; /proc is virtual (procfs.h).
  *
  * Resolution happens entirely in guest path space: "." and ".." are
  * normalised (never above "/"), symlinks are read with readlinkat and their
@@ -47,6 +48,12 @@ void vfs_config_default(struct vfs_config *cfg);
  * directory. The strings stay owned by argv. */
 int vfs_parse_option(int argc, char **argv, int *i, struct vfs_config *cfg);
 
+/* The guest path of the program `vmsim run` starts (host path host_path), as
+ * its maps and /proc/PID/exe show it: where it lies inside root, or else the
+ * sysroot, its path there; otherwise "/" and its file name (absolute, as
+ * glibc's static startup requires; a host path is never shown to the guest). */
+void vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen);
+
 /* Per-process file-system context (Linux's fs_struct): the sandbox, the
  * current directory (a canonical guest path) and the umask. Refcounted. */
 struct fs;
@@ -58,6 +65,10 @@ struct fs *fs_new(const struct vfs_config *cfg);
 /* fork: a copy (cwd and umask copied, the sandbox shared). NULL on OOM. */
 struct fs *fs_fork(struct fs *fs);
 void fs_put(struct fs *fs);
+
+/* The process whose /proc/self lookups in fs resolve to (procfs.h); set
+ * when the process gets its context (first exec, fork). */
+void fs_set_proc(struct fs *fs, struct proc *p);
 
 /* The guest's current directory (canonical, absolute). */
 const char *fs_cwd(const struct fs *fs);
@@ -79,7 +90,9 @@ int vfs_open_vfile(struct proc *p, const char *guest_path, bool for_interp, stru
 
 enum vfs_base { VFS_ROOT = 0, VFS_SYSROOT = 1 };
 /* What a canonical guest path names when it is not a host file. */
-enum vfs_virt { VFS_HOST = 0, VFS_DEV_DIR, VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_URANDOM };
+enum vfs_virt { VFS_HOST = 0, VFS_DEV_DIR, VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_URANDOM,
+                 VFS_DEV_FB0, VFS_DEV_TIMER, /* issue 7: devfile.h */
+                VFS_PROC /* anything under /proc (procfs.h): path names it, st says what */ };
 
 #define VFS_FOLLOW 1   /* follow a symlink in the last component */
 #define VFS_CREATE 2   /* the last component may be missing (its directory must exist) */

@@ -82,6 +82,10 @@ int vma_split(struct vma_list *l, size_t i, uint64_t at)
         hi->pgoff = lo->pgoff + ((at - lo->start) >> PAGE_SHIFT);
         vfile_get(hi->file);
     }
+    if (hi->flags & VMA_DEVICE) {
+        hi->pgoff = lo->pgoff + ((at - lo->start) >> PAGE_SHIFT);
+        hi->dev_pfn = lo->dev_pfn + ((at - lo->start) >> PAGE_SHIFT);
+    }
     return 0;
 }
 
@@ -89,6 +93,8 @@ static bool vma_mergeable(const struct vma *a, const struct vma *b)
 {
     if (a->end != b->start || a->prot != b->prot || a->flags != b->flags || a->file != b->file)
         return false;
+    if (a->flags & VMA_DEVICE)
+        return false; /* Linux: VM_PFNMAP is VM_SPECIAL, never merged */
     return !a->file || a->pgoff + ((a->end - a->start) >> PAGE_SHIFT) == b->pgoff;
 }
 

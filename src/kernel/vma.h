@@ -15,6 +15,18 @@ enum {
     VMA_GROWSDOWN = 1 << 1, /* the stack: grows down on a fault just below it */
     VMA_VDSO = 1 << 2,      /* the kernel's vDSO page */
     VMA_HEAP = 1 << 3,      /* made by brk: merges with heap, not with the bss below */
+    /* Device memory (Linux VM_IO | VM_PFNMAP, issue 7): PTEs point at device
+     * physical pages (dev_pfn onwards), which have no struct frame: never
+     * counted as RAM, never swapped, never copied (always VMA_SHARED too),
+     * never merged with a neighbour. */
+    VMA_DEVICE = 1 << 4,
+};
+
+/* The device file a VMA_DEVICE region maps (static: never freed). */
+struct vma_device {
+    const char *path;   /* what /proc/PID/maps shows, e.g. /dev/fb0 */
+    uint64_t rdev;      /* glibc dev_t of the device node's file system (maps' dev column) */
+    uint64_t ino;       /* inode number of the node */
 };
 
 struct vma {
@@ -22,7 +34,9 @@ struct vma {
     int prot;            /* LX_PROT_* */
     unsigned flags;      /* VMA_* */
     struct vfile *file;  /* NULL: anonymous private; holds a reference */
-    uint64_t pgoff;      /* page index in file of start */
+    uint64_t pgoff;      /* page index in file of start (device: in the device file) */
+    const struct vma_device *dev;   /* VMA_DEVICE: the device file, else NULL */
+    uint64_t dev_pfn;    /* VMA_DEVICE: physical page mapped at start */
 };
 
 struct vma_list {

@@ -271,6 +271,7 @@ static __attribute__((noinline)) uint8_t *l0_refill(struct hart *h, struct l0_en
             tlb_hits++;                                                           \
         } else {                                                                  \
             uint64_t v_;                                                          \
+            h->io_instret = h->instret + (max_insns - left);                      \
             int c_ = mem_load_slow(h, a_, sizeof(type), &v_);                     \
             l0_after_slow(h, a_);                                                 \
             if (c_) {                                                             \
@@ -301,6 +302,7 @@ static __attribute__((noinline)) uint8_t *l0_refill(struct hart *h, struct l0_en
         } else if ((p_ = l0_refill(h, l0, a_, ACCESS_WRITE)) != NULL) {           \
             tlb_hits++;                                                           \
         } else {                                                                  \
+            h->io_instret = h->instret + (max_insns - left);                      \
             int c_ = mem_store_slow(h, a_, sizeof(type), (uint64_t)(src));        \
             l0_after_slow(h, a_);                                                 \
             if (c_) {                                                             \
@@ -544,6 +546,7 @@ quantum:
 trap:
     h->pc = pc;
     h->instret += max_insns - left;
+    h->io_instret = h->instret;
     tlb->stats.hits += tlb_hits;
     /* Every data walk above was followed by l0_after_slow; fetch walks fill
      * only the fetch array, which the L0 does not mirror. */

@@ -35,6 +35,9 @@ struct hart {
     uint64_t f[32];         /* FP registers; singles NaN-boxed */
     uint32_t fcsr;          /* fflags (4..0) | frm (7..5) */
     uint64_t instret;       /* retired instructions: also cycle and time */
+    uint64_t io_instret;    /* instret as of the instruction now accessing a device
+                             * (set before every slow-path load/store and when
+                             * hart_run returns): what the timer device reads */
     uint64_t reservation;   /* LR/SC reservation address, or UINT64_MAX */
     struct mmu mmu;
     struct decode_cache *dcache;  /* owned by hart.c */

@@ -9,6 +9,20 @@ void machine_config_default(struct machine_config *cfg)
     cfg->tlb_sets = MACHINE_DEFAULT_TLB_SETS;
     cfg->tlb_ways = MACHINE_DEFAULT_TLB_WAYS;
     cfg->nharts = 1;
+    cfg->fb_width = FB_DEFAULT_WIDTH;
+    cfg->fb_height = FB_DEFAULT_HEIGHT;
+}
+
+/* The devices of decision 14: the timer reads hart 0's clock. */
+static int devices_init(struct machine *m, const struct machine_config *cfg)
+{
+    int err = timer_attach(&m->timer, &m->pm, &m->harts[0], 1);
+    if (err || cfg->fb_width == 0 || cfg->fb_height == 0)
+        return err;
+    if ((err = fb_init(&m->fb, cfg->fb_width, cfg->fb_height)) != 0)
+        return err;
+    m->has_fb = true;
+    return fb_attach(&m->fb, &m->pm);
 }
 
 struct machine *machine_new(const struct machine_config *cfg)
@@ -36,6 +50,11 @@ struct machine *machine_new(const struct machine_config *cfg)
             errno = -err;
             goto fail;
         }
+    if ((err = devices_init(m, cfg)) != 0) {
+        machine_free(m);
+        errno = -err;
+        return NULL;
+    }
     return m;
 fail:
     physmem_fini(&m->pm);
@@ -50,12 +69,16 @@ void machine_free(struct machine *m)
     for (int i = 0; i < m->nharts && m->harts; i++)
         hart_fini(&m->harts[i]);
     free(m->harts);
+    if (m->has_fb)
+        fb_fini(&m->fb);
     physmem_fini(&m->pm);
     free(m);
 }
 
 void machine_flush_page(struct machine *m, uint16_t asid, vaddr_t a)
 {
+    if (m->flush_hook)
+        m->flush_hook(m->flush_ctx, MACHINE_FLUSH_PAGE, asid, a);
     for (int i = 0; i < m->nharts; i++) {
         mmu_flush_page(&m->harts[i].mmu, asid, a);
         hart_code_flush_page(&m->harts[i], asid, a);
@@ -64,6 +87,8 @@ void machine_flush_page(struct machine *m, uint16_t asid, vaddr_t a)
 
 void machine_flush_asid(struct machine *m, uint16_t asid)
 {
+    if (m->flush_hook)
+        m->flush_hook(m->flush_ctx, MACHINE_FLUSH_ASID, asid, va(0));
     for (int i = 0; i < m->nharts; i++) {
         mmu_flush_asid(&m->harts[i].mmu, asid);
         hart_code_flush_all(&m->harts[i]);
@@ -72,6 +97,8 @@ void machine_flush_asid(struct machine *m, uint16_t asid)
 
 void machine_flush_all(struct machine *m)
 {
+    if (m->flush_hook)
+        m->flush_hook(m->flush_ctx, MACHINE_FLUSH_ALL, 0, va(0));
     for (int i = 0; i < m->nharts; i++) {
         mmu_flush_all(&m->harts[i].mmu);
         hart_code_flush_all(&m->harts[i]);

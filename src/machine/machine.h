@@ -4,7 +4,9 @@
 #ifndef VMSIM_MACHINE_MACHINE_H
 #define VMSIM_MACHINE_MACHINE_H
 
+#include "fb.h"
 #include "hart.h"
+#include "timer.h"
 
 #define MACHINE_DEFAULT_MEM (256ULL << 20)
 #define MACHINE_DEFAULT_TLB_SETS 64
@@ -16,6 +18,7 @@ struct machine_config {
     uint64_t mem_bytes;     /* RAM size */
     unsigned tlb_sets, tlb_ways;
     int nharts;             /* 1 for now */
+    unsigned fb_width, fb_height;   /* framebuffer size; 0 x 0: no framebuffer */
 };
 
 struct machine {
@@ -23,9 +26,21 @@ struct machine {
     struct physmem pm;
     int nharts;
     struct hart *harts;
+    /* Observer of TLB flushes (--events): called by machine_flush_* with
+     * MACHINE_FLUSH_PAGE/ASID/ALL. NULL: none. */
+    void (*flush_hook)(void *ctx, int what, uint16_t asid, vaddr_t a);
+    void *flush_ctx;
+    /* Devices (issue 7) at their fixed physical addresses (fb.h, timer.h):
+     * the timer/console always, the framebuffer when has_fb. */
+    struct timer_device timer;
+    bool has_fb;
+    struct fb_device fb;
 };
 
-/* Fills *cfg with the defaults. */
+enum { MACHINE_FLUSH_PAGE, MACHINE_FLUSH_ASID, MACHINE_FLUSH_ALL };
+
+/* Fills *cfg with the defaults (a FB_DEFAULT_WIDTH x FB_DEFAULT_HEIGHT
+ * framebuffer included). */
 void machine_config_default(struct machine_config *cfg);
 
 /* Builds a machine; NULL (with errno) on failure. */

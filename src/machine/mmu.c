@@ -127,8 +127,8 @@ static int fail(struct mmu *m, struct translation *out, enum mmu_fault_kind kind
     return cause;
 }
 
-int mmu_translate(struct mmu *m, vaddr_t a, enum access acc, struct translation *out,
-                  struct walk_trace *trace)
+static int translate(struct mmu *m, vaddr_t a, enum access acc, struct translation *out,
+                     struct walk_trace *trace)
 {
     assert(acc == ACCESS_READ || acc == ACCESS_WRITE || acc == ACCESS_EXEC);
     assert(m->satp >> SATP_MODE_SHIFT == SATP_MODE_SV48 && "U-mode runs translated");
@@ -200,6 +200,19 @@ int mmu_translate(struct mmu *m, vaddr_t a, enum access acc, struct translation 
             tlb_fill_level(&m->tlb, a, asid, ACCESS_READ, host_page, phys, e, level);
     }
     return 0;
+}
+
+int mmu_translate(struct mmu *m, vaddr_t a, enum access acc, struct translation *out,
+                  struct walk_trace *trace)
+{
+    if (!m->observe)
+        return translate(m, a, acc, out, trace);
+    struct walk_trace local;
+    struct walk_trace *t = trace ? trace : &local;
+    t->nsteps = 0;
+    int rc = translate(m, a, acc, out, t);
+    m->observe(m->observe_ctx, m, a, acc, rc, out, t);
+    return rc;
 }
 
 bool mmu_tlb_entry_ok(struct physmem *pm, pfn_t root, const struct tlb_entry *e, enum access acc)

@@ -66,11 +66,19 @@ struct mmu_stats {
     uint64_t faults;        /* translations that raised a page fault */
 };
 
+struct mmu;
+/* An observer of every mmu_translate (--explain): the result (rc 0 or the
+ * CAUSE_* code), *tr, and the PTEs the walk read (nsteps 0 on a TLB hit). */
+typedef void mmu_observe_fn(void *ctx, const struct mmu *m, vaddr_t a, enum access acc, int rc,
+                            const struct translation *tr, const struct walk_trace *trace);
+
 struct mmu {
     struct physmem *pm;
     uint64_t satp;          /* MODE=Sv48 | ASID | root PPN; MODE=Bare is not used for U-mode */
     struct tlb tlb;
     struct mmu_stats stats;
+    mmu_observe_fn *observe;    /* NULL: none (the fast path never calls it) */
+    void *observe_ctx;
 };
 
 int mmu_init(struct mmu *m, struct physmem *pm, unsigned tlb_sets, unsigned tlb_ways);

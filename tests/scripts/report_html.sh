@@ -122,11 +122,11 @@ assert (w, h) == (1400, 1000), (w, h)
 assert len(b) > 20000, "suspiciously small: blank page?"
 PY
 
-# vmsim demo --html: the picture of Figure 9.9, taken while a, b and c live:
+# vmsim demo --script --html: the picture of Figure 9.9, taken while a, b and c live:
 # the file page a and b map MAP_SHARED at 0x600000 is shared by exactly the
 # processes whose walk found it (c inherited it by fork).
 rc=0
-(cd "$tmp" && "$VMSIM" demo --html fig.html) >"$out" 2>"$err" || rc=$?
+(cd "$tmp" && "$VMSIM" demo --script --html fig.html) >"$out" 2>"$err" || rc=$?
 expect_rc 0
 no_errors
 expect_line "vmsim> show html \"$tmp/fig.html\""

@@ -284,10 +284,11 @@ static void test_device_page(void **state)
     struct hart_env e;
     env_init(&e, 16 << 20);
     struct dev_log log = {0};
-    struct mmio_device dev = {.name = "test", .base = pa(0x10000000), .size = PAGE_SIZE,
+    /* (0x1000_0000.. holds the machine's own devices: fb.h, timer.h) */
+    struct mmio_device dev = {.name = "test", .base = pa(0x18000000), .size = PAGE_SIZE,
                               .opaque = &log, .read = dev_read, .write = dev_write};
     assert_int_equal(physmem_add_device(&e.m->pm, &dev), 0);
-    env_map_pa(&e, DATA, pa(0x10000000), PTE_R | PTE_W | PTE_X);
+    env_map_pa(&e, DATA, pa(0x18000000), PTE_R | PTE_W | PTE_X);
     uint8_t *code = env_map(&e, CODE, PTE_R | PTE_X);
     put32(code, 0x0005a503);       /* lw a0, 0(a1) */
     put32(code + 4, 0x00c5b023);   /* sd a2, 0(a1) */

@@ -1,0 +1,40 @@
+/* procfs internals shared by procfs.c (the tree, files) and procfs_show.c
+ * (what the files say). */
+#ifndef VMSIM_KERNEL_PROCFS_IMPL_H
+#define VMSIM_KERNEL_PROCFS_IMPL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct os;
+struct proc;
+struct mm;
+
+enum pf_kind {
+    PF_ROOT,
+    PF_SELF,
+    PF_MEMINFO,
+    PF_VMSTAT, /* /proc and its own entries */
+    PF_PID_DIR,
+    PF_CMDLINE,
+    PF_CWD,
+    PF_EXE,
+    PF_MAPS,
+    PF_PAGEMAP,
+    PF_SMAPS,
+    PF_SMAPS_ROLLUP,
+    PF_STAT,
+    PF_STATM,
+    PF_STATUS, /* /proc/PID and its entries */
+};
+
+/* Writes the text of file kind about process t (NULL for /proc's own
+ * files) of os to out. 0 or -errno. */
+int procfs_show(struct os *os, struct proc *t, enum pf_kind kind, FILE *out);
+
+/* Fills buf with the pagemap entries of mm for [off / 8, (off + len) / 8)
+ * (off and len multiples of 8), stopping at the end of the user half.
+ * Returns the bytes filled (0 past the end). */
+int64_t procfs_pagemap_read(struct mm *mm, void *buf, uint64_t len, uint64_t off);
+
+#endif

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The progress line of `vmsim run`: under a pseudo-terminal (util-linux
+# `script`) a long run draws "\rvmsim: N instructions, P processes, ..."
+# lines whose counts grow and never pass --max-insns, and clears the line
+# ("\r\e[K") after the last one; with stderr in a file, or --no-progress,
+# there is none.
+source "$(dirname "$0")/script_lib.bash"
+prog=$GUEST_DIR/run/spin
+[ -x "$prog" ] || { echo "no $prog (make builds the guests)"; exit 77; }
+command -v script >/dev/null || { echo "no script(1) (util-linux)"; exit 77; }
+command -v python3 >/dev/null || { echo "no python3"; exit 77; }
+max=150000000   # a few seconds under ASan: redrawn every 0.5 s
+
+script -qec "$VMSIM run --max-insns $max $prog" "$tmp/pty.log" >/dev/null 2>&1
+python3 - "$tmp/pty.log" "$max" <<'PY' || fail "progress line under a terminal"
+import re, sys
+log = open(sys.argv[1], "rb").read().decode("latin-1"); mx = int(sys.argv[2])
+lines = [(m.start(), int(m.group(1))) for m in
+         re.finditer(r"\rvmsim: (\d+) instructions, 1 processes, \d+ faults, \d+ resident pages\x1b\[K", log)]
+if not lines: print("FAIL: no progress line:", repr(log[:300])); sys.exit(1)
+counts = [n for _, n in lines]
+if counts != sorted(counts) or counts[-1] > mx: print("FAIL: counts", counts); sys.exit(1)
+if "\r\x1b[K" not in log[lines[-1][0] + 1:]: print("FAIL: not cleared at the end"); sys.exit(1)
+PY
+
+# Not a terminal: nothing.
+"$VMSIM" run --max-insns 60000000 "$prog" >"$out" 2>"$err" || true
+! grep -q 'instructions, ' "$err" || fail "progress written to a file"
+# --no-progress under a terminal: nothing.
+script -qec "$VMSIM run --no-progress --max-insns 60000000 $prog" "$tmp/pty2.log" >/dev/null 2>&1
+! grep -q 'instructions, ' "$tmp/pty2.log" || fail "--no-progress still drew the line"
+exit 0
