@@ -96,6 +96,7 @@ int report_html_write(const char *path, const char *title, struct kernel *k,
         "<li><span class=\"sw share-file\"></span>file page shared read-only (text, libc)</li>"
         "<li><span class=\"sw share-shared\"></span>MAP_SHARED</li>"
         "<li><span class=\"sw share-cow\"></span>copy-on-write</li>"
+        "<li><span class=\"sw kind-device\"></span>device memory (MMIO, not RAM)</li>"
         "</ul>\n<div id=\"notes\"></div><div class=\"note\" id=\"linenote\"></div>\n"
         "</header>\n<pre id=\"errors\"></pre>\n"
         "<div id=\"main\">\n"
