@@ -128,6 +128,8 @@ static const char *category(enum vm_event_kind k)
     case VM_EV_MUNMAP:
     case VM_EV_MPROTECT:
     case VM_EV_BRK:
+    case VM_EV_MREMAP:
+    case VM_EV_MADVISE:
         return "mm";
     default:
         return "proc";
@@ -221,6 +223,16 @@ void events_json_write(struct events_json *j, const struct vm_event *ev, int pid
         break;
     case VM_EV_BRK:
         hex(f, "old_brk", ev->len);
+        break;
+    case VM_EV_MREMAP:
+        fprintf(f, ",\"len\":\"0x%" PRIx64 "\"", ev->len);
+        hex(f, "new_addr", ev->aux);
+        hex(f, "new_len", ev->pfn2);
+        fprintf(f, ",\"result\":%d", ev->outcome);
+        break;
+    case VM_EV_MADVISE:
+        fprintf(f, ",\"len\":\"0x%" PRIx64 "\",\"advice\":%d,\"result\":%d", ev->len,
+                ev->flags, ev->outcome);
         break;
     case VM_EV_FORK:
         fprintf(f, ",\"child\":%d", ev->pid2);

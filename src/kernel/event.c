@@ -224,6 +224,20 @@ void event_oom_kill(struct kernel *k, struct mm *mm)
     kernel_emit(k, &ev);
 }
 
+void event_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_addr,
+                 uint64_t new_len, int outcome)
+{
+    if (!mm->k->event_fn)
+        return;
+    struct vm_event ev = event_init(VM_EV_MREMAP, mm);
+    ev.va = old;
+    ev.len = old_len;
+    ev.aux = new_addr;
+    ev.pfn2 = new_len;
+    ev.outcome = outcome;
+    kernel_emit(mm->k, &ev);
+}
+
 void event_map(struct mm *mm, enum vm_event_kind kind, uint64_t start, uint64_t len, int prot,
                int flags, const struct vfile *f, int outcome)
 {
@@ -262,7 +276,8 @@ const char *vm_event_name(enum vm_event_kind k)
         [VM_EV_SWAP_IN] = "swap-in",    [VM_EV_EVICT] = "evict",
         [VM_EV_TLB_FLUSH] = "tlb-flush", [VM_EV_MMAP] = "mmap",
         [VM_EV_MUNMAP] = "munmap",      [VM_EV_MPROTECT] = "mprotect",
-        [VM_EV_BRK] = "brk",            [VM_EV_FORK] = "fork",
+        [VM_EV_BRK] = "brk",            [VM_EV_MREMAP] = "mremap",
+        [VM_EV_MADVISE] = "madvise",    [VM_EV_FORK] = "fork",
         [VM_EV_EXEC] = "exec",          [VM_EV_EXIT] = "exit",
         [VM_EV_OOM_KILL] = "oom-kill",
     };

@@ -34,6 +34,9 @@ enum vm_event_kind {
     VM_EV_MUNMAP,    /* a range unmapped (va, len, outcome) */
     VM_EV_MPROTECT,  /* a range reprotected (va, len, prot, outcome) */
     VM_EV_BRK,       /* the break moved (va = new break, len = old break) */
+    VM_EV_MREMAP,    /* a region resized or moved (va, len = old range; aux = new address,
+                        pfn2 = new length; outcome) */
+    VM_EV_MADVISE,   /* advice on a range (va, len, flags = advice, outcome; DONTNEED/FREE drop pages) */
     VM_EV_FORK,      /* process pid forked child2 (name = comm) */
     VM_EV_EXEC,      /* process pid runs a new program (name = its comm) */
     VM_EV_EXIT,      /* process pid ended (aux = exit status as a shell says it) */

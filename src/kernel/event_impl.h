@@ -29,8 +29,11 @@ void event_swap_out(struct kernel *k, pfn_t f, uint32_t slot);
 void event_evict(struct kernel *k, pfn_t f, struct mm *mm, uint64_t page, bool written);
 /* reclaim.c: the OOM killer chose mm. */
 void event_oom_kill(struct kernel *k, struct mm *mm);
-/* mmap.c: kind VM_EV_MMAP, MUNMAP, MPROTECT or BRK (start = new break,
+/* mmap.c: kind VM_EV_MMAP, MUNMAP, MPROTECT, MADVISE (flags = advice) or BRK (start = new break,
  * len = old break) of [start, start+len); f the mapped file or NULL. */
+/* mremap of [old, old + old_len) to new_len at new_addr (0 when it failed with outcome). */
+void event_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_addr,
+                 uint64_t new_len, int outcome);
 void event_map(struct mm *mm, enum vm_event_kind kind, uint64_t start, uint64_t len, int prot,
                int flags, const struct vfile *f, int outcome);
 /* proc.c: VM_EV_FORK (pid2 = child), VM_EV_EXEC, VM_EV_EXIT (aux = status). */

@@ -315,7 +315,7 @@ int mm_msync(struct mm *mm, vaddr_t addr, uint64_t len, int flags)
 
 /* ---- madvise ------------------------------------------------------------- */
 
-int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice)
+static int madvise_do(struct mm *mm, vaddr_t addr, uint64_t len, int advice)
 {
     if (addr.v & PAGE_MASK)
         return -EINVAL;
@@ -359,6 +359,13 @@ int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice)
     }
     if (drop)
         pt_free_empty(&mm->k->ft, mm->root, start, end, &mm->ntables);
+    return rc;
+}
+
+int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice)
+{
+    int rc = madvise_do(mm, addr, len, advice);
+    event_map(mm, VM_EV_MADVISE, addr.v, len, 0, advice, NULL, rc);
     return rc;
 }
 

@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <errno.h>
 
+#include "event_impl.h"
 #include "kernel_impl.h"
 
 static uint64_t page_up(uint64_t x)
@@ -98,8 +99,8 @@ static int move_region(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t d
     return rc;
 }
 
-int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
-              vaddr_t new_addr, vaddr_t *out)
+static int mremap_do(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_len,
+                     int flags, vaddr_t new_addr, vaddr_t *out)
 {
     uint64_t old = old_addr.v;
     if (old & PAGE_MASK)
@@ -160,5 +161,13 @@ int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_le
     int rc = move_region(mm, old, old_len, dst, nlen);
     if (!rc)
         *out = va(dst);
+    return rc;
+}
+
+int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
+              vaddr_t new_addr, vaddr_t *out)
+{
+    int rc = mremap_do(mm, old_addr, old_len, new_len, flags, new_addr, out);
+    event_remap(mm, old_addr.v, old_len, rc ? 0 : out->v, new_len, rc);
     return rc;
 }

@@ -104,6 +104,24 @@ static void test_anon_and_cow(void **state)
             flushed = true;
     assert_true(flushed);
     assert_int_equal(last(&r, VM_EV_MUNMAP, -1)->len, PAGE_SIZE);
+
+    /* madvise(DONTNEED) and mremap: one event each, with their arguments and
+     * result (a failing mremap too). */
+    uint64_t rg = kt_mmap(b, 0x700000, 2 * PAGE_SIZE, LX_PROT_READ | LX_PROT_WRITE, ANON_PRIV, NULL, 0);
+    assert_int_equal(mm_madvise(b, va(rg), 2 * PAGE_SIZE, LX_MADV_DONTNEED), 0);
+    const struct vm_event *ma = last(&r, VM_EV_MADVISE, -1);
+    assert_non_null(ma);
+    assert_true(ma->va == rg && ma->len == 2 * PAGE_SIZE && ma->flags == LX_MADV_DONTNEED &&
+                ma->outcome == 0);
+    vaddr_t moved;
+    assert_int_equal(mm_mremap(b, va(rg), 2 * PAGE_SIZE, 4 * PAGE_SIZE, LX_MREMAP_MAYMOVE,
+                               va(0), &moved), 0);
+    const struct vm_event *mr = last(&r, VM_EV_MREMAP, -1);
+    assert_non_null(mr);
+    assert_true(mr->va == rg && mr->len == 2 * PAGE_SIZE && mr->aux == moved.v &&
+                mr->pfn2 == 4 * PAGE_SIZE && mr->outcome == 0);
+    assert_int_equal(mm_mremap(b, va(rg + 1), PAGE_SIZE, PAGE_SIZE, 0, va(0), &moved), -EINVAL);
+    assert_int_equal(last(&r, VM_EV_MREMAP, -1)->outcome, -EINVAL);
     mm_destroy(b);
     mm_destroy(a);
     kernel_set_event_sink(t->k, NULL, NULL);
