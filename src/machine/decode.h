@@ -48,8 +48,8 @@ struct dinsn {
     uint8_t op;         /* enum op */
     uint8_t rd, rs1, rs2;
     uint8_t len;        /* 2 (compressed) or 4 */
-    uint8_t disp;       /* the interpreter's handler index (hart.c); 0 from decode */
-    uint8_t pad[2];
+    uint8_t pad;
+    uint16_t disp;      /* the interpreter's handler index (hart.c); 0 from decode */
     int32_t imm;
     uint32_t raw;       /* the bits as fetched (16 for compressed): tval of an illegal insn */
 };

@@ -21,7 +21,9 @@
  * (hart_ops.inc is included twice), so stepping to the next instruction adds
  * constants to pc and d rather than a length loaded from d: that load used to
  * chain every instruction to the one before (measured: 1.5-2.5x on integer
- * code). Loads and stores try a small direct-mapped L0 TLB in front of the
+ * code). Some hot pairs of integer instructions are fused into one handler
+ * (FUSED_PAIRS), which also passes the first's result to the second in a
+ * host register. Loads and stores try a small direct-mapped L0 TLB in front of the
  * machine's TLB (a compare and an add; see struct l0_entry for why it never
  * changes what the TLB statistics say), then the TLB, then mem_*_slow.
  * Double-precision arithmetic uses the host FPU when the result is certain to
@@ -47,8 +49,42 @@
  * instruction. */
 #define DISP_UNDECODED 0
 #define DISP_PAGE_END (OP_COUNT * 2)
-#define DISP_COUNT (OP_COUNT * 2 + 1)
-_Static_assert(DISP_COUNT <= 256, "struct dinsn.disp is a byte");
+
+/* Fused pairs (superinstructions): when an instruction A and the one that
+ * follows it in memory, B, are a pair of FUSED_PAIRS, A's slot gets a handler
+ * that runs A, retires it exactly as NEXT does (pc, d, budget), then runs B
+ * without a dispatch. B's slot keeps its own handler, so a jump to B still
+ * runs B alone, and a trap in B finds pc, instret and the registers as after
+ * A. A slot is fused once both halves have been decoded (fuse_around), that
+ * is from the pair's second run on: nothing is decoded ahead of pc.
+ * When B reads A's result as rs1 (the "forwarding" variant), B takes it
+ * from the host register A computed it in: registers live in memory, and a
+ * dependent chain of guest instructions is otherwise a chain of
+ * store-to-load forwards. Only pairs within one page are fused, A never
+ * writes memory, and both entries never change once decoded (a page's
+ * entries are only ever reset together), so the choice stays valid. The
+ * pairs are the hot ones of integer loops (CRC, hashing, bit counting:
+ * guest/perf/int.c); X(a, b) fuses OP_a followed by OP_b. */
+#define FUSED_PAIRS(X)                                                             \
+    X(XOR, ANDI) X(ANDI, SLLI) X(SLLI, ADD) X(ADD, LW) X(LW, XOR) X(XOR, ADDIW)     \
+    X(MUL, SLLI) X(SRLI, OR) X(MUL, XOR) X(ADD, ADD) X(LBU, SRLIW) X(ADDI, XOR)     \
+    X(ADDI, ADDIW) X(AND, ADDIW) X(ADD, BNE) X(LD, ADDI)
+enum fuse_kind {
+#define X(a, b) FK_##a##_##b,
+    FUSED_PAIRS(X)
+#undef X
+    FK_COUNT
+};
+static const uint8_t fuse_ops[FK_COUNT][2] = {
+#define X(a, b) {OP_##a, OP_##b},
+    FUSED_PAIRS(X)
+#undef X
+};
+/* The handler of pair k: fwd if B's rs1 is A's rd; la4, lb4: A, B 4 bytes long. */
+#define DISP_FUSED (OP_COUNT * 2 + 1)
+#define DISP_F(k, fwd, la4, lb4) (DISP_FUSED + ((((k) * 2 + (fwd)) * 2 + (la4)) * 2 + (lb4)))
+#define DISP_COUNT DISP_F(FK_COUNT, 0, 0, 0)
+_Static_assert(DISP_COUNT <= 65536, "struct dinsn.disp is 16 bits");
 
 struct dpage {
     uint64_t tag;                       /* tlb_tag() of the page, or TLB_TAG_INVALID */
@@ -255,9 +291,11 @@ static __attribute__((noinline)) uint8_t *l0_refill(struct hart *h, struct l0_en
 
 /* Aligned load of `type` into dst: the L0 TLB (a compare and an add), then
  * the machine's TLB, then the slow path (walk, fault, device). */
-#define LOAD(dst, type)                                                           \
+#define LOAD(dst, type) LOAD_FROM(dst, type, x[d->rs1])
+/* The same with the base register's value given (a fused pair forwards it). */
+#define LOAD_FROM(dst, type, base)                                                \
     do {                                                                          \
-        uint64_t a_ = x[d->rs1] + (uint64_t)(int64_t)d->imm;                      \
+        uint64_t a_ = (base) + (uint64_t)(int64_t)d->imm;                         \
         const uint8_t *p_;                                                        \
         type t_;                                                                  \
         if (__builtin_expect(L0_HIT(l0, a_, sizeof(type)), 1)) {                  \
@@ -379,7 +417,35 @@ static void cache_decoded(struct dinsn *d)
                   (d->op >= OP_FADD_D && d->op <= OP_FMV_D_X);
     if (d->rd == 0 && !f_dest)
         d->rd = 32;
-    d->disp = (uint8_t)(d->op * 2 + (d->len == 4));
+    d->disp = (uint16_t)(d->op * 2 + (d->len == 4));
+}
+
+/* If a (decoded, not fused yet) and b, the instruction after it in the same
+ * page (decoded), form a pair of FUSED_PAIRS, gives a the pair's handler. */
+static void try_fuse(struct dinsn *a, const struct dinsn *b)
+{
+    if (a->disp != a->op * 2 + (a->len == 4) || b->disp == DISP_UNDECODED)
+        return;
+    for (unsigned k = 0; k < FK_COUNT; k++)
+        if (fuse_ops[k][0] == a->op && fuse_ops[k][1] == b->op) {
+            bool fwd = a->rd != 32 && b->rs1 == a->rd;
+            a->disp = (uint16_t)DISP_F(k, fwd, a->len == 4, b->len == 4);
+            return;
+        }
+}
+
+/* After the slot at offset off of pg is decoded: fuses it with the
+ * instruction after it, and with either possible instruction before it
+ * (2 bytes before if compressed, 4 bytes before if not). */
+static void fuse_around(struct dpage *pg, unsigned off)
+{
+    struct dinsn *s = &pg->e[off >> 1];
+    if (off + s->len < PAGE_SIZE)
+        try_fuse(s, &pg->e[(off + s->len) >> 1]);
+    if (off >= 2 && pg->e[(off - 2) >> 1].len == 2)
+        try_fuse(&pg->e[(off - 2) >> 1], s);
+    if (off >= 4 && pg->e[(off - 4) >> 1].len == 4)
+        try_fuse(&pg->e[(off - 4) >> 1], s);
 }
 
 /* The loop dispatches through a table of label addresses (GNU C "labels as
@@ -425,6 +491,15 @@ void hart_run(struct hart *h, uint64_t max_insns, struct trap *out)
         H(FNMSUB_D, FNMSUB_D) H(FNMADD_D, FNMADD_D) H(FSGNJ_D, FSGNJ_D) H(FSGNJN_D, FSGNJN_D)
         H(FSGNJX_D, FSGNJX_D) H(FCVT_D_W, FCVT_D_W) H(FCVT_D_L, FCVT_D_L) H(FMV_D_X, FMV_D_X)
         H(FEQ_D, FEQ_D) H(FLT_D, FLT_D) H(FLE_D, FLE_D) H(FMV_X_D, FMV_X_D)
+#define HF(n, fw)                                                                  \
+        [DISP_F(FK_##n, fw, 0, 0)] = &&L_F_##n##_##fw##_2_2,                        \
+        [DISP_F(FK_##n, fw, 0, 1)] = &&L_F_##n##_##fw##_2_4,                        \
+        [DISP_F(FK_##n, fw, 1, 0)] = &&L_F_##n##_##fw##_4_2,                        \
+        [DISP_F(FK_##n, fw, 1, 1)] = &&L_F_##n##_##fw##_4_4,
+#define X(a, b) HF(a##_##b, 0) HF(a##_##b, 1)
+        FUSED_PAIRS(X)
+#undef X
+#undef HF
     };
 #undef H
     uint64_t *x = h->x;
@@ -461,15 +536,24 @@ void hart_run(struct hart *h, uint64_t max_insns, struct trap *out)
         d = &pg->e[(pc & PAGE_MASK) >> 1];                                         \
         goto *labels[d->disp];                                                       \
     } while (0)
-/* The same for the next instruction in memory: its slot follows this one
- * (an OP_PAGE_END slot when the page ends). */
-#define NEXT()                                                                     \
+/* The same for the next instruction in memory, this one being n bytes long:
+ * its slot follows this one (an OP_PAGE_END slot when the page ends). */
+#define NEXT_N(n)                                                                  \
+    do {                                                                           \
+        pc += (n);                                                                 \
+        d += (n) / 2;                                                              \
+        if (__builtin_expect(--left == 0, 0))                                      \
+            goto quantum;                                                          \
+        goto *labels[d->disp];                                                     \
+    } while (0)
+#define NEXT() NEXT_N(ILEN)
+/* Retires the first instruction of a fused pair: on to the second's slot. */
+#define STEP_A()                                                                   \
     do {                                                                           \
         pc += ILEN;                                                                \
         d += ILEN / 2;                                                             \
         if (__builtin_expect(--left == 0, 0))                                      \
             goto quantum;                                                          \
-        goto *labels[d->disp];                                                       \
     } while (0)
 /* The same for a pc-relative jump by d->imm: within the page, the target's
  * slot is at the same distance from this one (page is invalid while d is
@@ -499,6 +583,40 @@ void hart_run(struct hart *h, uint64_t max_insns, struct trap *out)
 #define RS1 x[d->rs1]
 #define RS2 x[d->rs2]
 #define IMM ((uint64_t)(int64_t)d->imm)
+/* Fused pairs (FUSED_PAIRS): A_op(v) computes the first's result into v;
+ * B_op(bl, r1) runs the second (bl bytes long) with r1 as its rs1 value. */
+#define A_XOR(v) v = RS1 ^ RS2
+#define A_AND(v) v = RS1 & RS2
+#define A_ADD(v) v = RS1 + RS2
+#define A_MUL(v) v = RS1 * RS2
+#define A_ADDI(v) v = RS1 + IMM
+#define A_ANDI(v) v = RS1 & IMM
+#define A_SLLI(v) v = RS1 << d->imm
+#define A_SRLI(v) v = RS1 >> d->imm
+#define A_LW(v) LOAD(v, int32_t)
+#define A_LBU(v) LOAD(v, uint8_t)
+#define A_LD(v) LOAD(v, uint64_t)
+#define B_ADDI(bl, r1) x[d->rd] = (r1) + IMM; NEXT_N(bl)
+#define B_BNE(bl, r1)                                                              \
+    if ((r1) != RS2)                                                               \
+        NEXT_REL();                                                                \
+    NEXT_N(bl)
+#define B_XOR(bl, r1) x[d->rd] = (r1) ^ RS2; NEXT_N(bl)
+#define B_OR(bl, r1) x[d->rd] = (r1) | RS2; NEXT_N(bl)
+#define B_ADD(bl, r1) x[d->rd] = (r1) + RS2; NEXT_N(bl)
+#define B_ANDI(bl, r1) x[d->rd] = (r1) & IMM; NEXT_N(bl)
+#define B_SLLI(bl, r1) x[d->rd] = (r1) << d->imm; NEXT_N(bl)
+#define B_ADDIW(bl, r1) x[d->rd] = sext32((r1) + IMM); NEXT_N(bl)
+#define B_SRLIW(bl, r1) x[d->rd] = sext32((uint32_t)(r1) >> d->imm); NEXT_N(bl)
+#define B_LW(bl, r1) LOAD_FROM(x[d->rd], int32_t, r1); NEXT_N(bl)
+/* The pair's four handlers of one fwd variant, A being ILEN bytes long. */
+#define FUSE_FW(n, fw, AM, BM, r1)                                                 \
+    LBLF(n, fw, 2) : { uint64_t fv_; AM(fv_); x[d->rd] = fv_; STEP_A(); BM(2, r1); } \
+    LBLF(n, fw, 4) : { uint64_t fv_; AM(fv_); x[d->rd] = fv_; STEP_A(); BM(4, r1); }
+#define FUSE(n, AM, BM) FUSE_FW(n, 1, AM, BM, fv_) FUSE_FW(n, 0, AM, BM, RS1)
+#define LBLF(n, fw, lb) LBLF_(n, fw, ILEN, lb)
+#define LBLF_(n, fw, la, lb) LBLF__(n, fw, la, lb)
+#define LBLF__(n, fw, la, lb) L_F_##n##_##fw##_##la##_##lb
 
     if (max_insns == 0)
         goto quantum;
@@ -525,6 +643,10 @@ L_UNDECODED: {
         struct dinsn *slot = &pg->e[off >> 1];
         decode_insn(lo, insn_len(lo) == 4 ? rd16(host + off + 2) : 0, slot);
         cache_decoded(slot);
+        /* Only slots already decoded are fused (nothing is decoded ahead of
+         * pc, which code that writes the next instructions may rely on), so
+         * a pair is fused from its second run on. */
+        fuse_around(pg, off);
         d = slot;
     }
     goto *labels[d->disp];
