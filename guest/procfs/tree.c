@@ -74,8 +74,8 @@ int main(int argc, char **argv)
            yesno(listed("/proc", "self", &t) && t == DT_LNK));
     printf("/proc lists meminfo and vmstat: %s\n",
            yesno(listed("/proc", "meminfo", NULL) && listed("/proc", "vmstat", NULL)));
-    const char *files[] = {"maps", "smaps",   "smaps_rollup", "status", "statm",
-                           "stat", "pagemap", "cmdline",      "exe",    "cwd"};
+    const char *files[] = {"maps",    "smaps",   "smaps_rollup", "status", "statm", "stat",
+                           "pagemap", "cmdline", "comm",         "environ", "exe",  "cwd"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         printf("/proc/self lists %s: %s\n", files[i], yesno(listed("/proc/self", files[i], &t)));
         printf("  type %s\n", t == DT_REG ? "regular" : t == DT_LNK ? "symlink" : "other");
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
            sb.st_mode & 07777);
     stat("/proc", &sb);
     printf("stat /proc: %s %o\n", S_ISDIR(sb.st_mode) ? "directory" : "other", sb.st_mode & 07777);
-    const char *regs[] = {"maps", "smaps", "status", "statm", "pagemap", "cmdline"};
+    const char *regs[] = {"maps", "smaps", "status", "statm", "pagemap", "cmdline", "comm", "environ"};
     for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++) {
         snprintf(buf, sizeof buf, "/proc/self/%s", regs[i]);
         stat(buf, &sb);
@@ -133,6 +133,34 @@ int main(int argc, char **argv)
     close(fd);
     printf("cmdline is argv, NUL-separated: %s (%d args, length right: %s)\n", yesno(ok), argc,
            yesno(n == (ssize_t)len));
+
+    /* comm: the program's file name, at most 15 characters, and a newline */
+    const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    char want[32];
+    snprintf(want, sizeof want, "%.15s\n", base);
+    char *cm = slurp("/proc/self/comm");
+    printf("comm is the program's name: %s\n", yesno(cm && !strcmp(cm, want)));
+    /* a process may rename itself through comm (15 bytes kept) */
+    fd = open("/proc/self/comm", O_WRONLY | O_TRUNC);
+    n = write(fd, "renamed-by-comm-write", 21);
+    close(fd);
+    cm = slurp("/proc/self/comm");
+    printf("comm write: %zd, now %s", n, cm ? cm : "?\n");
+    /* environ: the environment execve gave, NUL-separated (the startup
+     * environment, not later setenv calls) */
+    extern char **environ;
+    fd = open("/proc/self/environ", O_RDONLY);
+    static char envbuf[65536];
+    n = read(fd, envbuf, sizeof envbuf);
+    close(fd);
+    size_t at = 0;
+    ok = n > 0;
+    for (char **e = environ; ok && *e; e++) {
+        ok &= at < (size_t)n && !strcmp(envbuf + at, *e);
+        at += strlen(*e) + 1;
+    }
+    printf("environ is envp, NUL-separated: %s (length right: %s)\n", yesno(ok),
+           yesno(n == (ssize_t)at));
 
     /* open modes and errors */
     errno = 0;

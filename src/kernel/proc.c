@@ -61,7 +61,7 @@ struct exec_aux {
  * bytes, the argv and envp strings, the program's path (AT_EXECFN). */
 static int build_stack(struct proc *p, struct mm *mm, const struct exec_aux *ax,
                        const char *execfn, char *const argv[], char *const envp[],
-                       uint64_t *sp_out, uint64_t args_out[2], char *err, size_t errlen)
+                       uint64_t *sp_out, uint64_t args_out[3], char *err, size_t errlen)
 {
     const struct elf_image *img = ax->img;
     static const char platform[] = "riscv64";
@@ -108,6 +108,7 @@ static int build_stack(struct proc *p, struct mm *mm, const struct exec_aux *ax,
         s += n;
     }
     vec[w++] = 0;
+    args_out[2] = s;        /* /proc/PID/environ: [arg_end, env_end) */
     uint64_t execfn_at = s;
     memcpy(AT(s), execfn, strlen(execfn) + 1);
     s += strlen(execfn) + 1;
@@ -150,7 +151,7 @@ static int build_stack(struct proc *p, struct mm *mm, const struct exec_aux *ax,
  * stack. Fills *pc and *sp. Nothing of p changes. */
 static int build_image(struct proc *p, struct mm *mm, struct vfile *f, const char *filename,
                        char *const argv[], char *const envp[], uint64_t *pc, uint64_t *sp,
-                       uint64_t *vdso, uint64_t args[2], char *err, size_t errlen)
+                       uint64_t *vdso, uint64_t args[3], char *err, size_t errlen)
 {
     struct elf_info *info = malloc(sizeof *info);
     struct elf_image *img = malloc(sizeof *img), *iimg = malloc(sizeof *iimg);
@@ -234,7 +235,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
         set_err(err, errlen, "out of memory");
         return -ENOMEM;
     }
-    uint64_t pc = 0, sp = 0, vdso = 0, args[2] = {0, 0};
+    uint64_t pc = 0, sp = 0, vdso = 0, args[3] = {0, 0, 0};
     int e = build_image(p, mm, f, filename, argv, envp, &pc, &sp, &vdso, args, err, errlen);
     /* /proc/PID/exe must be absolute (glibc's _dl_get_origin asserts it):
      * the first program may have been named relative to the host's cwd. */
@@ -253,6 +254,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
     p->exe = exe;
     p->arg_start = args[0];
     p->arg_end = args[1];
+    p->env_end = args[2];
     /* The point of no return: the old image goes. */
     struct mm *old = p->mm;
     bool borrowed = p->mm_borrowed;
@@ -309,6 +311,7 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->exe = p->exe ? strdup(p->exe) : NULL;
     c->arg_start = p->arg_start;
     c->arg_end = p->arg_end;
+    c->env_end = p->env_end;
     if (vfork) {
         c->mm = p->mm;
         c->mm_borrowed = true;

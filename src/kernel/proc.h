@@ -73,7 +73,7 @@ struct proc {
      * NULL before the first exec) and where its argv strings lie on the
      * initial stack (cmdline reads them from memory, as Linux does). */
     char *exe;
-    uint64_t arg_start, arg_end;
+    uint64_t arg_start, arg_end, env_end;   /* argv strings, then envp strings, on the stack */
 };
 
 /* Replaces p's program with the ELF file f (a reference the call consumes),

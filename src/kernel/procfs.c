@@ -24,7 +24,9 @@ struct pf_entry {
 /* /proc/PID, in Linux's (alphabetical) listing order. */
 static const struct pf_entry pid_entries[] = {
     {"cmdline", PF_CMDLINE},
+    {"comm", PF_COMM},
     {"cwd", PF_CWD},
+    {"environ", PF_ENVIRON},
     {"exe", PF_EXE},
     {"maps", PF_MAPS},
     {"pagemap", PF_PAGEMAP},
@@ -191,7 +193,9 @@ static void pf_stat_node(const struct pf_node *n, struct stat *st)
         st->st_nlink = 1;
         break;
     default:
-        st->st_mode = S_IFREG | (n->kind == PF_PAGEMAP ? 0400 : 0444);
+        st->st_mode = S_IFREG | (n->kind == PF_PAGEMAP || n->kind == PF_ENVIRON ? 0400
+                                  : n->kind == PF_COMM                          ? 0644
+                                                                                : 0444);
         st->st_nlink = 1;
         break;
     }
@@ -336,6 +340,31 @@ static int pf_fstat(struct file *f, struct stat *st)
 
 static const struct file_ops text_ops = {
     .read = text_read,
+    .pread = text_pread,
+    .lseek = pf_lseek,
+    .fstat = pf_fstat,
+    .release = pf_release,
+};
+
+/* Writing /proc/PID/comm renames the process (Linux's comm_write: the first
+ * 15 bytes; only a process's own comm, else EINVAL; the whole write counts). */
+static int64_t comm_write(struct file *f, const void *buf, uint64_t len)
+{
+    struct pf_file *p = pf(f);
+    struct proc *t = pf_target(p);
+    if (!t)
+        return -ESRCH;
+    if (t != p->os->current)
+        return -EINVAL;
+    char name[sizeof t->comm] = {0};
+    memcpy(name, buf, len < sizeof name - 1 ? len : sizeof name - 1);
+    memcpy(t->comm, name, sizeof name);
+    return (int64_t)len;
+}
+
+static const struct file_ops comm_ops = {
+    .read = text_read,
+    .write = comm_write,
     .pread = text_pread,
     .lseek = pf_lseek,
     .fstat = pf_fstat,
@@ -510,10 +539,11 @@ int procfs_open(struct proc *self, const char *path, int flags, struct file **ou
         return -EISDIR;
     if (type != PROCFS_DIR && (flags & LX_O_DIRECTORY))
         return -ENOTDIR;
-    if (acc != LX_O_RDONLY || (flags & LX_O_TRUNC))
+    if ((acc != LX_O_RDONLY || (flags & LX_O_TRUNC)) && n.kind != PF_COMM)
         return -EACCES; /* mode 0444 (0400), and the guest is not root */
     const struct file_ops *ops = type == PROCFS_DIR     ? &dir_ops
                                  : n.kind == PF_PAGEMAP ? &pagemap_ops
+                                 : n.kind == PF_COMM    ? &comm_ops
                                                         : &text_ops;
     struct pf_file *p = calloc(1, sizeof *p);
     struct file *f =

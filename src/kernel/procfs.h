@@ -5,6 +5,7 @@
  *   /proc/meminfo, /proc/vmstat
  *   /proc/PID/            one directory per process in the table (zombies too)
  *       maps smaps smaps_rollup status statm cmdline   text, generated
+ *       environ comm                                     (comm also written: a rename)
  *       pagemap                                          64-bit entries, by offset
  *       stat                                             fs/proc/array.c's 52 fields
  *       exe, cwd                                         symlinks: the program, the cwd
@@ -21,7 +22,7 @@
  * pagemap is generated on demand for the entries asked (offset = vpn * 8;
  * offset and length must be multiples of 8, like Linux). Files are opened
  * read-only: the guest is an unprivileged user (uid 1000), so a write open
- * is EACCES. Unlike Linux for such a user, pagemap shows the PFNs (vmsim is
+ * is EACCES; comm (0644) is the exception, as in Linux. Unlike Linux for such a user, pagemap shows the PFNs (vmsim is
  * made to show them).
  *
  * A file names its process by pid; once the process is reaped, reads give

@@ -17,7 +17,9 @@ enum pf_kind {
     PF_VMSTAT, /* /proc and its own entries */
     PF_PID_DIR,
     PF_CMDLINE,
+    PF_COMM,
     PF_CWD,
+    PF_ENVIRON,
     PF_EXE,
     PF_MAPS,
     PF_PAGEMAP,

@@ -149,18 +149,19 @@ static void show_stat(struct proc *t, FILE *out)
             (unsigned long long)t->arg_end, t->exited ? t->wait_status : 0);
 }
 
-/* The argv strings, read from the process's memory like Linux's
- * get_mm_cmdline (so a program that rewrites them is seen rewritten). */
-static void show_cmdline(struct proc *t, FILE *out)
+/* [start, end) of the process's memory: its argv strings (cmdline) or envp
+ * strings (environ), read from memory like Linux's get_mm_cmdline and
+ * environ_read (so a program that rewrites them is seen rewritten). */
+static void show_strings(struct proc *t, uint64_t start, uint64_t end, FILE *out)
 {
-    if (!t->mm || t->arg_end <= t->arg_start)
+    if (!t->mm || end <= start)
         return;
-    uint64_t len = t->arg_end - t->arg_start;
+    uint64_t len = end - start;
     char *buf = malloc(len);
     if (!buf)
         return;
     struct segv sv;
-    if (copyin(t->mm, buf, va(t->arg_start), len, &sv) == 0)
+    if (copyin(t->mm, buf, va(start), len, &sv) == 0)
         fwrite(buf, 1, len, out);
     free(buf);
 }
@@ -338,7 +339,13 @@ int procfs_show(struct os *os, struct proc *t, enum pf_kind kind, FILE *out)
         show_stat(t, out);
         return 0;
     case PF_CMDLINE:
-        show_cmdline(t, out);
+        show_strings(t, t->arg_start, t->arg_end, out);
+        return 0;
+    case PF_ENVIRON:
+        show_strings(t, t->arg_end, t->env_end, out);
+        return 0;
+    case PF_COMM:
+        fprintf(out, "%s\n", t->comm);
         return 0;
     default:
         return -EINVAL;
