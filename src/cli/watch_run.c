@@ -69,6 +69,14 @@ static void progress_turn(void *ctx, struct os *os)
     w->progress_shown = true;
 }
 
+/* The guest writes to a host stream: take the progress line away first, so
+ * the output starts on a clean row (the next turn after the interval draws
+ * the line again below it). */
+static void progress_before_output(void *ctx)
+{
+    watch_progress_clear(ctx);
+}
+
 void watch_run_source(struct watch *w, struct os *os, const struct watch_options *o)
 {
     watch_set_source(w, run_pid_of, run_now, os);
@@ -77,6 +85,8 @@ void watch_run_source(struct watch *w, struct os *os, const struct watch_options
         clock_gettime(CLOCK_MONOTONIC, &w->last);
         os->turn_hook = progress_turn;
         os->turn_hook_ctx = w;
+        os->output_hook = progress_before_output;
+        os->output_hook_ctx = w;
         w->turn_os = os;
     }
 }
@@ -86,6 +96,8 @@ void watch_run_unhook(struct watch *w)
     if (w->turn_os) {
         w->turn_os->turn_hook = NULL;
         w->turn_os->turn_hook_ctx = NULL;
+        w->turn_os->output_hook = NULL;
+        w->turn_os->output_hook_ctx = NULL;
         w->turn_os = NULL;
     }
 }

@@ -41,6 +41,10 @@ struct os {
     /* Called after every turn (the progress line). NULL: none. */
     void (*turn_hook)(void *ctx, struct os *os);
     void *turn_hook_ctx;
+    /* Called before a guest writes to one of the host's streams (its
+     * terminal: the progress line steps aside). NULL: none. */
+    void (*output_hook)(void *ctx);
+    void *output_hook_ctx;
     FILE *exit_smaps;                 /* non-NULL: each process's smaps is printed here
                                        * as it exits (before its memory goes) */
     bool check_failed;                /* debug builds: kernel_check failed after an exit */

@@ -17,6 +17,7 @@
 #include "kernel_impl.h"
 #include "pagecache.h"
 #include "pipe.h"
+#include "sched.h"
 #include "../machine/hart.h"
 #include "signal.h"
 #include "vfs.h"
@@ -108,6 +109,8 @@ static int64_t xfer(struct proc *p, struct file *f, bool wr, uint64_t g_buf, uin
     int64_t done = 0;
     /* Pipes, ttys and other host streams: one transfer (a second would wait). */
     bool stream = file_is_pipe(f) || (f->host_fd >= 0 && !f->vf);
+    if (wr && f->host_fd >= 0 && !f->vf && p->os->output_hook)
+        p->os->output_hook(p->os->output_hook_ctx);
     while ((uint64_t)done < len) {
         uint64_t n = len - (uint64_t)done < IO_CHUNK ? len - (uint64_t)done : IO_CHUNK;
         int64_t r;
