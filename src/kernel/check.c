@@ -10,7 +10,9 @@
  *   - the per-use, rss, table and page-cache counts match;
  *   - swap: every swap entry lies in a private region and names a used
  *     slot; every slot's count == its swap PTEs + 1 if a frame holding it
- *     is in the swap cache; the free-slot stack holds exactly the slots at
+ *     is in the swap cache + 1 if a page-cache entry of a shared anonymous
+ *     object holds it (a swapped-out shmem page, not also resident,
+ *     entries sorted); the free-slot stack holds exactly the slots at
  *     count 0; a swap-cache frame is anonymous, knows its slot, and no PTE
  *     maps it writable. */
 #include <stdarg.h>
@@ -259,6 +261,18 @@ static void check_frames(struct checker *c)
                     i);
         }
         cached += n->npages;
+        for (size_t i = 0; i < n->nswapped; i++) {
+            const struct pc_swapped *e = &n->swapped[i];
+            pfn_t res;
+            if (!n->anon || e->slot >= c->k->swap.nslots ||
+                (i > 0 && n->swapped[i - 1].index >= e->index) ||
+                pagecache_lookup(n, e->index, &res)) {
+                bad(c, "page cache of ino %llu: swapped entry %zu inconsistent",
+                    (unsigned long long)n->ino, i);
+                continue;
+            }
+            c->slots[e->slot]++;
+        }
     }
     if (cached != c->k->pagecache_pages)
         bad(c, "page cache: %llu pages, counted %llu", (unsigned long long)c->k->pagecache_pages,
@@ -278,7 +292,7 @@ static void check_swap(struct checker *c)
                 bad(c, "swap slot %u: cached frame %u does not hold it", i, s->cache[i]);
         }
         if (s->count[i] != c->slots[i] + cref)
-            bad(c, "swap slot %u: count %u, expected %u swap PTEs + %u cache", i, s->count[i],
+            bad(c, "swap slot %u: count %u, expected %u swap PTEs/shmem + %u cache", i, s->count[i],
                 c->slots[i], cref);
         nfree += s->count[i] == 0;
     }

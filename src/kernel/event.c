@@ -182,6 +182,20 @@ void event_page_in(struct kernel *k, struct mm *mm, const struct vinode *n, uint
     kernel_emit(k, &ev);
 }
 
+void event_shmem_swap_in(struct kernel *k, struct mm *mm, const struct vinode *n, uint64_t index,
+                         pfn_t f, uint32_t slot)
+{
+    (void)index;
+    if (!k->event_fn)
+        return;
+    struct vm_event ev = event_init(VM_EV_SWAP_IN, mm);
+    ev.pfn = f.n;
+    ev.aux = slot;
+    ev.major = true;
+    ev.name = n->name;
+    kernel_emit(k, &ev);
+}
+
 /* The first mapper of f, as the address space the event is shown in. */
 static void first_mapper(struct kernel *k, pfn_t f, struct vm_event *ev)
 {

@@ -24,6 +24,10 @@ void event_page_in(struct kernel *k, struct mm *mm, const struct vinode *n, uint
                    pfn_t f);
 /* reclaim.c: f was written to swap slot (call while its mappings exist). */
 void event_swap_out(struct kernel *k, pfn_t f, uint32_t slot);
+/* pagecache.c: page index of the anonymous shared object n was read back
+ * from swap slot into frame f (a major VM_EV_SWAP_IN; va is not known). */
+void event_shmem_swap_in(struct kernel *k, struct mm *mm, const struct vinode *n, uint64_t index,
+                         pfn_t f, uint32_t slot);
 /* reclaim.c: file page f, once mapped by mm at page (NULL: unmapped), leaves
  * memory (written: written back first). Call before pagecache_evict. */
 void event_evict(struct kernel *k, pfn_t f, struct mm *mm, uint64_t page, bool written);

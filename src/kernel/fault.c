@@ -165,7 +165,7 @@ static int fault_file(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
             return rc;
         if (rc)
             return segv(mm, out, LX_SIGBUS, LX_BUS_ADRERR, a, acc);
-        if (n->anon)
+        if (n->anon && !major) /* else read back from swap */
             MM_COUNT(mm, zero_fills);
     }
     if (major) {

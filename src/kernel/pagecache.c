@@ -12,6 +12,7 @@
 
 #include "event_impl.h"
 #include "kernel_impl.h"
+#include "swap.h"
 
 /* ---- vinodes and vfiles -------------------------------------------------- */
 
@@ -28,6 +29,14 @@ static void vinode_drop_page(struct kernel *k, struct vinode *n, size_t i)
     k->pagecache_pages--;
 }
 
+/* Frees the swap slots of n's swapped-out pages. */
+static void vinode_drop_swapped(struct kernel *k, struct vinode *n)
+{
+    for (size_t i = 0; i < n->nswapped; i++)
+        swap_slot_put(&k->swap, n->swapped[i].slot);
+    n->nswapped = 0;
+}
+
 static void vinode_put(struct vinode *n)
 {
     assert(n->refcount > 0);
@@ -36,6 +45,7 @@ static void vinode_put(struct vinode *n)
     struct kernel *k = n->k;
     while (n->npages > 0)
         vinode_drop_page(k, n, n->npages - 1);
+    vinode_drop_swapped(k, n);
     for (struct vinode **p = &k->inodes; *p; p = &(*p)->next)
         if (*p == n) {
             *p = n->next;
@@ -45,6 +55,7 @@ static void vinode_put(struct vinode *n)
         close(n->fd);
     free(n->name);
     free(n->pages);
+    free(n->swapped);
     free(n);
 }
 
@@ -271,6 +282,82 @@ static size_t pc_lower(const struct vinode *n, uint64_t idx)
     return lo;
 }
 
+/* Index of the first swapped entry with index >= idx. */
+static size_t sw_lower(const struct vinode *n, uint64_t idx)
+{
+    size_t lo = 0, hi = n->nswapped;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (n->swapped[mid].index < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+uint32_t pagecache_swap_slot(const struct vinode *n, uint64_t index)
+{
+    size_t i = sw_lower(n, index);
+    return i < n->nswapped && n->swapped[i].index == index ? n->swapped[i].slot : SWAP_NO_SLOT;
+}
+
+uint64_t pagecache_swapped_pages(const struct vinode *n, uint64_t first, uint64_t count)
+{
+    return sw_lower(n, first + count) - sw_lower(n, first);
+}
+
+int pagecache_swap_reserve(struct vinode *n)
+{
+    if (n->nswapped < n->swcap)
+        return 0;
+    size_t cap = n->swcap ? n->swcap * 2 : 16;
+    struct pc_swapped *p = realloc(n->swapped, cap * sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    n->swapped = p;
+    n->swcap = cap;
+    return 0;
+}
+
+void pagecache_swap_out(struct kernel *k, pfn_t f, uint32_t slot)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    struct vinode *n = fr->owner;
+    assert(n && n->anon && n->nswapped < n->swcap);
+    uint64_t index = fr->index;
+    size_t i = pc_lower(n, index);
+    assert(i < n->npages && n->pages[i].pfn.n == f.n);
+    size_t s = sw_lower(n, index);
+    assert(s == n->nswapped || n->swapped[s].index != index);
+    memmove(&n->swapped[s + 1], &n->swapped[s], (n->nswapped - s) * sizeof n->swapped[0]);
+    n->swapped[s] = (struct pc_swapped){index, slot};
+    n->nswapped++;
+    vinode_drop_page(k, n, i); /* frees the frame */
+}
+
+/* Reads the swapped-out page index of n into the fresh frame f and frees its
+ * slot. 0 or -EIO (the page stays in swap). */
+static int pc_swap_in(struct kernel *k, struct vinode *n, uint64_t index, struct mm *mm, pfn_t f)
+{
+    size_t s = sw_lower(n, index);
+    assert(s < n->nswapped && n->swapped[s].index == index);
+    uint32_t slot = n->swapped[s].slot;
+    if (swap_read(&k->swap, slot, frame_bytes(&k->ft, f))) {
+        fprintf(stderr, "vmsim: swap read of slot %u failed\n", slot);
+        return -EIO;
+    }
+    memmove(&n->swapped[s], &n->swapped[s + 1], (n->nswapped - s - 1) * sizeof n->swapped[0]);
+    n->nswapped--;
+    swap_slot_put(&k->swap, slot);
+    if (mm)
+        MM_COUNT(mm, pswpin);
+    else
+        k->c.pswpin++;
+    event_shmem_swap_in(k, mm, n, index, f, slot);
+    return 0;
+}
+
 bool pagecache_lookup(struct vinode *n, uint64_t index, pfn_t *out)
 {
     size_t i = pc_lower(n, index);
@@ -304,7 +391,13 @@ int pagecache_get(struct kernel *k, struct vinode *n, uint64_t index, struct mm 
         return rc;
     /* frame_alloc may have reclaimed pages of this very vinode. */
     i = pc_lower(n, index);
-    if (!n->anon) {
+    if (n->anon && pagecache_swap_slot(n, index) != SWAP_NO_SLOT) {
+        if (pc_swap_in(k, n, index, mm, f)) {
+            frame_put(&k->ft, f);
+            return -EIO;
+        }
+        *major = true;
+    } else if (!n->anon) {
         uint8_t *dst = frame_bytes(&k->ft, f);
         uint64_t done = 0;
         while (done < PAGE_SIZE) { /* short read at EOF: the rest stays zero */
@@ -397,7 +490,9 @@ void pagecache_evict(struct kernel *k, pfn_t f)
 
 void pagecache_drop_all(struct kernel *k)
 {
-    for (struct vinode *n = k->inodes; n; n = n->next)
+    for (struct vinode *n = k->inodes; n; n = n->next) {
         while (n->npages > 0)
             vinode_drop_page(k, n, n->npages - 1);
+        vinode_drop_swapped(k, n);
+    }
 }

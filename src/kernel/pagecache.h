@@ -2,7 +2,8 @@
  *
  * A vinode is one cached object: a host file, identified by (device, inode),
  * or an anonymous shared object (MAP_SHARED|MAP_ANONYMOUS), which has no
- * backing file and whose pages are never dropped while it lives. A vfile is
+ * backing file: reclaim moves its pages to swap slots instead of dropping
+ * them (Linux shmem), and pagecache_get reads them back. A vfile is
  * one opening of a vinode (its name and whether it was opened writable);
  * several vfiles of the same host file share the vinode and its pages.
  *
@@ -23,6 +24,13 @@ struct pc_page {
     pfn_t pfn;
 };
 
+/* A page of an anonymous shared object that lives in swap slot (not in a
+ * frame); the entry holds one reference to the slot. */
+struct pc_swapped {
+    uint64_t index;
+    uint32_t slot;
+};
+
 struct vinode {
     struct kernel *k;
     struct vinode *next; /* kernel's list */
@@ -35,6 +43,8 @@ struct vinode {
     uint64_t size;         /* bytes, refreshed by fstat (fixed for anon) */
     struct pc_page *pages; /* sorted by index */
     size_t npages, cap;
+    struct pc_swapped *swapped; /* anon only: pages in swap, sorted by index */
+    size_t nswapped, swcap;     /* an index is in pages or swapped, not both */
 };
 
 struct vfile {
@@ -51,9 +61,10 @@ struct vfile *vfile_new_anon(struct kernel *k, uint64_t size);
 /* Current size of the object in bytes (fstat for host files). */
 uint64_t vinode_size(struct vinode *n);
 
-/* The cache page (n, index), reading it from the file if it is not cached
- * (*major = true then). 0 with *out (no extra reference: the cache's own),
- * -ENOMEM, or -EIO when the host read fails. */
+/* The cache page (n, index), reading it from the file, or from its swap
+ * slot for an anonymous object, if it is not cached (*major = true then; a
+ * swap-in counts pswpin and frees the slot). 0 with *out (no extra
+ * reference: the cache's own), -ENOMEM, or -EIO when the read fails. */
 int pagecache_get(struct kernel *k, struct vinode *n, uint64_t index, struct mm *mm, pfn_t *out,
                   bool *major);
 /* The cached page, or false. */
@@ -71,7 +82,21 @@ void pagecache_mkclean(struct kernel *k, pfn_t f);
  * first if it is dirty): reclaim's last step for a file page. */
 void pagecache_evict(struct kernel *k, pfn_t f);
 
-/* Drops every page of every vinode (kernel teardown). */
+/* Room for one more swapped entry in n (call before pagecache_swap_out, so
+ * that it cannot fail after the page was unmapped). 0 or -ENOMEM. */
+int pagecache_swap_reserve(struct vinode *n);
+
+/* Replaces the unmapped page f of an anonymous object by slot (already
+ * written, its reference passes to the entry) and frees the frame:
+ * reclaim's last step for a shmem page. */
+void pagecache_swap_out(struct kernel *k, pfn_t f, uint32_t slot);
+
+/* The swap slot holding page index of n, or SWAP_NO_SLOT. */
+uint32_t pagecache_swap_slot(const struct vinode *n, uint64_t index);
+/* How many pages of n in [first, first + count) are in swap. */
+uint64_t pagecache_swapped_pages(const struct vinode *n, uint64_t first, uint64_t count);
+
+/* Drops every page and swap slot of every vinode (kernel teardown). */
 void pagecache_drop_all(struct kernel *k);
 
 #endif

@@ -9,16 +9,17 @@
  *                          address spaces share it after fork); each PTE
  *                          becomes a swap entry;
  *   shared dirty file   -> written back to its file; PTEs emptied;
- *   clean file page     -> dropped; PTEs emptied (re-read on the next touch).
+ *   clean file page     -> dropped; PTEs emptied (re-read on the next touch);
+ *   shared anonymous    -> (MAP_SHARED|MAP_ANONYMOUS, Linux shmem) written to
+ *                          a fresh swap slot that its page-cache entry keeps
+ *                          in place of the frame; PTEs emptied (the next
+ *                          touch finds the slot through the page cache).
  * A page whose eviction fails (swap full, a failing write) stays resident
  * and is not tried again in this pass. When nothing could be freed and no
  * frame is left, the OOM killer picks the address space with the largest
  * resident + swap + page-table footprint (Linux oom_badness) and asks the
  * front end to kill its process.
- *
- * Shared anonymous pages (MAP_SHARED|MAP_ANONYMOUS) are not evicted: they
- * would need swap slots in their page-cache object (Linux shmem); they stay
- * resident like ramfs pages. */
+ */
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
@@ -74,7 +75,9 @@ static bool frame_evictable(struct kernel *k, const struct frame *fr)
             return false;
         return fr->swap != SWAP_NO_SLOT || k->swap.nfree > 0;
     case FRAME_FILE:
-        return fr->owner && !fr->owner->anon && fr->refcount == fr->mapcount + 1;
+        if (!fr->owner || fr->refcount != fr->mapcount + 1)
+            return false;
+        return !fr->owner->anon || k->swap.nfree > 0;
     default:
         return false;
     }
@@ -177,6 +180,29 @@ static int evict_file(struct kernel *k, pfn_t f)
     return 0;
 }
 
+/* A shared anonymous page: to a fresh slot, kept by its page-cache entry. */
+static int evict_shmem(struct kernel *k, pfn_t f)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    int rc = pagecache_swap_reserve(fr->owner);
+    if (rc)
+        return rc;
+    uint32_t slot = swap_slot_alloc(&k->swap);
+    if (slot == SWAP_NO_SLOT)
+        return -ENOSPC;
+    rc = swap_write(&k->swap, slot, frame_bytes(&k->ft, f));
+    if (rc) {
+        swap_slot_put(&k->swap, slot);
+        return rc; /* the page stays resident: nothing is lost */
+    }
+    k->c.pswpout++;
+    event_swap_out(k, f, slot);
+    unmap_all(k, f, SWAP_NO_SLOT);
+    fr->dirty = false; /* the slot holds the data now */
+    pagecache_swap_out(k, f, slot);
+    return 0;
+}
+
 /* Enough room: the high watermark, and below the user-frame limit. */
 static bool reclaim_done(const struct kernel *k, bool user)
 {
@@ -210,7 +236,9 @@ static uint64_t reclaim_pass(struct kernel *k, bool user)
         struct frame *fr = &k->ft.f[idx];
         pfn_t f = frame_pfn(&k->ft, fr);
         assert(frame_evictable(k, fr));
-        int rc = fr->use == FRAME_ANON ? evict_anon(k, f) : evict_file(k, f);
+        int rc = fr->use == FRAME_ANON ? evict_anon(k, f)
+                 : fr->owner->anon     ? evict_shmem(k, f)
+                                       : evict_file(k, f);
         if (rc) {
             fr->skip_gen = k->reclaim_gen;
         } else {

@@ -109,6 +109,18 @@ static void smaps_one(pte_t *e, uint64_t a, void *ctx)
         s->anonymous += PAGE_SIZE;
 }
 
+/* Linux smap_gather_stats: the swapped-out pages of a shared anonymous
+ * (shmem) region count in Swap (not SwapPss), though its page table does not
+ * show them (their PTEs are empty, and pagemap has no swap bit for them). */
+static void smaps_shmem_swap(struct smaps_acc *s)
+{
+    const struct vma *v = s->v;
+    if (!(v->flags & VMA_SHARED) || !v->file || !v->file->ino->anon)
+        return;
+    s->swapped += PAGE_SIZE * pagecache_swapped_pages(v->file->ino, v->pgoff,
+                                                      (v->end - v->start) >> PAGE_SHIFT);
+}
+
 static void smaps_field(FILE *out, const char *name, uint64_t bytes)
 {
     fprintf(out, "%-16s%8llu kB\n", name, (unsigned long long)(bytes >> 10));
@@ -149,6 +161,7 @@ void mm_print_smaps_rollup(struct mm *mm, FILE *out)
         s.v = &mm->vmas.v[i];
         if (!(s.v->flags & VMA_DEVICE))
             pt_for_each(&mm->k->ft, mm->root, s.v->start, s.v->end, smaps_one, &s);
+        smaps_shmem_swap(&s);
     }
     uint64_t start = mm->vmas.n ? mm->vmas.v[0].start : 0;
     uint64_t end = mm->vmas.n ? mm->vmas.v[mm->vmas.n - 1].end : 0;
@@ -167,6 +180,7 @@ void mm_print_smaps(struct mm *mm, FILE *out)
          * memory, so Rss, Pss and the rest stay 0. */
         if (!(v->flags & VMA_DEVICE))
             pt_for_each(&mm->k->ft, mm->root, v->start, v->end, smaps_one, &s);
+        smaps_shmem_swap(&s);
         print_map_line(mm, v, out);
         smaps_field(out, "Size:", v->end - v->start);
         smaps_field(out, "KernelPageSize:", PAGE_SIZE);
