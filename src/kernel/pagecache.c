@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,13 +269,16 @@ int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off
     return (int64_t)done;
 }
 
-/* Index of the first cached page with index >= idx. */
-static size_t pc_lower(const struct vinode *n, uint64_t idx)
+/* Binary search in an array of n records of `size` bytes sorted by a
+ * leading uint64_t page index: the position of the first with index >= idx. */
+static size_t lower_by_index(const void *recs, size_t n, size_t size, uint64_t idx)
 {
-    size_t lo = 0, hi = n->npages;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (n->pages[mid].index < idx)
+        uint64_t at;
+        memcpy(&at, (const char *)recs + mid * size, sizeof at);
+        if (at < idx)
             lo = mid + 1;
         else
             hi = mid;
@@ -282,18 +286,19 @@ static size_t pc_lower(const struct vinode *n, uint64_t idx)
     return lo;
 }
 
+_Static_assert(offsetof(struct pc_page, index) == 0 && offsetof(struct pc_swapped, index) == 0,
+               "lower_by_index reads the page index first");
+
+/* Index of the first cached page with index >= idx. */
+static size_t pc_lower(const struct vinode *n, uint64_t idx)
+{
+    return lower_by_index(n->pages, n->npages, sizeof *n->pages, idx);
+}
+
 /* Index of the first swapped entry with index >= idx. */
 static size_t sw_lower(const struct vinode *n, uint64_t idx)
 {
-    size_t lo = 0, hi = n->nswapped;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (n->swapped[mid].index < idx)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return lower_by_index(n->swapped, n->nswapped, sizeof *n->swapped, idx);
 }
 
 uint32_t pagecache_swap_slot(const struct vinode *n, uint64_t index)
