@@ -114,12 +114,8 @@ static int64_t put_statfs(struct proc *p, uint64_t g_buf, const struct statfs *h
 
 int64_t sys_statfs(struct proc *p, const uint64_t a[6])
 {
-    char path[VFS_PATH_MAX];
-    int rc = sys_get_path(p, a[0], path);
-    if (rc)
-        return rc;
     struct vfs_lookup l;
-    rc = sys_lookup_at(p, LX_AT_FDCWD, path, VFS_FOLLOW, &l);
+    int rc = sys_lookup_user(p, LX_AT_FDCWD, a[0], VFS_FOLLOW, &l);
     if (rc)
         return rc;
     struct statfs h;

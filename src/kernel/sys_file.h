@@ -63,6 +63,8 @@ int64_t sys_fstatfs(struct proc *p, const uint64_t a[6]);
 struct vfs_lookup;
 int sys_get_path(struct proc *p, uint64_t g_path, char *buf);
 int sys_lookup_at(struct proc *p, int dirfd, const char *path, int flags, struct vfs_lookup *l);
+/* The same for the guest's path string at g_path (EFAULT, ENAMETOOLONG). */
+int sys_lookup_user(struct proc *p, int dirfd, uint64_t g_path, int flags, struct vfs_lookup *l);
 struct stat;
 int sys_stat_at(struct proc *p, int dirfd, uint64_t g_path, int flags, struct stat *st);
 

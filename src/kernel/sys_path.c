@@ -55,6 +55,13 @@ int sys_lookup_at(struct proc *p, int dirfd, const char *path, int flags, struct
     return vfs_lookup(p->fs, f->base, f->path, path, flags, l);
 }
 
+int sys_lookup_user(struct proc *p, int dirfd, uint64_t g_path, int flags, struct vfs_lookup *l)
+{
+    char path[VFS_PATH_MAX];
+    int rc = sys_get_path(p, g_path, path);
+    return rc ? rc : sys_lookup_at(p, dirfd, path, flags, l);
+}
+
 /* Sets a just-created object's permission bits to mode exactly (the host's
  * own umask also applied when it was created). */
 static void fix_mode(int fd, unsigned mode)
@@ -358,11 +365,7 @@ int64_t sys_faccessat2(struct proc *p, const uint64_t a[6])
 /* Looks up a name to create: 0 with l (the name free), or -EEXIST, ... */
 static int lookup_new(struct proc *p, int dirfd, uint64_t g_path, struct vfs_lookup *l)
 {
-    char path[VFS_PATH_MAX];
-    int rc = sys_get_path(p, g_path, path);
-    if (rc)
-        return rc;
-    rc = sys_lookup_at(p, dirfd, path, VFS_CREATE, l);
+    int rc = sys_lookup_user(p, dirfd, g_path, VFS_CREATE, l);
     if (rc)
         return rc;
     if (l->exists || l->virt != VFS_HOST) {
@@ -396,12 +399,8 @@ int64_t sys_unlinkat(struct proc *p, const uint64_t a[6])
     int flags = (int)a[2];
     if (flags & ~LX_AT_REMOVEDIR)
         return -EINVAL;
-    char path[VFS_PATH_MAX];
-    int rc = sys_get_path(p, a[1], path);
-    if (rc)
-        return rc;
     struct vfs_lookup l;
-    rc = sys_lookup_at(p, (int)a[0], path, 0, &l);
+    int rc = sys_lookup_user(p, (int)a[0], a[1], 0, &l);
     if (rc)
         return rc;
     if (l.virt != VFS_HOST)
@@ -473,12 +472,9 @@ int64_t sys_linkat(struct proc *p, const uint64_t a[6])
     int flags = (int)a[4];
     if (flags & ~(LX_AT_SYMLINK_FOLLOW | LX_AT_EMPTY_PATH))
         return -EINVAL;
-    char oldp[VFS_PATH_MAX];
-    int rc = sys_get_path(p, a[1], oldp);
-    if (rc)
-        return rc;
     struct vfs_lookup lo, ln;
-    rc = sys_lookup_at(p, (int)a[0], oldp, flags & LX_AT_SYMLINK_FOLLOW ? VFS_FOLLOW : 0, &lo);
+    int rc = sys_lookup_user(p, (int)a[0], a[1], flags & LX_AT_SYMLINK_FOLLOW ? VFS_FOLLOW : 0,
+                             &lo);
     if (rc)
         return rc;
     rc = lookup_new(p, (int)a[2], a[3], &ln);
@@ -499,12 +495,8 @@ int64_t sys_linkat(struct proc *p, const uint64_t a[6])
 
 int64_t sys_fchmodat(struct proc *p, const uint64_t a[6])
 {
-    char path[VFS_PATH_MAX];
-    int rc = sys_get_path(p, a[1], path);
-    if (rc)
-        return rc;
     struct vfs_lookup l;
-    rc = sys_lookup_at(p, (int)a[0], path, VFS_FOLLOW, &l);
+    int rc = sys_lookup_user(p, (int)a[0], a[1], VFS_FOLLOW, &l);
     if (rc)
         return rc;
     if (l.virt != VFS_HOST) {
@@ -533,12 +525,8 @@ int64_t sys_truncate(struct proc *p, const uint64_t a[6])
 {
     if ((int64_t)a[1] < 0)
         return -EINVAL;
-    char path[VFS_PATH_MAX];
-    int rc = sys_get_path(p, a[0], path);
-    if (rc)
-        return rc;
     struct vfs_lookup l;
-    rc = sys_lookup_at(p, LX_AT_FDCWD, path, VFS_FOLLOW, &l);
+    int rc = sys_lookup_user(p, LX_AT_FDCWD, a[0], VFS_FOLLOW, &l);
     if (rc)
         return rc;
     if (l.virt != VFS_HOST) {
@@ -581,12 +569,8 @@ int64_t sys_getcwd(struct proc *p, const uint64_t a[6])
 
 int64_t sys_chdir(struct proc *p, const uint64_t a[6])
 {
-    char path[VFS_PATH_MAX];
-    int rc = sys_get_path(p, a[0], path);
-    if (rc)
-        return rc;
     struct vfs_lookup l;
-    rc = sys_lookup_at(p, LX_AT_FDCWD, path, VFS_FOLLOW, &l);
+    int rc = sys_lookup_user(p, LX_AT_FDCWD, a[0], VFS_FOLLOW, &l);
     if (rc)
         return rc;
     rc = fs_chdir(p->fs, &l);
