@@ -18,6 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 for p in exec echo spawn die; do
     gcc -O2 -w "$src/$p.c" -o "$tmp/$p" || { echo "cannot build $p for the host"; exit 1; }
 done
+source "$(dirname "$0")/compare_lib.bash"
 fail=0
 
 # check NAME "NATIVE CMD" "GUEST CMD": same stdout and status.
@@ -28,17 +29,7 @@ check() {
     sleep "${SETTLE:-0}"
     (cd "$tmp" && eval "\"$VMSIM\" run --root / $guest") >"$tmp/v.out" 2>"$tmp/v.err"
     local vrc=$?
-    if [ $vrc -ne $nrc ]; then
-        echo "FAIL $name: exit status vmsim $vrc, native $nrc"
-        sed 's/^/    vmsim stderr: /' "$tmp/v.err" | head -5
-        fail=1
-    elif ! cmp -s "$tmp/v.out" "$tmp/n.out"; then
-        echo "FAIL $name: stdout differs (< vmsim, > native)"
-        diff "$tmp/v.out" "$tmp/n.out" | head -10
-        fail=1
-    else
-        echo "ok $name (exit $vrc, $(wc -l <"$tmp/v.out") lines)"
-    fi
+    compare_runs "$name" "$vrc" "$nrc"
 }
 
 check exec/static-static "./exec ./echo" "$G/proc/exec $G/proc/echo"

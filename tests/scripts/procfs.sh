@@ -33,6 +33,7 @@ done
 export PFS_DIR="$tmp/work"
 nopfn=""
 [ "$(id -u)" = 0 ] || nopfn=nopfn
+source "$(dirname "$0")/compare_lib.bash"
 fail=0
 
 # check NAME PROG ARGS...: the same stdout and exit status natively and under vmsim.
@@ -43,17 +44,7 @@ check() {
     local nrc=$?
     "$VMSIM" run --root / "$G/procfs/$prog" "$@" >"$tmp/v.out" 2>"$tmp/v.err"
     local vrc=$?
-    if [ $vrc -ne $nrc ]; then
-        echo "FAIL $name: exit status vmsim $vrc, native $nrc"
-        sed 's/^/    vmsim stderr: /' "$tmp/v.err" | head -5
-        fail=1
-    elif ! cmp -s "$tmp/v.out" "$tmp/n.out"; then
-        echo "FAIL $name: stdout differs (< vmsim, > native)"
-        diff "$tmp/v.out" "$tmp/n.out" | head -20
-        fail=1
-    else
-        echo "ok $name ($(wc -l <"$tmp/v.out") lines)"
-    fi
+    compare_runs "$name" "$vrc" "$nrc"
 }
 
 check smaps smaps
