@@ -15,8 +15,8 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=undefined -DVMSIM_DEBUG=1
 LDLIBS    := -lm -ljson-c -lpng
 
-LIB_SRC := $(sort $(wildcard src/machine/*.c src/kernel/*.c))
-CLI_SRC := $(sort $(wildcard src/cli/*.c))
+LIB_SRC := $(sort $(wildcard src/machine/*.c src/kernel/*/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c src/cli/*/*.c))
 
 REL ?= build/rel
 SAN ?= build/san
@@ -60,8 +60,8 @@ $(SAN)/tests/%: tests/unit/%.c tests/unit/*.h $(SAN)/libvmsim.a
 
 -include guest/guest.mk tests/fuzz/fuzz.mk bench/bench.mk
 
-# vmsim embeds the demo's guest programs (src/cli/demo_images.c, .incbin).
-$(foreach o,rel_obj san_obj fuzz_obj,$(call $(o),src/cli/demo_images.c)): $(GUEST_DEMO_BIN)
+# vmsim embeds the demo's guest programs (src/cli/demo/demo_images.c, .incbin).
+$(foreach o,rel_obj san_obj fuzz_obj,$(call $(o),src/cli/demo/demo_images.c)): $(GUEST_DEMO_BIN)
 
 demo: deps $(REL)/vmsim $(DEMO_DEPS)
 	$(REL)/vmsim demo --html build/demo.html

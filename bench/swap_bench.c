@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kernel/kernel.h"
+#include "../src/kernel/mm/mm.h"
 
 #define PG 4096ULL
 #define WIN 0x10000000ULL

@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "demo.h"
+#include "demo/demo.h"
 #include "opts.h"
-#include "run.h"
-#include "script.h"
-#include "trace.h"
+#include "run/run.h"
+#include "script/script.h"
+#include "trace/trace.h"
 
 #define VMSIM_VERSION "0.1.0"
 

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../kernel/kernel.h"
-#include "../kernel/policy.h"
+#include "../kernel/mm/mm.h"
+#include "../kernel/mm/policy.h"
 #include "parse.h"
 
 #define STR_(x) #x

@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kernel/elf.h"
+#include "kernel/proc/elf.h"
 
 #define FUZZ_MEM (4ULL << 20)
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/cli/trace_opt.h"
-#include "../../src/cli/trace_parse.h"
+#include "cli/trace/trace_opt.h"
+#include "cli/trace/trace_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

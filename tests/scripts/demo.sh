@@ -3,7 +3,7 @@
 # every number it prints for the seed's six points agrees with independent
 # references from the same run:
 #  - the JSON report (--report, taken at the last stop with every demo
-#    process alive, built by report_json.c from kernel/inspect.h, not by the
+#    process alive, built by report_json.c from kernel/mm/inspect.h, not by the
 #    demo's code): roots, ASIDs, each printed va -> pfn, the kernel tables,
 #    libc's frames and their mappers, pagein's counters and page-cache pages,
 #    the shared file's frame, the copy-on-write frames;

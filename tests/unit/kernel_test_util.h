@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "kernel/kernel.h"
+#include "kernel/mm/mm.h"
 
 #define KT_MEM (16ULL << 20) /* 4096 frames */
 

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "kernel/elf.h"
+#include "kernel/proc/elf.h"
 
 /* ---- hand-built images -------------------------------------------------- */
 

@@ -5,7 +5,7 @@
  * listener. */
 #include "kernel_test_util.h"
 
-#include "kernel/event.h"
+#include "kernel/mm/event.h"
 
 #define MAXEV 4096
 

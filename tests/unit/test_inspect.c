@@ -3,7 +3,7 @@
  * the MMU's own walk (mm_translate) and the kernel's counters. */
 #include "kernel_test_util.h"
 
-#include "kernel/inspect.h"
+#include "kernel/mm/inspect.h"
 
 /* ---- collectors --------------------------------------------------------- */
 

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "kernel/frames.h"
-#include "kernel/pagetable.h"
+#include "kernel/mm/frames.h"
+#include "kernel/mm/pagetable.h"
 
 #define MEM (1ULL << 20) /* 256 frames */
 

@@ -3,7 +3,7 @@
  * reported. */
 #include "kernel_test_util.h"
 
-#include "kernel/kernel_impl.h"
+#include "kernel/mm/internal.h"
 
 static struct vma anon(uint64_t s, uint64_t e, int prot)
 {

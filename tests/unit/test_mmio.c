@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "hart_env.h"
-#include "kernel/vma.h"
+#include "kernel/mm/vma.h"
 #include "kernel_test_util.h"
 
 #define CODE 0x400000ULL

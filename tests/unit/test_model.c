@@ -28,7 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kernel/kernel.h"
+#include "kernel/mm/mm.h"
 #include "model_ref.h"
 
 #define PG 4096ULL

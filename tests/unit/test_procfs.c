@@ -6,10 +6,10 @@
  * offset above a 5-bit type, empty ones 0. Also the smaps_rollup sums. */
 #include "kernel_test_util.h"
 
-#include "kernel/kernel_impl.h"
-#include "kernel/procfs.h"
-#include "kernel/procfs_impl.h"
-#include "kernel/swap.h"
+#include "kernel/mm/internal.h"
+#include "kernel/fs/procfs.h"
+#include "kernel/fs/procfs_impl.h"
+#include "kernel/mm/swap.h"
 
 static uint64_t pm(struct mm *mm, uint64_t a)
 {

@@ -6,7 +6,7 @@
  * two address spaces takes one slot and is read back once). */
 #include "test_swap_util.h"
 
-#include "kernel/swap.h"
+#include "kernel/mm/swap.h"
 
 /* ---- the swap entry and the slot allocator --------------------------------- */
 

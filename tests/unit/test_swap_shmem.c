@@ -7,7 +7,7 @@
  * shared; and, as Linux, every slot is free once the object is gone. */
 #include "test_swap_util.h"
 
-#include "kernel/event.h"
+#include "kernel/mm/event.h"
 
 #define NPAGES 48 /* far more than the frame limit below */
 #define LIMIT 8

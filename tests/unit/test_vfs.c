@@ -29,11 +29,11 @@
 
 #include <cmocka.h>
 
-#include "kernel/file.h"
-#include "kernel/kernel.h"
-#include "kernel/pagecache.h"
-#include "kernel/proc.h"
-#include "kernel/vfs.h"
+#include "kernel/fs/file.h"
+#include "kernel/mm/mm.h"
+#include "kernel/mm/pagecache.h"
+#include "kernel/proc/proc.h"
+#include "kernel/fs/vfs.h"
 
 struct env {
     char top[64], root[128], sys[128], outside[128];

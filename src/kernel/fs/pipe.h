@@ -1,0 +1,29 @@
+/* Pipes (issue 4): a 64 KiB ring buffer with a read end and a write end,
+ * each an open file description. Linux semantics: a read returns what is
+ * there, 0 at end of file (no writers left), and waits while the pipe is
+ * empty and has writers; a write of at most PIPE_BUF bytes is atomic (waits
+ * until all of it fits), a larger one writes what fits; a write with no
+ * reader left is -EPIPE (the caller sends SIGPIPE). Waiting is
+ * -LX_ERESTART_BLOCK (the scheduler retries the ecall later), or -EAGAIN
+ * with O_NONBLOCK. */
+#ifndef VMSIM_KERNEL_PIPE_H
+#define VMSIM_KERNEL_PIPE_H
+
+#include "file.h"
+#include "../proc/syscall.h"
+
+#ifndef LX_ERESTART_BLOCK
+#define LX_ERESTART_BLOCK 512   /* the processes side defines it in syscall.h */
+#endif
+
+#define PIPE_CAPACITY (64 * 1024)
+#define PIPE_BUF_ATOMIC 4096
+
+/* A new pipe: *rd and *wr (one reference each), with status flags (LX_O_NONBLOCK)
+ * applied to both, and inode number ino (what fstat shows). 0 or -ENOMEM. */
+int pipe_new(int flags, uint64_t ino, struct file **rd, struct file **wr);
+
+/* True when f is a pipe end. */
+bool file_is_pipe(const struct file *f);
+
+#endif

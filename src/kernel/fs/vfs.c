@@ -1,0 +1,623 @@
+/* The sandbox: guest paths to host objects. See vfs.h.
+ *
+ * A lookup walks the guest path one component at a time, holding an O_PATH
+ * descriptor of the directory reached so far and the canonical guest path of
+ * that directory. Every host step is an *at() call relative to that
+ * descriptor with O_NOFOLLOW, so the host kernel never follows a symlink or
+ * ".." for us: we read symlinks and apply ".." in guest path space, and the
+ * walk can only descend from the tree's root descriptor. */
+#include "vfs.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../mm/mm.h"
+#include "../proc/proc.h"
+#include "procfs.h"
+
+/* The two host trees, shared by every fs of a run. */
+struct vfs_tree {
+    int refcount;
+    int fd[2];   /* O_PATH descriptors of root and sysroot (-1: none) */
+};
+
+struct fs {
+    int refcount;
+    struct vfs_tree *t;
+    struct proc *proc;   /* whose /proc/self this is (not a reference) */
+    int cwd_base;
+    unsigned umask;
+    char cwd[VFS_PATH_MAX];
+};
+
+/* ---- configuration ------------------------------------------------------- */
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void vfs_config_default(struct vfs_config *cfg)
+{
+    cfg->root = ".";
+    cfg->sysroot = is_dir(VFS_DEFAULT_SYSROOT) ? VFS_DEFAULT_SYSROOT : NULL;
+}
+
+int vfs_parse_option(int argc, char **argv, int *i, struct vfs_config *cfg)
+{
+    const char *a = argv[*i];
+    const char *val = NULL;
+    bool root;
+    if (strcmp(a, "--root") == 0 || strcmp(a, "-L") == 0 || strcmp(a, "--sysroot") == 0) {
+        root = strcmp(a, "--root") == 0;
+        if (*i + 1 >= argc) {
+            fprintf(stderr, "vmsim run: %s needs a directory\n", a);
+            return -1;
+        }
+        val = argv[++*i];
+    } else if (strncmp(a, "--root=", 7) == 0) {
+        root = true;
+        val = a + 7;
+    } else if (strncmp(a, "--sysroot=", 10) == 0) {
+        root = false;
+        val = a + 10;
+    } else {
+        return 0;
+    }
+    if (!is_dir(val)) {
+        fprintf(stderr, "vmsim run: %s '%s': not a directory\n", root ? "--root" : "--sysroot", val);
+        return -1;
+    }
+    if (root)
+        cfg->root = val;
+    else
+        cfg->sysroot = val;
+    return 1;
+}
+
+/* If host path `real` (canonical) lies in host directory dir, writes the
+ * guest path it has when dir is "/" and returns true. */
+static bool guest_path_under(const char *dir, const char *real, char *out, size_t outlen)
+{
+    char *d = dir ? realpath(dir, NULL) : NULL;
+    if (!d)
+        return false;
+    size_t n = strcmp(d, "/") == 0 ? 0 : strlen(d);
+    bool in = strncmp(real, d, n) == 0 && real[n] == '/';
+    free(d);
+    return in && snprintf(out, outlen, "%s", real + n) < (int)outlen;
+}
+
+void vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen)
+{
+    char *real = realpath(host_path, NULL);
+    if (real && (guest_path_under(cfg->root ? cfg->root : ".", real, out, outlen) ||
+                 guest_path_under(cfg->sysroot, real, out, outlen))) {
+        free(real);
+        return;
+    }
+    free(real);
+    const char *base = strrchr(host_path, '/');
+    snprintf(out, outlen, "/%s", base ? base + 1 : host_path);
+}
+
+/* ---- fs contexts --------------------------------------------------------- */
+
+struct fs *fs_new(const struct vfs_config *cfg)
+{
+    struct fs *fs = calloc(1, sizeof *fs);
+    struct vfs_tree *t = calloc(1, sizeof *t);
+    if (!fs || !t) {
+        free(fs);
+        free(t);
+        errno = ENOMEM;
+        return NULL;
+    }
+    t->refcount = 1;
+    t->fd[VFS_ROOT] = open(cfg->root ? cfg->root : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    t->fd[VFS_SYSROOT] = -1;
+    if (t->fd[VFS_ROOT] < 0) {
+        free(fs);
+        free(t);
+        return NULL;
+    }
+    if (cfg->sysroot) {
+        t->fd[VFS_SYSROOT] = open(cfg->sysroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (t->fd[VFS_SYSROOT] < 0) {
+            int e = errno;
+            close(t->fd[VFS_ROOT]);
+            free(fs);
+            free(t);
+            errno = e;
+            return NULL;
+        }
+    }
+    fs->refcount = 1;
+    fs->t = t;
+    fs->cwd_base = VFS_ROOT;
+    fs->umask = 022;
+    strcpy(fs->cwd, "/");
+    return fs;
+}
+
+struct fs *fs_fork(struct fs *fs)
+{
+    struct fs *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *fs;
+    c->refcount = 1;
+    c->t->refcount++;
+    return c;
+}
+
+void fs_put(struct fs *fs)
+{
+    if (!fs)
+        return;
+    assert(fs->refcount > 0);
+    if (--fs->refcount > 0)
+        return;
+    if (--fs->t->refcount == 0) {
+        close(fs->t->fd[VFS_ROOT]);
+        if (fs->t->fd[VFS_SYSROOT] >= 0)
+            close(fs->t->fd[VFS_SYSROOT]);
+        free(fs->t);
+    }
+    free(fs);
+}
+
+void fs_set_proc(struct fs *fs, struct proc *p) { fs->proc = p; }
+const char *fs_cwd(const struct fs *fs) { return fs->cwd; }
+int fs_cwd_base(const struct fs *fs) { return fs->cwd_base; }
+unsigned fs_get_umask(const struct fs *fs) { return fs->umask; }
+
+unsigned fs_umask(struct fs *fs, unsigned mask)
+{
+    unsigned old = fs->umask;
+    fs->umask = mask & 0777;
+    return old;
+}
+
+int fs_chdir(struct fs *fs, const struct vfs_lookup *l)
+{
+    if (!l->exists)
+        return -ENOENT;
+    if (l->virt == VFS_PROC && S_ISDIR(l->st.st_mode)) {
+        fs->cwd_base = VFS_ROOT;   /* relative lookups walk /proc again from "/" */
+        strcpy(fs->cwd, l->path);
+        return 0;
+    }
+    if (l->virt != VFS_HOST)
+        return l->virt == VFS_DEV_DIR ? -EACCES : -ENOTDIR;
+    if (!S_ISDIR(l->st.st_mode))
+        return -ENOTDIR;
+    if (faccessat(l->dirfd, l->name, X_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == EACCES)
+        return -EACCES;
+    fs->cwd_base = l->base;
+    strcpy(fs->cwd, l->path);
+    return 0;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+struct walk {
+    struct fs *fs;
+    int base;
+    int dirfd;                  /* of canon (owned unless it is the tree's root fd) */
+    int virt;                   /* VFS_DEV_DIR while in /dev */
+    char canon[VFS_PATH_MAX];   /* guest path of dirfd */
+};
+
+static void walk_setfd(struct walk *w, int fd)
+{
+    if (w->dirfd >= 0 && w->dirfd != w->fs->t->fd[w->base])
+        close(w->dirfd);
+    w->dirfd = fd;
+}
+
+static void walk_to_root(struct walk *w)
+{
+    walk_setfd(w, w->fs->t->fd[w->base]);
+    w->virt = VFS_HOST;
+    strcpy(w->canon, "/");
+}
+
+/* Opens the directory at canonical path canon from the tree's root (every
+ * component was a directory when it was walked; O_NOFOLLOW keeps it safe
+ * if one was replaced since). */
+static int walk_reopen(struct walk *w, const char *canon)
+{
+    walk_to_root(w);
+    char tmp[VFS_PATH_MAX];
+    strcpy(tmp, canon);
+    char *save = NULL;
+    for (char *c = strtok_r(tmp, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        int fd = openat(w->dirfd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return errno == ELOOP ? -ENOENT : -errno;
+        walk_setfd(w, fd);
+    }
+    strcpy(w->canon, canon);
+    return 0;
+}
+
+static int dev_virt(const char *name)
+{
+    if (strcmp(name, "fb0") == 0)
+        return VFS_DEV_FB0;
+    if (strcmp(name, "vmsim-timer") == 0)
+        return VFS_DEV_TIMER;
+    if (strcmp(name, "null") == 0)
+        return VFS_DEV_NULL;
+    if (strcmp(name, "zero") == 0)
+        return VFS_DEV_ZERO;
+    if (strcmp(name, "urandom") == 0 || strcmp(name, "random") == 0)
+        return VFS_DEV_URANDOM;
+    return -1;
+}
+
+/* Fills out's name and canonical path for name in w's directory;
+ * -ENAMETOOLONG if the path does not fit. */
+static int set_name(struct vfs_lookup *out, const struct walk *w, const char *name)
+{
+    size_t nl = strlen(name), cl = strlen(w->canon);
+    if (nl > VFS_NAME_MAX)
+        return -ENAMETOOLONG;
+    memcpy(out->name, name, nl + 1);
+    bool dot = strcmp(name, ".") == 0, root = strcmp(w->canon, "/") == 0;
+    if (dot) {
+        memcpy(out->path, w->canon, cl + 1);
+        return 0;
+    }
+    if (cl + 1 + nl >= sizeof out->path)
+        return -ENAMETOOLONG;
+    memcpy(out->path, w->canon, cl);
+    size_t at = cl;
+    if (!root)
+        out->path[at++] = '/';
+    memcpy(out->path + at, name, nl + 1);
+    return 0;
+}
+
+/* A symlink with this target was met: the path left to walk becomes the
+ * target, then the rest after the link (*p, written back into rest, which
+ * *p may point into). An absolute target starts again at the sandbox root
+ * (chroot semantics). 0 or -ENAMETOOLONG. */
+static int follow_link(struct walk *w, const char *target, bool slash, char *rest, char **p)
+{
+    char next[VFS_PATH_MAX];
+    int len = snprintf(next, sizeof next, "%s%s%s", target, slash ? "/" : "", *p);
+    if (len >= (int)sizeof next)
+        return -ENAMETOOLONG;
+    strcpy(rest, next);
+    *p = rest;
+    if (target[0] == '/')
+        walk_to_root(w);
+    return 0;
+}
+
+/* Walks full (an absolute guest path) in tree base. */
+static int walk_path(struct fs *fs, int base, const char *full, int flags, struct vfs_lookup *out)
+{
+    struct walk w = {.fs = fs, .base = base, .dirfd = -1};
+    walk_to_root(&w);
+    char rest[VFS_PATH_MAX];
+    snprintf(rest, sizeof rest, "%s", full);
+    int hops = 0, rc = 0;
+    bool slash = false;
+    char *p = rest;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        char comp[VFS_PATH_MAX];
+        size_t n = strcspn(p, "/");
+        if (n > VFS_NAME_MAX) {
+            rc = -ENAMETOOLONG;
+            goto fail;
+        }
+        memcpy(comp, p, n);
+        comp[n] = 0;
+        p += n;
+        slash = *p == '/';
+        while (*p == '/')
+            p++;
+        bool is_last = *p == 0;
+        if (strcmp(comp, ".") == 0)
+            continue;
+        if (strcmp(comp, "..") == 0) {
+            char *cut = strrchr(w.canon, '/');
+            if (cut == w.canon) {
+                if (w.virt != VFS_HOST || strcmp(w.canon, "/") != 0) {
+                    walk_to_root(&w);
+                }
+                continue;
+            }
+            if (w.virt == VFS_PROC) {   /* no host directory to reopen */
+                *cut = 0;
+                continue;
+            }
+            char up[VFS_PATH_MAX];
+            memcpy(up, w.canon, (size_t)(cut - w.canon));
+            up[cut - w.canon] = 0;
+            if ((rc = walk_reopen(&w, up)) != 0)
+                goto fail;
+            continue;
+        }
+        if (w.virt == VFS_PROC) {
+            int type;
+            char target[VFS_PATH_MAX];
+            rc = procfs_step(fs->proc, w.canon, comp, &type, target, sizeof target);
+            if (rc)
+                goto fail;
+            if (type == PROCFS_LNK && (!is_last || slash || (flags & VFS_FOLLOW))) {
+                if (++hops > VFS_MAX_HOPS) {
+                    rc = -ELOOP;
+                    goto fail;
+                }
+                /* exe: the program, in the sandbox; self: "PID", relative to /proc */
+                if ((rc = follow_link(&w, target, slash, rest, &p)) != 0)
+                    goto fail;
+                continue;
+            }
+            if (!is_last || (slash && type != PROCFS_LNK)) {
+                if (type != PROCFS_DIR) {
+                    rc = -ENOTDIR;
+                    goto fail;
+                }
+                if (is_last)
+                    goto proc_found;
+                if (strlen(w.canon) + 1 + strlen(comp) >= VFS_PATH_MAX) {
+                    rc = -ENAMETOOLONG;
+                    goto fail;
+                }
+                strcat(w.canon, "/");
+                strcat(w.canon, comp);
+                continue;
+            }
+        proc_found:
+            if ((rc = set_name(out, &w, comp)) != 0)
+                goto fail;
+            out->trailing_slash = slash;
+            goto proc_out;
+        }
+        if (w.virt == VFS_DEV_DIR) {
+            int v = dev_virt(comp);
+            if (v < 0) {
+                rc = (flags & VFS_CREATE) && is_last ? -EACCES : -ENOENT;
+                goto fail;
+            }
+            if (!is_last) {
+                rc = -ENOTDIR;
+                goto fail;
+            }
+            if ((rc = set_name(out, &w, comp)) != 0)
+                goto fail;
+            out->virt = v;
+            out->exists = true;
+            out->base = base;
+            out->dirfd = -1;
+            walk_setfd(&w, -1);
+            return 0;
+        }
+        if (strcmp(w.canon, "/") == 0 && strcmp(comp, "dev") == 0) {
+            walk_setfd(&w, -1);
+            w.virt = VFS_DEV_DIR;
+            strcpy(w.canon, "/dev");
+            continue;
+        }
+        if (strcmp(w.canon, "/") == 0 && strcmp(comp, "proc") == 0) {
+            walk_setfd(&w, -1);   /* our own /proc, whatever the host tree has there */
+            w.virt = VFS_PROC;
+            strcpy(w.canon, "/proc");
+            continue;
+        }
+        struct stat st;
+        if (fstatat(w.dirfd, comp, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            rc = -errno;
+            if (rc == -ENOENT && is_last && (flags & VFS_CREATE)) {
+                if ((rc = set_name(out, &w, comp)) != 0)
+                    goto fail;
+                out->exists = false;
+                out->trailing_slash = slash;
+                goto found;
+            }
+            goto fail;
+        }
+        if (S_ISLNK(st.st_mode) && (!is_last || slash || (flags & VFS_FOLLOW))) {
+            if (++hops > VFS_MAX_HOPS) {
+                rc = -ELOOP;
+                goto fail;
+            }
+            char target[VFS_PATH_MAX];
+            ssize_t tl = readlinkat(w.dirfd, comp, target, sizeof target - 1);
+            if (tl < 0) {
+                rc = -errno;
+                goto fail;
+            }
+            if (tl == 0) {
+                rc = -ENOENT;
+                goto fail;
+            }
+            target[tl] = 0;
+            if ((rc = follow_link(&w, target, slash, rest, &p)) != 0)
+                goto fail;
+            continue;
+        }
+        if (is_last) {
+            if (slash && !S_ISDIR(st.st_mode)) {
+                rc = -ENOTDIR;
+                goto fail;
+            }
+            if ((rc = set_name(out, &w, comp)) != 0)
+                goto fail;
+            out->exists = true;
+            out->st = st;
+            out->trailing_slash = slash;
+            goto found;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            rc = -ENOTDIR;
+            goto fail;
+        }
+        if (strlen(w.canon) + 1 + strlen(comp) >= VFS_PATH_MAX) {
+            rc = -ENAMETOOLONG;
+            goto fail;
+        }
+        int fd = openat(w.dirfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            rc = errno == ELOOP ? -ENOENT : -errno;
+            goto fail;
+        }
+        walk_setfd(&w, fd);
+        if (strcmp(w.canon, "/") != 0)
+            strcat(w.canon, "/");
+        strcat(w.canon, comp);
+    }
+    /* The path ends on the directory we are in (or on /dev). */
+    if ((rc = set_name(out, &w, ".")) != 0)
+        goto fail;
+    out->exists = true;
+    out->trailing_slash = slash;
+    if (w.virt == VFS_DEV_DIR) {
+        out->virt = VFS_DEV_DIR;
+        out->dirfd = -1;
+        out->base = base;
+        return 0;
+    }
+    if (w.virt == VFS_PROC) {
+    proc_out:
+        out->virt = VFS_PROC;
+        out->exists = true;
+        out->dirfd = -1;
+        out->base = base;
+        walk_setfd(&w, -1);
+        return procfs_stat(fs->proc, out->path, &out->st);
+    }
+    if (fstat(w.dirfd, &out->st) < 0) {
+        rc = -errno;
+        goto fail;
+    }
+found:
+    out->base = base;
+    out->virt = VFS_HOST;
+    /* The caller owns dirfd: duplicate the tree's root rather than lend it. */
+    if (w.dirfd == fs->t->fd[base]) {
+        out->dirfd = fcntl(w.dirfd, F_DUPFD_CLOEXEC, 0);
+        if (out->dirfd < 0)
+            return -errno;
+    } else {
+        out->dirfd = w.dirfd;
+    }
+    return 0;
+fail:
+    walk_setfd(&w, -1);
+    return rc;
+}
+
+int vfs_lookup(struct fs *fs, int start_base, const char *start_dir, const char *path, int flags,
+               struct vfs_lookup *out)
+{
+    memset(out, 0, sizeof *out);
+    out->dirfd = -1;
+    size_t len = strlen(path);
+    if (len == 0)
+        return -ENOENT;
+    if (len >= VFS_PATH_MAX)
+        return -ENAMETOOLONG;
+    if (path[0] != '/') {
+        char full[VFS_PATH_MAX];
+        if (!start_dir) {
+            start_dir = fs->cwd;
+            start_base = fs->cwd_base;
+        }
+        if (snprintf(full, sizeof full, "%s/%s", start_dir, path) >= (int)sizeof full)
+            return -ENAMETOOLONG;
+        return walk_path(fs, start_base, full, flags, out);
+    }
+    if (fs->t->fd[VFS_SYSROOT] >= 0) {
+        /* qemu -L: an absolute path that exists in the sysroot is the
+         * sysroot's -- except a directory that root has too ("/" first of
+         * all), which stays root's, so that "/" and the cwd are the guest's. */
+        int rc = walk_path(fs, VFS_SYSROOT, path, flags & ~VFS_CREATE, out);
+        if (rc == 0 && !(out->virt == VFS_HOST && S_ISDIR(out->st.st_mode)))
+            return 0;
+        if (rc == 0) {
+            struct vfs_lookup sys = *out;
+            rc = walk_path(fs, VFS_ROOT, path, flags, out);
+            if (rc == 0 && out->exists && S_ISDIR(out->st.st_mode)) {
+                vfs_lookup_done(&sys);
+                return 0;
+            }
+            vfs_lookup_done(out);
+            *out = sys;
+            return 0;
+        }
+        memset(out, 0, sizeof *out);
+        out->dirfd = -1;
+    }
+    return walk_path(fs, VFS_ROOT, path, flags, out);
+}
+
+void vfs_lookup_done(struct vfs_lookup *l)
+{
+    if (l->dirfd >= 0)
+        close(l->dirfd);
+    l->dirfd = -1;
+}
+
+/* ---- files for mapping --------------------------------------------------- */
+
+struct vfile *vfs_vfile_from_fd(struct kernel *k, int fd, const char *name, bool writable,
+                                int *err)
+{
+    /* vfile_open takes a host path: the descriptor's magic link names exactly
+     * the inode we opened, whatever happens to the path meanwhile. */
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    return vfile_open(k, link, name, writable, err);
+}
+
+int vfs_open_vfile(struct proc *p, const char *guest_path, bool for_interp, struct vfile **out,
+                   char *err, size_t errlen)
+{
+    struct vfs_lookup l;
+    *out = NULL;
+    int rc = vfs_lookup(p->fs, VFS_ROOT, NULL, guest_path, VFS_FOLLOW, &l);
+    if (rc) {
+        snprintf(err, errlen, "%s", strerror(-rc));
+        return rc;
+    }
+    if (l.virt != VFS_HOST || !S_ISREG(l.st.st_mode) || !(l.st.st_mode & 0111)) {
+        snprintf(err, errlen, "%s",
+                 l.virt == VFS_HOST && S_ISDIR(l.st.st_mode) ? "is a directory"
+                                                             : "not an executable regular file");
+        vfs_lookup_done(&l);
+        return -EACCES;
+    }
+    int fd = openat(l.dirfd, l.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        rc = -errno;
+        snprintf(err, errlen, "%s", strerror(-rc));
+        vfs_lookup_done(&l);
+        return rc;
+    }
+    int e = 0;
+    *out = vfs_vfile_from_fd(p->k, fd, l.path, false, &e);
+    close(fd);
+    vfs_lookup_done(&l);
+    if (!*out) {
+        snprintf(err, errlen, "%s", strerror(-e));
+        return e;
+    }
+    return 0;
+}

@@ -1,0 +1,139 @@
+/* The memory manager's internal structures, shared by its files (frames,
+ * pagetable, vma, pagecache, mm, fault, uaccess, check, report, kernel).
+ * Other parts of the kernel use kernel.h. */
+#ifndef VMSIM_KERNEL_KERNEL_IMPL_H
+#define VMSIM_KERNEL_KERNEL_IMPL_H
+
+#include "frames.h"
+#include "mm.h"
+#include "pagecache.h"
+#include "pagetable.h"
+#include "policy.h"
+#include "swap.h"
+#include "vma.h"
+
+/* ASIDs handed out: 1..ASID_MAX. 0 is never used; 4095 is reserved by the
+ * TLB (its tag could equal TLB_TAG_INVALID, see machine/tlb.h). */
+#define ASID_COUNT (1u << SATP_ASID_BITS)
+#define ASID_MAX (ASID_COUNT - 2)
+
+/* The kernel half (design decision 5): a few kernel pages in the upper half,
+ * U=0 G=1, reached through tables every address space shares. */
+#define KERNEL_BASE 0xffffffc000000000ULL
+#define KERNEL_TEXT_VA (KERNEL_BASE + 0 * PAGE_SIZE)
+#define KERNEL_DATA_VA (KERNEL_BASE + 1 * PAGE_SIZE)
+#define KERNEL_VDSO_VA (KERNEL_BASE + 2 * PAGE_SIZE)
+
+/* The default stack limit (RLIMIT_STACK): a growsdown region grows on a fault
+ * no further than this below its top. */
+#define STACK_RLIMIT (8ULL << 20)
+
+struct vm_event;
+
+struct kernel {
+    struct machine *m;
+    struct frames ft;
+    pfn_t kroot;              /* kernel root table; its upper half is copied to every mm */
+    uint64_t ktables;         /* table frames of the kernel half (incl. kroot) */
+    pfn_t ktext, kdata, vdso; /* FRAME_KERNEL pages */
+    struct mm *asid_owner[ASID_COUNT];
+    uint16_t next_asid;         /* where the search for a free ASID starts */
+    bool asid_used[ASID_COUNT]; /* ever handed out: a reuse needs a flush */
+    uint64_t nr_mm;
+    struct vinode *inodes; /* every live page-cache object */
+    uint64_t next_anon_ino;
+    uint64_t pagecache_pages;
+    struct vm_counters c;
+    /* memory pressure (reclaim.c, swap.c) */
+    struct swap_area swap;
+    struct policy policy;
+    uint64_t policy_seed;
+    uint64_t ref_clock;         /* logical time of reported references */
+    kernel_next_use_fn next_use;
+    void *next_use_ctx;
+    kernel_oom_fn oom_kill;
+    void *oom_ctx;
+    bool in_reclaim;
+    uint64_t reclaim_backoff;   /* allocations to skip reclaim after a futile pass */
+    uint32_t reclaim_gen;       /* current reclaim pass (frame.skip_gen) */
+    /* the event listener (event.h), NULL: none */
+    void (*event_fn)(void *ctx, const struct vm_event *ev);
+    void *event_ctx;
+};
+
+#define MM_EMPTIED_MAX 8
+#define LEAF_TABLE_SPAN (PAGE_SIZE * SV48_ENTRIES)   /* what one leaf table maps: 2 MiB */
+
+struct mm {
+    struct kernel *k;
+    pfn_t root;
+    uint16_t asid;
+    struct vma_list vmas;
+    uint64_t start_brk, brk;
+    uint64_t ntables; /* user-half table frames incl. root */
+    uint64_t rss_anon, rss_file, rss_shmem;
+    uint64_t hiwater_rss, hiwater_vm; /* peaks in pages, for /proc status VmHWM and VmPeak */
+    uint64_t swap_pages;  /* swap PTEs */
+    /* Reclaim emptied PTEs (clean file pages dropped): the leaf tables that
+     * may now be empty, by the 2 MiB region they map, freed at the next fault
+     * (no one holds a pointer into the tables then). More regions than fit:
+     * the whole user half is swept. */
+    uint64_t emptied[MM_EMPTIED_MAX];
+    unsigned nemptied;    /* MM_EMPTIED_MAX + 1: sweep everything */
+    struct vm_counters c;
+};
+
+/* Counts an event for an address space and for the whole kernel. */
+#define MM_COUNT(mm, field) ((mm)->c.field++, (mm)->k->c.field++)
+
+/* ---- mm.c: PTE-level helpers used by fault.c and the rest --------------- */
+
+/* fault.c: reclaim emptied the PTE at va; its table may be freed at the next fault. */
+void mm_note_emptied(struct mm *mm, uint64_t va);
+
+/* Leaf permission bits (R/W/X) that a region's protection allows. */
+uint64_t prot_to_pte(int prot);
+
+/* Installs a present PTE at va (which must be empty) for frame f with perms
+ * (R/W/X/D), taking a mapping reference. 0 or -ENOMEM. */
+int mm_install_pte(struct mm *mm, uint64_t va, pfn_t f, uint64_t perms);
+
+/* Removes the present PTE e (at va, in region v): writes D back into the
+ * frame's dirty flag, flushes the TLB, drops the mapping and, for the last
+ * mapper of a dirty shared file page, writes it back. */
+void mm_zap_pte(struct mm *mm, const struct vma *v, pte_t *e, uint64_t va);
+
+/* Removes every mapping of region v inside [start, end) (tables stay). */
+void mm_zap_range(struct mm *mm, const struct vma *v, uint64_t start, uint64_t end);
+
+/* Unmaps [start, end) (page-aligned): splits regions at the ends, removes
+ * their mappings and the regions, frees tables that became empty. 0 or
+ * -ENOMEM (a split failed; nothing was removed then). */
+int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end);
+
+/* mmap.c: where a new mapping of plen bytes goes (mmap's addr and its
+ * MAP_FIXED / MAP_FIXED_NOREPLACE flags). 0 with *out, or -EINVAL,
+ * -ENOMEM, -EPERM, -EEXIST. */
+int mm_mmap_place(struct mm *mm, vaddr_t addr, uint64_t plen, int flags, uint64_t *out);
+
+/* devmap.c: the fault of a device region: maps the device page for page
+ * (pages of a VMA_DEVICE region are mapped on first touch). 0 or -ENOMEM. */
+int mm_fault_device(struct mm *mm, const struct vma *v, uint64_t page);
+
+/* rss bookkeeping of one mapping of frame f (+1 or -1). */
+void mm_rss_account(struct mm *mm, pfn_t f, int delta);
+
+/* True when region v is backed by an anonymous shared object. */
+bool vma_is_shmem(const struct vma *v);
+
+/* ---- reclaim.c ------------------------------------------------------------ */
+
+/* Watermarks, the default policy, no swap; hooks reclaim into the frame
+ * allocator. 0 or -ENOMEM. */
+int reclaim_init(struct kernel *k);
+void reclaim_fini(struct kernel *k);
+
+/* ---- report helpers ----------------------------------------------------- */
+const char *vma_name(struct mm *mm, const struct vma *v, char *buf, size_t len);
+
+#endif

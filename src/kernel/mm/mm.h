@@ -1,0 +1,285 @@
+/* The kernel's public interface: what front ends, the loader and the tests use.
+ * Internals (frames, page tables, VMAs, page cache) have headers of their own.
+ *
+ * Error convention: functions returning int give 0 or -errno (Linux values);
+ * a guest access the kernel cannot satisfy is described by a struct segv. */
+#ifndef VMSIM_KERNEL_KERNEL_H
+#define VMSIM_KERNEL_KERNEL_H
+
+#include <stdio.h>
+
+#include "../../machine/machine.h"
+#include "../uapi/abi.h"
+
+struct kernel;
+struct mm;      /* an address space */
+struct vfile;   /* a host file the kernel can map */
+
+/* ---- counters ----------------------------------------------------------- */
+
+/* Per address space and global (struct kernel sums them, and keeps counting
+ * for address spaces that are gone). */
+struct vm_counters {
+    uint64_t minor_faults;   /* fixed without reading a file (zero-fill, cache hit, COW) */
+    uint64_t major_faults;   /* had to read the page from its file (or from swap) */
+    uint64_t cow_faults;     /* write faults that broke copy-on-write (copied or took the page) */
+    uint64_t cow_copies;     /* ... of which copied the page */
+    uint64_t zero_fills;     /* demand-zero pages */
+    uint64_t file_reads;     /* pages read from host files into the page cache */
+    uint64_t writebacks;     /* dirty file pages written back to host files */
+    uint64_t segv;           /* faults that ended in SIGSEGV/SIGBUS */
+    /* Memory pressure, with the names of Linux /proc/vmstat. Per address
+     * space: pgfault/pgmajfault/pswpin for its own faults; pswpout, pgscan,
+     * pgsteal and pgactivate for its pages (once per mapper of a shared
+     * page; the global counts count each page once); oom_kill when it was
+     * the victim. */
+    uint64_t pgfault;    /* page faults handled (minor + major) */
+    uint64_t pgmajfault; /* faults that read the page from a file or from swap */
+    uint64_t pswpin;     /* pages read back from swap */
+    uint64_t pswpout;    /* pages written to swap */
+    uint64_t pgscan;     /* frames examined by reclaim */
+    uint64_t pgsteal;    /* frames reclaimed (swapped out, written back or dropped) */
+    uint64_t pgactivate; /* referenced frames given a second chance */
+    uint64_t oom_kill;   /* processes killed because memory ran out */
+};
+
+struct mm_info {
+    uint64_t rss_pages;        /* user pages mapped by present PTEs */
+    uint64_t rss_anon, rss_file, rss_shmem;
+    uint64_t pagetable_pages;  /* frames holding this space's own (user half) tables */
+    uint64_t vm_pages;         /* size of all VMAs, in pages */
+    uint64_t swap_pages;       /* pages of this space that are in swap (swap PTEs) */
+    uint16_t asid;
+    uint64_t satp;
+    struct vm_counters c;
+};
+
+struct kernel_info {
+    uint64_t total_frames, free_frames;
+    uint64_t anon_frames, file_frames;
+    uint64_t pagetable_frames;  /* tables of address spaces (the kernel half's count as kernel) */
+    uint64_t kernel_frames;     /* the kernel's pages and the kernel half's tables */
+    uint64_t pagecache_pages;
+    uint64_t swap_total, swap_used; /* swap slots (pages) */
+    uint64_t swapcache_pages;       /* resident pages that also have a swap slot */
+    uint64_t frame_limit;           /* cap on resident user frames, 0 = none */
+    const char *policy;             /* replacement policy's name */
+    uint64_t nr_mm;
+    uint64_t tlb_hits, tlb_misses, page_walks;  /* summed over harts */
+    struct vm_counters c;
+};
+
+/* ---- the kernel --------------------------------------------------------- */
+
+/* Boots a kernel on machine m: frame table, kernel half (its pages and the
+ * shared upper-half tables). NULL if memory is too small. */
+struct kernel *kernel_new(struct machine *m);
+
+/* Frees the kernel; every mm must be gone. In debug builds checks that every
+ * user frame is free again. */
+void kernel_free(struct kernel *k);
+
+struct machine *kernel_machine(struct kernel *k);
+void kernel_get_info(struct kernel *k, struct kernel_info *out);
+
+/* Checks the invariants of design.md (frame counts equal mappings, rmap
+ * consistent, writable PTEs to a frame mapped elsewhere only in shared VMAs,
+ * no TLB entry grants more than its PTE). Returns 0, or -1 after printing
+ * what is wrong to stderr. Cheap enough to run after every step of a test. */
+int kernel_check(struct kernel *k);
+
+/* Reports, in human formats. */
+void kernel_print_frames(struct kernel *k, FILE *out);   /* frames in use: pfn, use, counts, owner, mappers */
+
+/* ---- memory pressure: swap, page replacement, OOM ---------------------- */
+
+/* Gives the kernel a swap area of `bytes` (whole pages; 0 = no swap) in a
+ * fresh host file in a private directory under $TMPDIR (or /tmp). The file
+ * and its directory are unlinked at once, so nothing is left behind even on
+ * a crash or Ctrl-C. Only while no page is in swap. 0 or -errno. */
+int kernel_set_swap(struct kernel *k, uint64_t bytes);
+
+/* Selects the replacement policy by name (kernel/policy.h: clock, fifo,
+ * lru, random, opt). -EINVAL for an unknown name; -ENOTSUP for opt when no
+ * next-use oracle is installed (opt needs the future: trace replays). The
+ * default is clock. */
+int kernel_set_policy(struct kernel *k, const char *name);
+const char *kernel_policy_name(const struct kernel *k);
+/* Seed of the random policy (default fixed, so runs are reproducible). */
+void kernel_set_policy_seed(struct kernel *k, uint64_t seed);
+
+/* Caps the number of resident user frames (anonymous and file pages, not
+ * page tables) at n: allocating one more reclaims a victim first, as if RAM
+ * had only n frames for user pages. 0 removes the cap. For trace replays
+ * (`--frames N`). */
+void kernel_set_frame_limit(struct kernel *k, uint64_t n);
+
+/* The future, for opt: fn returns the logical time of the next reference
+ * to virtual page number vpage (address >> PAGE_SHIFT) of mm after the
+ * current one, or UINT64_MAX if it is never referenced again. NULL removes
+ * it (and opt cannot be selected any more). */
+typedef uint64_t (*kernel_next_use_fn)(void *ctx, struct mm *mm, uint64_t vpage);
+void kernel_set_next_use(struct kernel *k, kernel_next_use_fn fn, void *ctx);
+
+/* Reports one reference to the page at a in mm, if resident, to the policy
+ * (exact LRU in trace replays; the logical time advances by one). */
+void kernel_note_access(struct kernel *k, struct mm *mm, vaddr_t a);
+
+/* Out of memory (nothing left to reclaim, no swap left): the kernel picks
+ * the address space with the largest resident + swap footprint (Linux's
+ * oom_badness) and calls kill(ctx, victim). The handler prints
+ * "vmsim: out of memory: killed process PID (NAME) ..." and returns 0 after
+ * it has released the victim's memory (mm_destroy; the kernel then retries
+ * the allocation), or 1 when the victim cannot be released now (it is the
+ * address space that is faulting: the fault then fails with -ENOMEM and the
+ * caller ends that process). Without a handler, the failing fault returns
+ * -ENOMEM. */
+typedef int (*kernel_oom_fn)(void *ctx, struct mm *victim);
+void kernel_set_oom_handler(struct kernel *k, kernel_oom_fn kill, void *ctx);
+/* The address space the OOM killer would choose now (NULL if none). */
+struct mm *kernel_oom_victim(struct kernel *k);
+/* Counts an OOM kill of mm (for front ends that kill on -ENOMEM themselves). */
+void kernel_count_oom_kill(struct kernel *k, struct mm *mm);
+
+/* Fault injection for tests: the next n writes to swap fail (as a full disk
+ * or an I/O error would); the pages stay resident. */
+void kernel_debug_fail_swap_writes(struct kernel *k, uint64_t n);
+/* The next n reads from swap fail: the faulting access gets SIGBUS
+ * (BUS_ADRERR, as Linux for a swap read error); the page stays in swap. */
+void kernel_debug_fail_swap_reads(struct kernel *k, uint64_t n);
+
+/* ---- files -------------------------------------------------------------- */
+
+/* Opens a host file for mapping. The same host file (device, inode) opened
+ * twice is the same page-cache identity. name is what /proc/PID/maps shows
+ * (NULL: the path). Returns NULL and *err = -errno on failure. */
+struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *name,
+                         bool writable, int *err);
+struct vfile *vfile_get(struct vfile *f);
+void vfile_put(struct vfile *f);
+const char *vfile_name(const struct vfile *f);
+uint64_t vfile_size(const struct vfile *f);
+/* Reads len bytes at off from the file itself (not through the page cache):
+ * for the ELF loader's headers. Returns bytes read or -errno. */
+int64_t vfile_pread(struct vfile *f, void *buf, uint64_t len, uint64_t off);
+
+/* read(2)/write(2) on a file that may also be mapped, coherent with the
+ * page cache as on Linux: a read sees bytes written through shared mappings
+ * (dirty cache pages) and a write updates the cached pages that mappings
+ * see. Return bytes transferred or -errno (-EBADF: write to a file opened
+ * read-only). */
+int64_t vfile_read(struct vfile *f, void *buf, uint64_t len, uint64_t off);
+int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off);
+
+/* ---- address spaces ----------------------------------------------------- */
+
+/* A new address space: empty user half, the shared kernel half. NULL on OOM. */
+struct mm *mm_new(struct kernel *k);
+
+/* fork: a copy of the address space that shares every page; private writable
+ * pages become copy-on-write in both. NULL on OOM (parent unchanged). */
+struct mm *mm_fork(struct mm *parent);
+
+/* Unmaps everything (writing back shared dirty file pages), frees the tables. */
+void mm_destroy(struct mm *mm);
+
+struct kernel *mm_kernel(struct mm *mm);
+uint64_t mm_satp(const struct mm *mm);
+void mm_get_info(struct mm *mm, struct mm_info *out);
+
+/* Layout (design decision 6, Linux riscv64 without randomization). */
+#define USER_TOP        0x0000800000000000ULL   /* end of the user half (Sv48) */
+#define STACK_TOP       0x00007ffffffff000ULL   /* stack grows down from here */
+#define MMAP_BASE       0x00007fff00000000ULL   /* mmap(NULL) allocates top-down below this */
+#define MMAP_MIN_ADDR   0x10000ULL              /* nothing maps below (NULL-pointer guard) */
+
+/* mmap(2): prot LX_PROT_*, flags LX_MAP_* (kernel/abi.h); f NULL for
+ * anonymous. addr is a hint unless LX_MAP_FIXED. Lazy: no page is touched.
+ * Returns 0 with *out = the mapped address, or -errno. */
+int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, struct vfile *f,
+            uint64_t off, vaddr_t *out);
+int mm_munmap(struct mm *mm, vaddr_t addr, uint64_t len);
+int mm_mprotect(struct mm *mm, vaddr_t addr, uint64_t len, int prot);
+int mm_msync(struct mm *mm, vaddr_t addr, uint64_t len, int flags);
+/* mremap(2) (Linux mm/mremap.c): shrinks in place, grows in place when the
+ * pages after the region are free, else moves the region (its page-table
+ * entries, not its pages) with MREMAP_MAYMOVE, to new_addr with
+ * MREMAP_FIXED. The old range must lie in one region (-EFAULT). Returns 0
+ * with *out, or -EINVAL, -ENOMEM, -EFAULT. MREMAP_DONTUNMAP: -EINVAL. */
+int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
+              vaddr_t new_addr, vaddr_t *out);
+/* madvise(2): MADV_DONTNEED and MADV_FREE drop the pages of the range (the
+ * next access sees zeros, or the file, for private mappings; shared pages
+ * keep their contents in the object); the other advices are accepted and
+ * ignored. -EINVAL for an unaligned start or an unknown advice, -ENOMEM when
+ * part of the range is unmapped (the mapped parts are still done). */
+int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice);
+
+/* The heap. mm_set_brk_base() is for the loader (end of bss); mm_brk() is
+ * brk(2): moves the break to newbrk if it can and returns the break. */
+void mm_set_brk_base(struct mm *mm, vaddr_t base);
+vaddr_t mm_brk(struct mm *mm, vaddr_t newbrk);
+
+/* Memory-mapped I/O (issue 7; Linux remap_pfn_range into a VM_IO|VM_PFNMAP
+ * region): maps len bytes of device memory, physical pages dev_pfn onwards
+ * (a device region of the machine, never RAM), MAP_SHARED, prot LX_PROT_*.
+ * off is the offset in the device file dev names (for /proc/PID/maps). The
+ * pages are mapped on first touch, shared by fork, never swapped or counted
+ * as RAM. The caller (the device file) has checked the range and the flags;
+ * addr and MAP_FIXED as for mm_mmap. 0 with *out, or -errno. */
+struct vma_device;
+int mm_mmap_device(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags,
+                   const struct vma_device *dev, uint64_t off, pfn_t dev_pfn, vaddr_t *out);
+/* True when a lies in a device region (VMA_DEVICE) of mm. */
+bool mm_is_device(struct mm *mm, vaddr_t a);
+
+/* Maps the kernel's vDSO page (design decision 5: one physical page of
+ * kernel code shared by every process that maps it) read-execute at a free
+ * address below MMAP_BASE; /proc/PID/maps shows it as [vdso]. At offset
+ * VDSO_SIGRETURN_OFFSET is the signal-return trampoline
+ * `li a7, 139 (rt_sigreturn); ecall`. 0 with *out, or -errno. */
+int mm_map_vdso(struct mm *mm, vaddr_t *out);
+#define VDSO_SIGRETURN_OFFSET 0
+
+/* ---- faults and access to user memory ---------------------------------- */
+
+/* Why a guest access failed (si_signo, si_code, si_addr). */
+struct segv {
+    int signo;          /* LX_SIGSEGV or LX_SIGBUS */
+    int code;           /* LX_SEGV_MAPERR, LX_SEGV_ACCERR, LX_BUS_ADRERR, ... */
+    vaddr_t addr;
+    enum access acc;
+};
+
+/* The page-fault handler: makes the access of kind acc at va possible
+ * (demand-zero, page-cache page, private copy, ...). Returns 0 when the access
+ * can be retried, -1 with *out filled when it is a segfault, -ENOMEM when no
+ * frame could be found. */
+int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out);
+
+/* Translates as the hardware would for an access of kind acc, calling
+ * mm_fault() and retrying on a page fault (so it may page in). trace may be
+ * NULL. Returns 0, or -1 with *out filled, or -ENOMEM. */
+int mm_translate(struct mm *mm, vaddr_t a, enum access acc, struct translation *tr,
+                 struct walk_trace *trace, struct segv *out);
+
+/* The one door into user memory (xv6's copyin/copyout): page by page through
+ * the MMU and the fault handler, so demand paging and COW work for the kernel
+ * too. Return 0, or -1 with *out filled (the caller turns it into EFAULT or a
+ * signal), or -ENOMEM. copyin_str copies at most max bytes incl. the NUL;
+ * -ENAMETOOLONG if there is no NUL. */
+int copyin(struct mm *mm, void *dst, vaddr_t src, uint64_t len, struct segv *out);
+int copyout(struct mm *mm, vaddr_t dst, const void *src, uint64_t len, struct segv *out);
+int copyin_str(struct mm *mm, char *dst, vaddr_t src, uint64_t max, struct segv *out);
+
+/* Reports. */
+void mm_print_maps(struct mm *mm, FILE *out);        /* the format of Linux /proc/PID/maps */
+/* /proc/PID/smaps: each maps line followed by Size, Rss, Pss, Shared/Private
+ * Clean/Dirty, Referenced (A bit), Anonymous, ... as Linux prints them. */
+void mm_print_smaps(struct mm *mm, FILE *out);
+/* /proc/PID/smaps_rollup: a "[rollup]" header spanning all regions, then
+ * the sums of smaps' counts, with Pss split into Pss_Anon/File/Shmem. */
+void mm_print_smaps_rollup(struct mm *mm, FILE *out);
+void mm_print_pagetable(struct mm *mm, FILE *out);   /* the user half's tree: tables and leaves */
+
+#endif

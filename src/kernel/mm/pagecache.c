@@ -1,0 +1,503 @@
+/* Host files, anonymous shared objects, and the page cache. See pagecache.h. */
+#include "pagecache.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "event_impl.h"
+#include "internal.h"
+#include "swap.h"
+
+/* ---- vinodes and vfiles -------------------------------------------------- */
+
+static void vinode_drop_page(struct kernel *k, struct vinode *n, size_t i)
+{
+    pfn_t f = n->pages[i].pfn;
+    struct frame *fr = frame_of(&k->ft, f);
+    assert(fr->mapcount == 0 && fr->refcount == 1 && fr->owner == n);
+    if (fr->dirty && !n->anon)
+        pagecache_writeback(k, f, NULL);
+    frame_put(&k->ft, f);
+    memmove(&n->pages[i], &n->pages[i + 1], (n->npages - i - 1) * sizeof n->pages[0]);
+    n->npages--;
+    k->pagecache_pages--;
+}
+
+/* Frees the swap slots of n's swapped-out pages. */
+static void vinode_drop_swapped(struct kernel *k, struct vinode *n)
+{
+    for (size_t i = 0; i < n->nswapped; i++)
+        swap_slot_put(&k->swap, n->swapped[i].slot);
+    n->nswapped = 0;
+}
+
+static void vinode_put(struct vinode *n)
+{
+    assert(n->refcount > 0);
+    if (--n->refcount > 0)
+        return;
+    struct kernel *k = n->k;
+    while (n->npages > 0)
+        vinode_drop_page(k, n, n->npages - 1);
+    vinode_drop_swapped(k, n);
+    for (struct vinode **p = &k->inodes; *p; p = &(*p)->next)
+        if (*p == n) {
+            *p = n->next;
+            break;
+        }
+    if (n->fd >= 0)
+        close(n->fd);
+    free(n->name);
+    free(n->pages);
+    free(n->swapped);
+    free(n);
+}
+
+static struct vfile *vfile_wrap(struct vinode *n, const char *name, bool writable)
+{
+    struct vfile *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->name = strdup(name);
+    if (!f->name) {
+        free(f);
+        return NULL;
+    }
+    f->ino = n;
+    f->writable = writable;
+    f->refcount = 1;
+    n->refcount++;
+    return f;
+}
+
+struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *name, bool writable,
+                         int *err)
+{
+    int fd = open(host_path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) {
+        *err = -errno;
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        *err = -errno;
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *err = S_ISDIR(st.st_mode) ? -EISDIR : -ENODEV;
+        close(fd);
+        return NULL;
+    }
+    struct vinode *n = k->inodes;
+    while (n && (n->anon || n->dev != (uint64_t)st.st_dev || n->ino != (uint64_t)st.st_ino))
+        n = n->next;
+    if (n) {
+        /* Same file: same cache. Keep the descriptor that can write back. */
+        if (writable && !n->fd_writable) {
+            close(n->fd);
+            n->fd = fd;
+            n->fd_writable = true;
+        } else {
+            close(fd);
+        }
+    } else {
+        n = calloc(1, sizeof *n);
+        if (!n) {
+            close(fd);
+            *err = -ENOMEM;
+            return NULL;
+        }
+        *n = (struct vinode){.k = k,
+                             .fd = fd,
+                             .fd_writable = writable,
+                             .dev = (uint64_t)st.st_dev,
+                             .ino = (uint64_t)st.st_ino,
+                             .size = (uint64_t)st.st_size,
+                             .next = k->inodes};
+        k->inodes = n;
+    }
+    if (!n->name)
+        n->name = strdup(name ? name : host_path);
+    struct vfile *f = vfile_wrap(n, name ? name : host_path, writable);
+    if (!f) {
+        n->refcount++;
+        vinode_put(n);
+        *err = -ENOMEM;
+    }
+    return f;
+}
+
+struct vfile *vfile_new_anon(struct kernel *k, uint64_t size)
+{
+    struct vinode *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    /* Linux shows shared anonymous memory as a deleted /dev/zero on the
+     * internal shmem mount (device 00:01). */
+    *n = (struct vinode){.k = k,
+                         .anon = true,
+                         .fd = -1,
+                         .dev = 1,
+                         .ino = ++k->next_anon_ino,
+                         .size = size,
+                         .next = k->inodes};
+    k->inodes = n;
+    struct vfile *f = vfile_wrap(n, "/dev/zero (deleted)", true);
+    if (!f) {
+        n->refcount++;
+        vinode_put(n);
+    }
+    return f;
+}
+
+struct vfile *vfile_get(struct vfile *f)
+{
+    assert(f->refcount > 0);
+    f->refcount++;
+    return f;
+}
+
+void vfile_put(struct vfile *f)
+{
+    if (!f)
+        return;
+    assert(f->refcount > 0);
+    if (--f->refcount > 0)
+        return;
+    vinode_put(f->ino);
+    free(f->name);
+    free(f);
+}
+
+const char *vfile_name(const struct vfile *f)
+{
+    return f->name;
+}
+
+uint64_t vinode_size(struct vinode *n)
+{
+    struct stat st;
+    if (!n->anon && fstat(n->fd, &st) == 0)
+        n->size = (uint64_t)st.st_size;
+    return n->size;
+}
+
+uint64_t vfile_size(const struct vfile *f)
+{
+    return vinode_size(f->ino);
+}
+
+int64_t vfile_pread(struct vfile *f, void *buf, uint64_t len, uint64_t off)
+{
+    if (f->ino->anon)
+        return -EINVAL;
+    if ((int64_t)off < 0)
+        return -EINVAL;
+    uint64_t done = 0;
+    while (done < len) {
+        ssize_t r = pread(f->ino->fd, (char *)buf + done, len - done, (off_t)(off + done));
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (r == 0)
+            break;
+        done += (uint64_t)r;
+    }
+    return (int64_t)done;
+}
+
+/* ---- the cache ----------------------------------------------------------- */
+
+static size_t pc_lower(const struct vinode *n, uint64_t idx);
+
+/* Copies between buf (file bytes [off, off+len)) and the cached pages that
+ * overlap it: into the pages (to_cache) or, from dirty pages only, out. */
+static void pc_overlay(struct vinode *n, uint8_t *buf, uint64_t len, uint64_t off, bool to_cache)
+{
+    if (len == 0)
+        return;
+    struct frames *ft = &n->k->ft;
+    for (size_t i = pc_lower(n, off >> PAGE_SHIFT);
+         i < n->npages && n->pages[i].index <= (off + len - 1) >> PAGE_SHIFT; i++) {
+        uint64_t pstart = n->pages[i].index << PAGE_SHIFT;
+        uint64_t s = pstart > off ? pstart : off;
+        uint64_t e = pstart + PAGE_SIZE < off + len ? pstart + PAGE_SIZE : off + len;
+        uint8_t *page = frame_bytes(ft, n->pages[i].pfn);
+        if (to_cache)
+            memcpy(page + (s - pstart), buf + (s - off), e - s);
+        else if (frame_of(ft, n->pages[i].pfn)->dirty)
+            memcpy(buf + (s - off), page + (s - pstart), e - s);
+    }
+}
+
+int64_t vfile_read(struct vfile *f, void *buf, uint64_t len, uint64_t off)
+{
+    int64_t r = vfile_pread(f, buf, len, off);
+    if (r > 0)
+        pc_overlay(f->ino, buf, (uint64_t)r, off, false);
+    return r;
+}
+
+int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off)
+{
+    if (!f->writable || f->ino->anon)
+        return -EBADF;
+    if ((int64_t)off < 0)
+        return -EINVAL;
+    uint64_t done = 0;
+    while (done < len) {
+        ssize_t w = pwrite(f->ino->fd, (const char *)buf + done, len - done, (off_t)(off + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return done ? (int64_t)done : -errno;
+        if (w == 0)
+            break;
+        done += (uint64_t)w;
+    }
+    pc_overlay(f->ino, (uint8_t *)buf, done, off, true);
+    return (int64_t)done;
+}
+
+/* Binary search in an array of n records of `size` bytes sorted by a
+ * leading uint64_t page index: the position of the first with index >= idx. */
+static size_t lower_by_index(const void *recs, size_t n, size_t size, uint64_t idx)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint64_t at;
+        memcpy(&at, (const char *)recs + mid * size, sizeof at);
+        if (at < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+_Static_assert(offsetof(struct pc_page, index) == 0 && offsetof(struct pc_swapped, index) == 0,
+               "lower_by_index reads the page index first");
+
+/* Index of the first cached page with index >= idx. */
+static size_t pc_lower(const struct vinode *n, uint64_t idx)
+{
+    return lower_by_index(n->pages, n->npages, sizeof *n->pages, idx);
+}
+
+/* Index of the first swapped entry with index >= idx. */
+static size_t sw_lower(const struct vinode *n, uint64_t idx)
+{
+    return lower_by_index(n->swapped, n->nswapped, sizeof *n->swapped, idx);
+}
+
+uint32_t pagecache_swap_slot(const struct vinode *n, uint64_t index)
+{
+    size_t i = sw_lower(n, index);
+    return i < n->nswapped && n->swapped[i].index == index ? n->swapped[i].slot : SWAP_NO_SLOT;
+}
+
+uint64_t pagecache_swapped_pages(const struct vinode *n, uint64_t first, uint64_t count)
+{
+    return sw_lower(n, first + count) - sw_lower(n, first);
+}
+
+int pagecache_swap_reserve(struct vinode *n)
+{
+    if (n->nswapped < n->swcap)
+        return 0;
+    size_t cap = n->swcap ? n->swcap * 2 : 16;
+    struct pc_swapped *p = realloc(n->swapped, cap * sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    n->swapped = p;
+    n->swcap = cap;
+    return 0;
+}
+
+void pagecache_swap_out(struct kernel *k, pfn_t f, uint32_t slot)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    struct vinode *n = fr->owner;
+    assert(n && n->anon && n->nswapped < n->swcap);
+    uint64_t index = fr->index;
+    size_t i = pc_lower(n, index);
+    assert(i < n->npages && n->pages[i].pfn.n == f.n);
+    size_t s = sw_lower(n, index);
+    assert(s == n->nswapped || n->swapped[s].index != index);
+    memmove(&n->swapped[s + 1], &n->swapped[s], (n->nswapped - s) * sizeof n->swapped[0]);
+    n->swapped[s] = (struct pc_swapped){index, slot};
+    n->nswapped++;
+    vinode_drop_page(k, n, i); /* frees the frame */
+}
+
+/* Reads the swapped-out page index of n into the fresh frame f and frees its
+ * slot. 0 or -EIO (the page stays in swap). */
+static int pc_swap_in(struct kernel *k, struct vinode *n, uint64_t index, struct mm *mm, pfn_t f)
+{
+    size_t s = sw_lower(n, index);
+    assert(s < n->nswapped && n->swapped[s].index == index);
+    uint32_t slot = n->swapped[s].slot;
+    if (swap_read(&k->swap, slot, frame_bytes(&k->ft, f))) {
+        fprintf(stderr, "vmsim: swap read of slot %u failed\n", slot);
+        return -EIO;
+    }
+    memmove(&n->swapped[s], &n->swapped[s + 1], (n->nswapped - s - 1) * sizeof n->swapped[0]);
+    n->nswapped--;
+    swap_slot_put(&k->swap, slot);
+    if (mm)
+        MM_COUNT(mm, pswpin);
+    else
+        k->c.pswpin++;
+    event_shmem_swap_in(k, mm, n, index, f, slot);
+    return 0;
+}
+
+bool pagecache_lookup(struct vinode *n, uint64_t index, pfn_t *out)
+{
+    size_t i = pc_lower(n, index);
+    if (i < n->npages && n->pages[i].index == index) {
+        *out = n->pages[i].pfn;
+        return true;
+    }
+    return false;
+}
+
+int pagecache_get(struct kernel *k, struct vinode *n, uint64_t index, struct mm *mm, pfn_t *out,
+                  bool *major)
+{
+    *major = false;
+    size_t i = pc_lower(n, index);
+    if (i < n->npages && n->pages[i].index == index) {
+        *out = n->pages[i].pfn;
+        return 0;
+    }
+    if (n->npages == n->cap) {
+        size_t cap = n->cap ? n->cap * 2 : 16;
+        struct pc_page *p = realloc(n->pages, cap * sizeof *p);
+        if (!p)
+            return -ENOMEM;
+        n->pages = p;
+        n->cap = cap;
+    }
+    pfn_t f;
+    int rc = frame_alloc(&k->ft, FRAME_FILE, &f);
+    if (rc)
+        return rc;
+    /* frame_alloc may have reclaimed pages of this very vinode. */
+    i = pc_lower(n, index);
+    if (n->anon && pagecache_swap_slot(n, index) != SWAP_NO_SLOT) {
+        if (pc_swap_in(k, n, index, mm, f)) {
+            frame_put(&k->ft, f);
+            return -EIO;
+        }
+        *major = true;
+    } else if (!n->anon) {
+        uint8_t *dst = frame_bytes(&k->ft, f);
+        uint64_t done = 0;
+        while (done < PAGE_SIZE) { /* short read at EOF: the rest stays zero */
+            ssize_t r =
+                pread(n->fd, dst + done, PAGE_SIZE - done, (off_t)(index * PAGE_SIZE + done));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0) {
+                frame_put(&k->ft, f);
+                return -EIO;
+            }
+            if (r == 0)
+                break;
+            done += (uint64_t)r;
+        }
+        *major = true;
+        if (mm)
+            MM_COUNT(mm, file_reads);
+        else
+            k->c.file_reads++;
+        event_page_in(k, mm, n, index, f);
+    }
+    struct frame *fr = frame_of(&k->ft, f);
+    fr->owner = n;
+    fr->index = index;
+    memmove(&n->pages[i + 1], &n->pages[i], (n->npages - i) * sizeof n->pages[0]);
+    n->pages[i] = (struct pc_page){index, f};
+    n->npages++;
+    k->pagecache_pages++;
+    *out = f;
+    return 0;
+}
+
+int pagecache_writeback(struct kernel *k, pfn_t f, struct mm *mm)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    struct vinode *n = fr->owner;
+    assert(fr->use == FRAME_FILE && n);
+    if (!fr->dirty || n->anon)
+        return 0;
+    fr->dirty = false;
+    /* Never extend the file: the part of the page past EOF is not written
+     * (Linux writes only up to i_size). */
+    uint64_t size = vinode_size(n), off = fr->index * PAGE_SIZE;
+    if (off >= size)
+        return 0;
+    uint64_t len = size - off < PAGE_SIZE ? size - off : PAGE_SIZE;
+    const uint8_t *src = frame_bytes(&k->ft, f);
+    uint64_t done = 0;
+    while (done < len) {
+        ssize_t w = pwrite(n->fd, src + done, len - done, (off_t)(off + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            fprintf(stderr, "vmsim: writeback of page %llu failed: %s\n",
+                    (unsigned long long)fr->index, w < 0 ? strerror(errno) : "short write");
+            return -EIO;
+        }
+        done += (uint64_t)w;
+    }
+    if (mm)
+        MM_COUNT(mm, writebacks);
+    else
+        k->c.writebacks++;
+    return 0;
+}
+
+void pagecache_mkclean(struct kernel *k, pfn_t f)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    for (uint32_t i = 0; i < fr->mapcount; i++) {
+        struct mm *mm = fr->rmap[i].mm;
+        pte_t *e = pt_pte(&k->ft, mm->root, va(fr->rmap[i].va), false, NULL, NULL);
+        assert(e && pte_valid(*e) && pte_pfn(*e).n == f.n);
+        if (e->bits & (PTE_W | PTE_D)) {
+            e->bits &= ~(PTE_W | PTE_D);
+            machine_flush_page(k->m, mm->asid, va(fr->rmap[i].va));
+        }
+    }
+}
+
+void pagecache_evict(struct kernel *k, pfn_t f)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    struct vinode *n = fr->owner;
+    size_t i = pc_lower(n, fr->index);
+    assert(i < n->npages && n->pages[i].pfn.n == f.n);
+    vinode_drop_page(k, n, i);
+}
+
+void pagecache_drop_all(struct kernel *k)
+{
+    for (struct vinode *n = k->inodes; n; n = n->next) {
+        while (n->npages > 0)
+            vinode_drop_page(k, n, n->npages - 1);
+        vinode_drop_swapped(k, n);
+    }
+}

@@ -1,0 +1,410 @@
+/* Reclaim (Linux mm/vmscan.c, much reduced) and the OOM killer.
+ *
+ * frame_alloc calls reclaim() when free frames fall below the low watermark
+ * (or the resident user frames reach the limit set for trace replays). It
+ * asks the replacement policy for victims until free frames are back at the
+ * high watermark. A victim is evicted through the reverse map: every PTE that
+ * maps it is changed (and its TLB entry flushed), then
+ *   anonymous page      -> written to a swap slot (once, even when several
+ *                          address spaces share it after fork); each PTE
+ *                          becomes a swap entry;
+ *   shared dirty file   -> written back to its file; PTEs emptied;
+ *   clean file page     -> dropped; PTEs emptied (re-read on the next touch);
+ *   shared anonymous    -> (MAP_SHARED|MAP_ANONYMOUS, Linux shmem) written to
+ *                          a fresh swap slot that its page-cache entry keeps
+ *                          in place of the frame; PTEs emptied (the next
+ *                          touch finds the slot through the page cache).
+ * A page whose eviction fails (swap full, a failing write) stays resident
+ * and is not tried again in this pass. When nothing could be freed and no
+ * frame is left, the OOM killer picks the address space with the largest
+ * resident + swap + page-table footprint (Linux oom_badness) and asks the
+ * front end to kill its process.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_impl.h"
+#include "internal.h"
+
+#define RECLAIM_WMARK_MIN 4
+
+/* ---- the policy's view of a frame ---------------------------------------- */
+
+static pte_t *rmap_pte(struct kernel *k, const struct rmap_ent *r)
+{
+    pte_t *e = pt_pte(&k->ft, r->mm->root, va(r->va), false, NULL, NULL);
+    assert(e && pte_valid(*e));
+    return e;
+}
+
+static bool env_young(void *ctx, uint32_t idx)
+{
+    struct kernel *k = ctx;
+    struct frame *fr = &k->ft.f[idx];
+    bool young = false;
+    for (uint32_t i = 0; i < fr->mapcount; i++) {
+        pte_t *e = rmap_pte(k, &fr->rmap[i]);
+        if (e->bits & PTE_A) {
+            e->bits &= ~PTE_A;
+            /* The next access must walk again to set A. */
+            machine_flush_page(k->m, fr->rmap[i].mm->asid, va(fr->rmap[i].va));
+            young = true;
+        }
+    }
+    if (young) {
+        k->c.pgactivate++;
+        for (uint32_t i = 0; i < fr->mapcount; i++)
+            fr->rmap[i].mm->c.pgactivate++;
+    }
+    return young;
+}
+
+/* No transient reference (a fault or fork in progress holds one), and a
+ * place to put it. */
+static bool frame_evictable(struct kernel *k, const struct frame *fr)
+{
+    switch (fr->use) {
+    case FRAME_ANON:
+        /* A swap-cache page may be mapped nowhere (its mappers copied it). */
+        if (fr->refcount != fr->mapcount + (fr->swap != SWAP_NO_SLOT))
+            return false;
+        if (fr->mapcount == 0 && fr->swap == SWAP_NO_SLOT)
+            return false;
+        return fr->swap != SWAP_NO_SLOT || k->swap.nfree > 0;
+    case FRAME_FILE:
+        if (!fr->owner || fr->refcount != fr->mapcount + 1)
+            return false;
+        return !fr->owner->anon || k->swap.nfree > 0;
+    default:
+        return false;
+    }
+}
+
+static bool env_evictable(void *ctx, uint32_t idx)
+{
+    struct kernel *k = ctx;
+    struct frame *fr = &k->ft.f[idx];
+    if (fr->skip_gen == k->reclaim_gen)
+        return false;
+    k->c.pgscan++;
+    for (uint32_t i = 0; i < fr->mapcount; i++)
+        fr->rmap[i].mm->c.pgscan++;
+    return frame_evictable(k, fr);
+}
+
+static uint64_t env_next_use(void *ctx, uint32_t idx)
+{
+    struct kernel *k = ctx;
+    struct frame *fr = &k->ft.f[idx];
+    uint64_t best = POLICY_NEVER;
+    if (!k->next_use)
+        return best;
+    for (uint32_t i = 0; i < fr->mapcount; i++) {
+        uint64_t t = k->next_use(k->next_use_ctx, fr->rmap[i].mm, fr->rmap[i].va >> PAGE_SHIFT);
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
+/* ---- eviction ------------------------------------------------------------- */
+
+/* Removes every mapping of f. Anonymous: each PTE becomes the swap entry of
+ * slot. File: each PTE is emptied, its D bit moved to the page. */
+static void unmap_all(struct kernel *k, pfn_t f, uint32_t slot)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    while (fr->mapcount > 0) {
+        struct rmap_ent r = fr->rmap[fr->mapcount - 1];
+        pte_t *e = rmap_pte(k, &r);
+        assert(pte_pfn(*e).n == f.n);
+        if (fr->use == FRAME_FILE) {
+            if (e->bits & PTE_D)
+                fr->dirty = true;
+            e->bits = 0;
+            mm_note_emptied(r.mm, r.va);
+        } else {
+            assert(!(e->bits & PTE_W) || fr->swap == SWAP_NO_SLOT || fr->mapcount == 1);
+            swap_slot_dup(&k->swap, slot);
+            *e = pte_swap_make(slot);
+            r.mm->swap_pages++;
+            r.mm->c.pswpout++;
+        }
+        machine_flush_page(k->m, r.mm->asid, va(r.va));
+        mm_rss_account(r.mm, f, -1);
+        frame_unmap(&k->ft, f, r.mm, r.va);
+        frame_put(&k->ft, f);
+        r.mm->c.pgsteal++;
+    }
+}
+
+static int evict_anon(struct kernel *k, pfn_t f)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    if (fr->swap == SWAP_NO_SLOT) {
+        uint32_t slot = swap_slot_alloc(&k->swap);
+        if (slot == SWAP_NO_SLOT)
+            return -ENOSPC;
+        int rc = swap_write(&k->swap, slot, frame_bytes(&k->ft, f));
+        if (rc) {
+            swap_slot_put(&k->swap, slot);
+            return rc; /* the page stays resident: nothing is lost */
+        }
+        swapcache_add(&k->swap, &k->ft, f, slot);
+        swap_slot_put(&k->swap, slot); /* the cache's reference now holds it */
+        k->c.pswpout++;
+        event_swap_out(k, f, slot);
+    }
+    /* In the swap cache, no PTE is writable: the slot holds the data. */
+    unmap_all(k, f, fr->swap);
+    swapcache_del(&k->swap, &k->ft, f); /* frees the frame */
+    return 0;
+}
+
+static int evict_file(struct kernel *k, pfn_t f)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    struct rmap_ent who = fr->mapcount ? fr->rmap[0] : (struct rmap_ent){0};
+    unmap_all(k, f, SWAP_NO_SLOT);
+    bool written = fr->dirty;
+    if (fr->dirty) {
+        int rc = pagecache_writeback(k, f, NULL);
+        if (rc)
+            return rc; /* stays cached, dirty; its mappings refault it */
+    }
+    event_evict(k, f, who.mm, who.va, written);
+    pagecache_evict(k, f);
+    return 0;
+}
+
+/* A shared anonymous page: to a fresh slot, kept by its page-cache entry. */
+static int evict_shmem(struct kernel *k, pfn_t f)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    int rc = pagecache_swap_reserve(fr->owner);
+    if (rc)
+        return rc;
+    uint32_t slot = swap_slot_alloc(&k->swap);
+    if (slot == SWAP_NO_SLOT)
+        return -ENOSPC;
+    rc = swap_write(&k->swap, slot, frame_bytes(&k->ft, f));
+    if (rc) {
+        swap_slot_put(&k->swap, slot);
+        return rc; /* the page stays resident: nothing is lost */
+    }
+    k->c.pswpout++;
+    event_swap_out(k, f, slot);
+    unmap_all(k, f, SWAP_NO_SLOT);
+    fr->dirty = false; /* the slot holds the data now */
+    pagecache_swap_out(k, f, slot);
+    return 0;
+}
+
+/* Enough room: the high watermark, and below the user-frame limit. */
+static bool reclaim_done(const struct kernel *k, bool user)
+{
+    const struct frames *ft = &k->ft;
+    if (ft->count[FRAME_FREE] < ft->high && ft->count[FRAME_FREE] < ft->n)
+        return false;
+    return !user || !ft->limit || frames_user(ft) < ft->limit;
+}
+
+static bool alloc_would_fail(const struct kernel *k, bool user)
+{
+    const struct frames *ft = &k->ft;
+    return frames_exhausted(ft) || (user && ft->limit && frames_user(ft) >= ft->limit);
+}
+
+/* Returns how many frames it freed. */
+static uint64_t reclaim_pass(struct kernel *k, bool user)
+{
+    uint64_t freed = 0;
+    struct policy_env env = {.ctx = k,
+                             .test_clear_young = env_young,
+                             .evictable = env_evictable,
+                             .next_use = k->next_use ? env_next_use : NULL};
+    if (++k->reclaim_gen == 0)
+        k->reclaim_gen = 1; /* 0 is every fresh frame's skip_gen */
+    uint64_t tries = 0, max_tries = k->ft.n + 16;
+    while (!reclaim_done(k, user) && tries++ < max_tries) {
+        uint32_t idx = k->policy.ops->pick_victim(&k->policy, &env);
+        if (idx == POLICY_NO_FRAME)
+            break;
+        struct frame *fr = &k->ft.f[idx];
+        pfn_t f = frame_pfn(&k->ft, fr);
+        assert(frame_evictable(k, fr));
+        int rc = fr->use == FRAME_ANON ? evict_anon(k, f)
+                 : fr->owner->anon     ? evict_shmem(k, f)
+                                       : evict_file(k, f);
+        if (rc) {
+            fr->skip_gen = k->reclaim_gen;
+        } else {
+            k->c.pgsteal++;
+            freed++;
+        }
+    }
+    return freed;
+}
+
+static void reclaim(void *ctx, bool user)
+{
+    struct kernel *k = ctx;
+    if (k->in_reclaim)
+        return;
+    /* Below the watermark with nothing to take (no swap, everything
+     * anonymous): do not rescan every frame on every allocation; try again
+     * after a while, or at once when an allocation would fail. */
+    if (k->reclaim_backoff && !alloc_would_fail(k, user)) {
+        k->reclaim_backoff--;
+        return;
+    }
+    k->in_reclaim = true;
+    if (reclaim_pass(k, user) == 0 && !alloc_would_fail(k, user))
+        k->reclaim_backoff = k->ft.low;
+    /* Out of memory: kill, free, and try once more, while kills help. */
+    for (uint64_t kills = 0, max = k->nr_mm; alloc_would_fail(k, user) && k->oom_kill;) {
+        struct mm *victim = kernel_oom_victim(k);
+        if (!victim || kills++ >= max) /* a handler that freed nothing: give up */
+            break;
+        kernel_count_oom_kill(k, victim);
+        if (k->oom_kill(k->oom_ctx, victim) != 0)
+            break;
+        reclaim_pass(k, user);
+    }
+    k->in_reclaim = false;
+}
+
+/* ---- OOM ------------------------------------------------------------------ */
+
+static uint64_t oom_badness(const struct mm *mm)
+{
+    return mm->rss_anon + mm->rss_file + mm->rss_shmem + mm->swap_pages + mm->ntables;
+}
+
+struct mm *kernel_oom_victim(struct kernel *k)
+{
+    struct mm *best = NULL;
+    uint64_t best_score = 0;
+    for (unsigned a = 1; a < ASID_COUNT; a++) {
+        struct mm *mm = k->asid_owner[a];
+        if (mm && (!best || oom_badness(mm) > best_score)) {
+            best = mm;
+            best_score = oom_badness(mm);
+        }
+    }
+    return best;
+}
+
+void kernel_count_oom_kill(struct kernel *k, struct mm *mm)
+{
+    k->c.oom_kill++;
+    if (mm)
+        mm->c.oom_kill++;
+    event_oom_kill(k, mm);
+}
+
+void kernel_set_oom_handler(struct kernel *k, kernel_oom_fn kill, void *ctx)
+{
+    k->oom_kill = kill;
+    k->oom_ctx = ctx;
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+int reclaim_init(struct kernel *k)
+{
+    struct frames *ft = &k->ft;
+    ft->low = ft->n / 64 < RECLAIM_WMARK_MIN ? RECLAIM_WMARK_MIN : ft->n / 64;
+    ft->high = 2 * ft->low;
+    k->swap.fd = -1;
+    k->policy_seed = 0x9e3779b97f4a7c15ULL;
+    int rc = policy_init(&k->policy, policy_find(POLICY_DEFAULT), ft->n, k->policy_seed);
+    if (rc)
+        return rc;
+    ft->policy = &k->policy;
+    ft->reclaim = reclaim;
+    ft->reclaim_ctx = k;
+    return 0;
+}
+
+void reclaim_fini(struct kernel *k)
+{
+    k->ft.policy = NULL;
+    policy_fini(&k->policy);
+    swap_teardown(&k->swap);
+}
+
+int kernel_set_swap(struct kernel *k, uint64_t bytes)
+{
+    uint64_t n = bytes >> PAGE_SHIFT;
+    if (n >= SWAP_NO_SLOT)
+        return -EINVAL;
+    return swap_setup(&k->swap, (uint32_t)n);
+}
+
+int kernel_set_policy(struct kernel *k, const char *name)
+{
+    const struct policy_ops *ops = policy_find(name);
+    if (!ops)
+        return -EINVAL;
+    if (ops->needs_future && !k->next_use)
+        return -ENOTSUP;
+    struct policy np;
+    int rc = policy_init(&np, ops, k->ft.n, k->policy_seed);
+    if (rc)
+        return rc;
+    /* The new policy learns the resident frames in frame order (their load
+     * order is the old policy's secret). */
+    for (uint64_t i = 0; i < k->ft.n; i++)
+        if (k->ft.f[i].use == FRAME_ANON || k->ft.f[i].use == FRAME_FILE)
+            ops->on_map(&np, (uint32_t)i);
+    policy_fini(&k->policy);
+    k->policy = np;
+    return 0;
+}
+
+const char *kernel_policy_name(const struct kernel *k)
+{
+    return k->policy.ops->name;
+}
+
+void kernel_set_policy_seed(struct kernel *k, uint64_t seed)
+{
+    k->policy_seed = seed;
+    kernel_set_policy(k, k->policy.ops->name);
+}
+
+void kernel_set_frame_limit(struct kernel *k, uint64_t n)
+{
+    k->ft.limit = n;
+}
+
+void kernel_set_next_use(struct kernel *k, kernel_next_use_fn fn, void *ctx)
+{
+    k->next_use = fn;
+    k->next_use_ctx = ctx;
+}
+
+void kernel_note_access(struct kernel *k, struct mm *mm, vaddr_t a)
+{
+    k->ref_clock++;
+    pte_t *e = pt_pte(&k->ft, mm->root, va(a.v & ~PAGE_MASK), false, NULL, NULL);
+    if (!e || !pte_valid(*e) || !frames_is_ram(&k->ft, pte_pfn(*e)))
+        return;
+    struct frame *fr = frame_of(&k->ft, pte_pfn(*e));
+    if (fr->use == FRAME_ANON || fr->use == FRAME_FILE)
+        k->policy.ops->on_access(&k->policy, frame_index(&k->ft, pte_pfn(*e)), k->ref_clock);
+}
+
+void kernel_debug_fail_swap_writes(struct kernel *k, uint64_t n)
+{
+    k->swap.fail_writes = n;
+}
+
+void kernel_debug_fail_swap_reads(struct kernel *k, uint64_t n)
+{
+    k->swap.fail_reads = n;
+}

@@ -1,0 +1,74 @@
+/* Regions of an address space (Linux's vm_area_struct): a sorted array of
+ * non-overlapping [start, end) ranges with their protection and what backs
+ * them. An array is plenty: processes have tens of regions, not thousands. */
+#ifndef VMSIM_KERNEL_VMA_H
+#define VMSIM_KERNEL_VMA_H
+
+#include <stddef.h>
+
+#include "../../machine/types.h"
+
+struct vfile;
+
+enum {
+    VMA_SHARED = 1 << 0,    /* MAP_SHARED: writes reach the object, fork shares */
+    VMA_GROWSDOWN = 1 << 1, /* the stack: grows down on a fault just below it */
+    VMA_VDSO = 1 << 2,      /* the kernel's vDSO page */
+    VMA_HEAP = 1 << 3,      /* made by brk: merges with heap, not with the bss below */
+    /* Device memory (Linux VM_IO | VM_PFNMAP, issue 7): PTEs point at device
+     * physical pages (dev_pfn onwards), which have no struct frame: never
+     * counted as RAM, never swapped, never copied (always VMA_SHARED too),
+     * never merged with a neighbour. */
+    VMA_DEVICE = 1 << 4,
+};
+
+/* The device file a VMA_DEVICE region maps (static: never freed). */
+struct vma_device {
+    const char *path;   /* what /proc/PID/maps shows, e.g. /dev/fb0 */
+    uint64_t rdev;      /* glibc dev_t of the device node's file system (maps' dev column) */
+    uint64_t ino;       /* inode number of the node */
+};
+
+struct vma {
+    uint64_t start, end; /* page-aligned, start < end */
+    int prot;            /* LX_PROT_* */
+    unsigned flags;      /* VMA_* */
+    struct vfile *file;  /* NULL: anonymous private; holds a reference */
+    uint64_t pgoff;      /* page index in file of start (device: in the device file) */
+    const struct vma_device *dev;   /* VMA_DEVICE: the device file, else NULL */
+    uint64_t dev_pfn;    /* VMA_DEVICE: physical page mapped at start */
+};
+
+struct vma_list {
+    struct vma *v;
+    size_t n, cap;
+};
+
+/* Index of the first region with end > a (n if none). */
+size_t vma_index(const struct vma_list *l, uint64_t a);
+/* The region containing a, or NULL. */
+struct vma *vma_find(const struct vma_list *l, uint64_t a);
+/* True when no region intersects [start, end). */
+bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end);
+
+/* Inserts a copy of *v (which must not overlap anything) in order; takes
+ * over its file reference. 0 or -ENOMEM. */
+int vma_insert(struct vma_list *l, const struct vma *v);
+/* Removes l->v[i] (its file reference is the caller's to drop). */
+void vma_remove(struct vma_list *l, size_t i);
+/* Splits l->v[i] at `at` (start < at < end, page-aligned) into two regions;
+ * the upper one gets a new file reference. 0 or -ENOMEM. */
+int vma_split(struct vma_list *l, size_t i, uint64_t at);
+/* Merges l->v[i] with its neighbours when they are contiguous and alike
+ * (same protection, flags, file and matching offsets). Returns the index of
+ * the merged region. */
+size_t vma_merge(struct vma_list *l, size_t i);
+
+/* Highest page-aligned start s with [s, s+len) free, low <= s and s+len <=
+ * high. 0 with *out, or -ENOMEM. */
+int vma_gap_topdown(const struct vma_list *l, uint64_t len, uint64_t low, uint64_t high,
+                    uint64_t *out);
+
+void vma_list_free(struct vma_list *l); /* the array only; no file references */
+
+#endif

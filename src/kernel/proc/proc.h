@@ -1,0 +1,111 @@
+/* Processes (issue 4): an address space, a descriptor table, a file-system
+ * context, the registers of its one thread, its signal state, and its place
+ * in the process tree. Created by the first exec (os_spawn, sched.h), by
+ * fork/vfork (clone) and replaced by execve; they end as zombies until their
+ * parent reaps them with wait4/waitid.
+ *
+ * Pids: 1 is a virtual init that never runs; it adopts orphans and reaps
+ * them at once. The first process is PROC_FIRST_PID; pids grow from there and
+ * are not reused. */
+#ifndef VMSIM_KERNEL_PROC_H
+#define VMSIM_KERNEL_PROC_H
+
+#include "../mm/mm.h"
+#include "signal.h"
+
+struct os;
+struct files;
+struct fs;
+
+#define PROC_SYSCALL_MAX 512          /* syscall numbers are below this */
+#define PROC_QUANTUM (1u << 16)       /* instructions per scheduling turn */
+#define PROC_INIT_PID 1
+#define PROC_FIRST_PID 1000
+
+/* Registers of a thread while it is off the hart. */
+struct hart_context {
+    uint64_t x[32], pc, f[32];
+    uint32_t fcsr;
+};
+
+enum proc_state {
+    PROC_RUNNABLE,      /* may run (also: retrying a blocked system call) */
+    PROC_VFORK_WAIT,    /* parent of a vfork child that has not exec'd or exited yet */
+    PROC_ZOMBIE,        /* exited, waiting for its parent to reap it */
+};
+
+struct proc {
+    struct os *os;
+    struct kernel *k;
+    struct mm *mm;
+    struct files *files;              /* managed by file.c */
+    struct fs *fs;                    /* managed by vfs.c */
+    int pid;
+    struct proc *parent;              /* NULL: the virtual init */
+    struct proc *next;                /* the os's list, in pid order */
+    enum proc_state state;
+    struct hart_context ctx;          /* valid while not running */
+    struct hart *hart;                /* the hart it runs on, or NULL */
+    bool exited;                      /* a zombie (state == PROC_ZOMBIE) */
+    int exit_status;                  /* as a shell reports it: code, or 128 + signal */
+    int wait_status;                  /* as wait4 reports it: code << 8, or the signal */
+    int term_signal;                  /* 0, or the LX_SIG* that killed it */
+    /* vfork (CLONE_VFORK): the child borrows the parent's mm until it execs
+     * or exits; the parent waits in PROC_VFORK_WAIT meanwhile. */
+    struct proc *vfork_parent;        /* child side: whom to wake */
+    bool mm_borrowed;                 /* child side: p->mm belongs to vfork_parent */
+    /* A system call that must wait leaves pc at its ecall and is retried on
+     * each turn (deterministic polling); these say what it waits for. */
+    bool blocked;                     /* the last ecall returned LX_ERESTART_BLOCK */
+    uint64_t sleep_until;             /* nanosleep: wake-up time (virtual ns), 0: none */
+    struct sigstate sig;
+    uint64_t vdso;                    /* where the vDSO page is mapped (signal return) */
+    uint64_t sigsuspend_saved;        /* mask to restore after rt_sigsuspend */
+    bool in_sigsuspend;
+    uint64_t rng;                     /* getrandom's deterministic generator state */
+    uint64_t nosys_warned[PROC_SYSCALL_MAX / 64];   /* -ENOSYS said once per number */
+    uint64_t syscalls;                /* ecalls handled */
+    uint64_t insns;                   /* instructions retired (CPU time) */
+    bool yield;                       /* sched_yield: end the turn after this call */
+    uint64_t rlimit_stack;            /* RLIMIT_STACK soft limit reported to the guest */
+    char comm[16];                    /* the program's name (basename, truncated) */
+    /* For /proc/PID (procfs.c): the program's canonical guest path (exe;
+     * NULL before the first exec) and where its argv strings lie on the
+     * initial stack (cmdline reads them from memory, as Linux does). */
+    char *exe;
+    uint64_t arg_start, arg_end, env_end;   /* argv strings, then envp strings, on the stack */
+};
+
+/* Replaces p's program with the ELF file f (a reference the call consumes),
+ * like execve: builds the new address space aside (program, interpreter for
+ * a dynamic program, vDSO, stack with argv, envp and auxv), and only then
+ * drops the old one, closes close-on-exec descriptors and resets handled
+ * signals. filename is the guest's name for the program (AT_EXECFN). On
+ * failure returns -errno with a one-line reason in err and p unchanged.
+ * The registers are set in p->hart if p is running, else in p->ctx. */
+int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *const argv[],
+                char *const envp[], char *err, size_t errlen);
+
+/* fork/vfork: a child of p (running on its hart) with a copy-on-write copy
+ * of p's address space (vfork: the same one, borrowed), the descriptor table
+ * and fs context copied, the registers of p with a0 = 0 and pc past the
+ * ecall. Returns the child, or NULL with *rc = -errno (-EAGAIN past
+ * OS_MAX_PROCS processes, -ENOMEM). */
+struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc);
+
+/* Ends p (exit or fatal signal): releases its address space, files and fs
+ * context, hands its children to init, wakes a vfork parent, and leaves a
+ * zombie for its parent (SIGCHLD), or is reaped by init at once. */
+void proc_exit(struct proc *p, int status, int signo);
+
+/* Reaps zombie p (wait4 by its parent, or init): unlinks and frees it. */
+void proc_reap(struct proc *p);
+
+/* Frees a process object (its resources must already be released). */
+void proc_free(struct proc *p);
+
+/* Linux emulates misaligned loads and stores for user programs; so do we
+ * (byte by byte through copyin/copyout). Misaligned atomics: SIGBUS. */
+void proc_emulate_misaligned(struct proc *p, struct hart *h, uint64_t pc, uint64_t addr);
+
+#endif

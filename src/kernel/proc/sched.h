@@ -1,0 +1,85 @@
+/* The operating system's process table and scheduler (issue 4): every
+ * process of one `vmsim run`, one hart, one physical memory.
+ *
+ * Round-robin on hart 0 over the processes in pid order, PROC_QUANTUM
+ * instructions a turn; a blocking system call (LX_ERESTART_BLOCK) ends the
+ * turn and is retried on the next one. When every live process waits and a
+ * whole round changes nothing, the virtual clock jumps to the earliest
+ * nanosleep deadline, or, if none, it is a deadlock: all are killed.
+ *
+ * Time: the guest's clock is virtual (design decision 12): OS_NS_PER_INSN
+ * nanoseconds per retired instruction (a 100 MIPS machine) plus the time
+ * skipped while everyone slept. No host time is read. */
+#ifndef VMSIM_KERNEL_SCHED_H
+#define VMSIM_KERNEL_SCHED_H
+
+#include "proc.h"
+#include "../fs/vfs.h"
+
+#define OS_NS_PER_INSN 10
+#define OS_MAX_PROCS 1024   /* processes incl. zombies (RLIMIT_NPROC): fork gets EAGAIN */
+#define OS_EPOCH_NS (1700000000ULL * 1000000000ULL)   /* CLOCK_REALTIME at boot (Nov 2023) */
+
+struct os {
+    struct kernel *k;
+    struct machine *m;
+    struct hart *h;                   /* hart 0: runs every process */
+    struct proc *procs;               /* all processes incl. zombies, pid order */
+    struct proc *current;             /* the process on the hart, or NULL */
+    uint64_t turn_start;              /* h->instret when current's turn began */
+    int next_pid;
+    int last_pid;                     /* the round-robin cursor */
+    int first_pid;
+    bool first_done;
+    int first_status;                 /* the first process's status, shell style */
+    uint64_t sleep_skip_ns;           /* virtual time skipped while all slept */
+    uint64_t insn_limit;              /* 0, or SIGXCPU for all after this many instructions */
+    /* Called as each process exits, before its address space goes (reports
+     * take its counters then). NULL: none. */
+    void (*exit_hook)(void *ctx, struct os *os, struct proc *p);
+    void *exit_hook_ctx;
+    /* Called after every turn (the progress line). NULL: none. */
+    void (*turn_hook)(void *ctx, struct os *os);
+    void *turn_hook_ctx;
+    /* Called before a guest writes to one of the host's streams (its
+     * terminal: the progress line steps aside). NULL: none. */
+    void (*output_hook)(void *ctx);
+    void *output_hook_ctx;
+    FILE *exit_smaps;                 /* non-NULL: each process's smaps is printed here
+                                       * as it exits (before its memory goes) */
+    bool check_failed;                /* debug builds: kernel_check failed after an exit */
+    bool oom_current;                 /* the OOM killer chose the faulting process */
+    uint64_t syscalls;
+    uint64_t switches;                /* context switches */
+    uint64_t nprocs_total;            /* processes created */
+    uint64_t nexits;                  /* processes ended */
+    unsigned nprocs;                  /* in the table now (zombies included) */
+};
+
+/* A new, empty OS for kernel k on machine m (hart 0). NULL on OOM. */
+struct os *os_new(struct kernel *k, struct machine *m);
+
+/* Frees the OS; every process must be gone (os_run returned). */
+void os_free(struct os *os);
+
+/* Creates the first process: pid PROC_FIRST_PID, host stdio as fds 0-2, a
+ * file-system context for vfs, running the ELF program at host path
+ * host_path (the interpreter of a dynamic program is found in the sandbox).
+ * Returns 0, or -errno with a one-line reason in err. */
+int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
+             char *const argv[], char *const envp[], char *err, size_t errlen);
+
+/* Runs until every process has ended; returns the first process's status as
+ * a shell reports it (exit code, or 128 + N for signal N). */
+int os_run(struct os *os);
+
+/* Virtual time since boot, in nanoseconds. */
+uint64_t os_now_ns(const struct os *os);
+
+/* Allocates a pid and links p into the table (pid order). */
+void os_add_proc(struct os *os, struct proc *p);
+
+/* The process with this pid (zombies included), or NULL. */
+struct proc *os_find(struct os *os, int pid);
+
+#endif
