@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "../kernel/mm/mm.h"
-#include "../kernel/mm/policy.h"
 #include "parse.h"
 
 #define STR_(x) #x
@@ -91,13 +90,13 @@ bool opts_parse_swap(const char *val, uint64_t *out, const char *cmd, FILE *err)
 
 bool opts_check_policy(const char *name, bool allow_opt, const char *cmd, FILE *err)
 {
-    const struct policy_ops *ops = name ? policy_find(name) : NULL;
-    if (!ops) {
+    bool future = false;
+    if (!name || !kernel_policy_known(name, &future)) {
         fprintf(err, "vmsim %s: unknown policy '%s' (want clock, fifo, lru, random%s)\n", cmd,
                 name ? name : "", allow_opt ? " or opt" : "");
         return false;
     }
-    if (ops->needs_future && !allow_opt) {
+    if (future && !allow_opt) {
         fprintf(err,
                 "vmsim %s: policy %s needs to know the future: it is only for trace replays "
                 "(vmsim trace)\n",

@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "kernel/proc/elf.h"
+#include "kernel/core/kernel.h"
 
 #define FUZZ_MEM (4ULL << 20)
 

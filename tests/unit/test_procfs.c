@@ -14,7 +14,7 @@
 static uint64_t pm(struct mm *mm, uint64_t a)
 {
     uint64_t e = 0xdeadbeef;
-    assert_int_equal(procfs_pagemap_read(mm, &e, 8, a / PAGE_SIZE * 8), 8);
+    assert_int_equal(mm_pagemap_read(mm, &e, 8, a / PAGE_SIZE * 8), 8);
     return e;
 }
 
@@ -22,10 +22,10 @@ static void test_entry_encoding(void **state)
 {
     struct kt *t = *state;
     struct vma v = {.start = 0x10000, .end = 0x20000, .prot = RW};
-    assert_int_equal(procfs_pagemap_entry(t->k, &v, (pte_t){0}), 0);
-    assert_int_equal(procfs_pagemap_entry(t->k, NULL, pte_swap_make(3)), 0);
+    assert_int_equal(mm_pagemap_entry(t->k, &v, (pte_t){0}), 0);
+    assert_int_equal(mm_pagemap_entry(t->k, NULL, pte_swap_make(3)), 0);
     /* swap: type 0 in bits 0-4, offset (the slot) above, bit 62 */
-    uint64_t e = procfs_pagemap_entry(t->k, &v, pte_swap_make(37));
+    uint64_t e = mm_pagemap_entry(t->k, &v, pte_swap_make(37));
     assert_int_equal(e, PM_SWAP | (37ULL << PM_SWAP_TYPE_BITS));
     assert_false(e & (PM_PRESENT | PM_FILE | PM_MMAP_EXCLUSIVE));
 }
@@ -52,12 +52,12 @@ static void test_anon_fork_cow(void **state)
     assert_int_equal(pm(a, x), PM_PRESENT | PM_MMAP_EXCLUSIVE | f);
     /* a bulk read equals single reads, and stops at the end of the user half */
     uint64_t bulk[4];
-    assert_int_equal(procfs_pagemap_read(a, bulk, sizeof bulk, x / PAGE_SIZE * 8), 32);
+    assert_int_equal(mm_pagemap_read(a, bulk, sizeof bulk, x / PAGE_SIZE * 8), 32);
     for (int i = 0; i < 4; i++)
         assert_int_equal(bulk[i], pm(a, x + (uint64_t)i * PAGE_SIZE));
     uint64_t last = USER_TOP / PAGE_SIZE * 8;
-    assert_int_equal(procfs_pagemap_read(a, bulk, sizeof bulk, last - 16), 16);
-    assert_int_equal(procfs_pagemap_read(a, bulk, sizeof bulk, last), 0);
+    assert_int_equal(mm_pagemap_read(a, bulk, sizeof bulk, last - 16), 16);
+    assert_int_equal(mm_pagemap_read(a, bulk, sizeof bulk, last), 0);
     mm_destroy(b);
     mm_destroy(a);
 }

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "cli/trace_opt.c"
-#include "cli/trace_parse.c"
+#include "cli/trace/trace_opt.c"
+#include "cli/trace/trace_parse.c"
 
 static int parse(enum trace_format fmt, const char *line, struct trace_ref *r)
 {

@@ -18,8 +18,8 @@
 #include <stdio.h>
 
 #include "../../../guest/demo/marks.h"
-#include "../../kernel/mm/inspect.h"
-#include "../../kernel/proc/sched.h"
+#include "../../kernel/mm/mm.h"
+#include "../../kernel/core/kernel.h"
 #include "../run/run_report.h"
 
 /* `vmsim demo --script [OPTIONS]`: argv[0] is "demo". */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../kernel/proc/proc.h"
+#include "../../kernel/core/kernel.h"
 #include "demo_int.h"
 
 /* ---- frames ------------------------------------------------------------- */

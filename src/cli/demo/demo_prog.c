@@ -15,9 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../kernel/proc/proc.h"
-#include "../../kernel/proc/syscall.h"
-#include "../../kernel/fs/vfs.h"
+#include "../../kernel/core/kernel.h"
 #include "demo_int.h"
 #include "../opts.h"
 #include "../report/report_html.h"

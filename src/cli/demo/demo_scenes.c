@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../kernel/proc/proc.h"
+#include "../../kernel/core/kernel.h"
 #include "demo_int.h"
 
 #define KB(pages) ((unsigned long long)(pages) * (PAGE_SIZE / 1024))

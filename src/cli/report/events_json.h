@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../../kernel/mm/event.h"
+#include "../../kernel/mm/mm.h"
 
 struct events_json;
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../../kernel/mm/event.h"
+#include "../../kernel/mm/mm.h"
 #include "../../machine/mmu.h"
 
 #define EXPLAIN_DEFAULT_LIMIT 50

@@ -9,7 +9,7 @@
 
 #include <json-c/json.h>
 
-#include "../../kernel/mm/inspect.h"
+#include "../../kernel/mm/mm.h"
 
 #define REPORT_SCHEMA "vmsim-report/1"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../kernel/mm/inspect.h"
+#include "../../kernel/mm/mm.h"
 
 void report_proc_info(const struct report_proc *p, struct mm_info *out)
 {

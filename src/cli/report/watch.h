@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../../kernel/mm/event.h"
+#include "../../kernel/mm/mm.h"
 
 struct os;
 

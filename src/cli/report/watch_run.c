@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <unistd.h>
 
-#include "../../kernel/proc/sched.h"
+#include "../../kernel/core/kernel.h"
 #include "watch_int.h"
 
 /* Progress is redrawn at most this often (host time). */

@@ -10,8 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../kernel/proc/sched.h"
-#include "../../kernel/fs/vfs.h"
+#include "../../kernel/core/kernel.h"
 #include "fb_png.h"
 #include "../opts.h"
 #include "run_report.h"

@@ -3,8 +3,7 @@
 
 #include <stdlib.h>
 
-#include "../../kernel/proc/proc.h"
-#include "../../kernel/proc/sched.h"
+#include "../../kernel/core/kernel.h"
 #include "../report/report_html.h"
 #include "../report/report_json.h"
 

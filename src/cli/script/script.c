@@ -43,7 +43,7 @@ void script_errno(struct script *s, const char *op, int neg_err)
     script_error(s, "%s: %s (%s)", op, strerror(-neg_err), errno_name(-neg_err));
 }
 
-struct proc *script_proc(struct script *s, const struct token *t)
+struct sproc *script_proc(struct script *s, const struct token *t)
 {
     for (int i = 0; i < s->nprocs; i++)
         if (strcmp(s->procs[i].name, t->s) == 0 && !s->procs[i].oom_killed)
@@ -74,7 +74,7 @@ const char *segv_cause_name(const struct segv *sv)
     return sv->signo == LX_SIGBUS ? "SIGBUS" : "SIGSEGV";
 }
 
-void script_segfault(struct script *s, const struct proc *p, const struct segv *sv)
+void script_segfault(struct script *s, const struct sproc *p, const struct segv *sv)
 {
     fprintf(s->out, "segfault %s 0x%" PRIx64 " %s\n", p->name, sv->addr.v, segv_cause_name(sv));
 }
@@ -114,7 +114,7 @@ static const struct command commands[] = {
 static int script_oom(void *ctx, struct mm *victim)
 {
     struct script *s = ctx;
-    struct proc *p = NULL;
+    struct sproc *p = NULL;
     for (int i = 0; i < s->nprocs && !p; i++)
         if (s->procs[i].mm == victim && !s->procs[i].oom_killed)
             p = &s->procs[i];
@@ -144,7 +144,7 @@ static int script_oom(void *ctx, struct mm *victim)
 void script_reap_killed(struct script *s)
 {
     for (int i = 0; i < s->nprocs;) {
-        struct proc *p = &s->procs[i];
+        struct sproc *p = &s->procs[i];
         if (!p->oom_killed) {
             i++;
             continue;
@@ -210,7 +210,7 @@ static double script_now(void *ctx, char *label, size_t len)
     return (double)s->lineno;
 }
 
-void script_watch_proc(struct script *s, enum vm_event_kind kind, int pid, const struct proc *p)
+void script_watch_proc(struct script *s, enum vm_event_kind kind, int pid, const struct sproc *p)
 {
     if (kind == VM_EV_FORK)
         watch_proc(s->watch, kind, p->mm, pid, p->pid, p->name);

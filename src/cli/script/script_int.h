@@ -13,7 +13,7 @@
 #define SCRIPT_BRK_BASE 0x10000000ULL /* the break of a new `proc` */
 #define SCRIPT_READ_MAX (1ULL << 20)  /* `read` prints at most this many bytes */
 
-struct proc {
+struct sproc {
     char name[PROC_NAME_MAX + 1];
     struct mm *mm;
     int pid; /* 1, 2, ... in creation order: names the process in reports */
@@ -32,7 +32,7 @@ struct script {
     FILE *out, *err;
     struct machine *m;
     struct kernel *k;
-    struct proc *procs; /* in creation order */
+    struct sproc *procs; /* in creation order */
     int nprocs, cap;
     struct exited_proc *exited; /* in exit order */
     int nexited, exited_cap;
@@ -45,7 +45,7 @@ struct script {
     struct kernel_opts ko;
     /* The process the current line works on (the last one named): the OOM
      * killer cannot free it in the middle of the line. */
-    struct proc *busy;
+    struct sproc *busy;
     bool busy_killed;
     struct watch *watch; /* --events / --explain, or NULL */
 };
@@ -61,7 +61,7 @@ void script_error(struct script *s, const char *fmt, ...) __attribute__((format(
 void script_errno(struct script *s, const char *op, int neg_err);
 
 /* The process named by t, or NULL after an error. */
-struct proc *script_proc(struct script *s, const struct token *t);
+struct sproc *script_proc(struct script *s, const struct token *t);
 
 /* Parses t as a number (decimal or 0x hex; with K/M/G if suffix) or fails the
  * line naming `what`. */
@@ -69,7 +69,7 @@ bool script_number(struct script *s, const struct token *t, const char *what, bo
                    uint64_t *out);
 
 /* "segfault NAME 0xADDR CAUSE" on s->out (a segfault is not a failed line). */
-void script_segfault(struct script *s, const struct proc *p, const struct segv *sv);
+void script_segfault(struct script *s, const struct sproc *p, const struct segv *sv);
 const char *segv_cause_name(const struct segv *sv);
 
 /* Reports (script_report.c). script_note_exit() records p's counters before
@@ -78,14 +78,14 @@ const char *segv_cause_name(const struct segv *sv);
  * (html false) or the HTML page to path, failing the line on error.
  * script_final_reports() writes what the options ask for at the end;
  * false if a file could not be written. */
-void script_note_exit(struct script *s, const struct proc *p);
+void script_note_exit(struct script *s, const struct sproc *p);
 void script_write_report(struct script *s, const char *path, bool html);
 bool script_final_reports(struct script *s);
 void script_reports_free(struct script *s);
 
 /* Tells the watch (--events) that process p was created (VM_EV_EXEC, pid
  * = p's), forked from pid (VM_EV_FORK) or exits (VM_EV_EXIT) (script.c). */
-void script_watch_proc(struct script *s, enum vm_event_kind kind, int pid, const struct proc *p);
+void script_watch_proc(struct script *s, enum vm_event_kind kind, int pid, const struct sproc *p);
 
 /* Removes the processes the OOM killer chose during the line (script.c). */
 void script_reap_killed(struct script *s);

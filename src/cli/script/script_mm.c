@@ -2,7 +2,7 @@
  * proc, fork, exit, map, unmap, protect, brk, msync, load, write, read. */
 #include "script_int.h"
 
-#include "../../kernel/proc/elf.h"
+#include "../../kernel/core/kernel.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +27,7 @@ static void add_proc(struct script *s, const struct token *t, struct mm *mm)
 {
     if (s->nprocs == s->cap) {
         int cap = s->cap ? 2 * s->cap : 8;
-        struct proc *p = realloc(s->procs, (size_t)cap * sizeof *p);
+        struct sproc *p = realloc(s->procs, (size_t)cap * sizeof *p);
         if (!p) {
             mm_destroy(mm);
             script_error(s, "out of host memory");
@@ -36,7 +36,7 @@ static void add_proc(struct script *s, const struct token *t, struct mm *mm)
         s->procs = p;
         s->cap = cap;
     }
-    struct proc *p = &s->procs[s->nprocs++];
+    struct sproc *p = &s->procs[s->nprocs++];
     memcpy(p->name, t->s, t->len + 1);
     p->mm = mm;
     p->pid = ++s->last_pid;
@@ -82,7 +82,7 @@ void cmd_proc(struct script *s, const struct token_line *tl)
 
 void cmd_fork(struct script *s, const struct token_line *tl)
 {
-    struct proc *parent = script_proc(s, &tl->tok[1]);
+    struct sproc *parent = script_proc(s, &tl->tok[1]);
     if (!parent || !new_name_ok(s, &tl->tok[2]))
         return;
     int ppid = parent->pid;
@@ -98,7 +98,7 @@ void cmd_fork(struct script *s, const struct token_line *tl)
 
 void cmd_exit(struct script *s, const struct token_line *tl)
 {
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     if (!p)
         return;
     script_watch_proc(s, VM_EV_EXIT, p->pid, p);
@@ -139,7 +139,7 @@ void cmd_map(struct script *s, const struct token_line *tl)
 {
     /* map NAME ADDR|any LEN PROT anon private|shared
      * map NAME ADDR|any LEN PROT file PATH OFFSET private|shared */
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     if (!p)
         return;
     uint64_t addr = 0, len, off = 0;
@@ -210,7 +210,7 @@ void cmd_map(struct script *s, const struct token_line *tl)
 
 void cmd_unmap(struct script *s, const struct token_line *tl)
 {
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     vaddr_t a;
     uint64_t len;
     if (!p || !parse_range(s, tl, 2, &a, &len))
@@ -222,7 +222,7 @@ void cmd_unmap(struct script *s, const struct token_line *tl)
 
 void cmd_protect(struct script *s, const struct token_line *tl)
 {
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     vaddr_t a;
     uint64_t len;
     int prot;
@@ -235,7 +235,7 @@ void cmd_protect(struct script *s, const struct token_line *tl)
 
 void cmd_msync(struct script *s, const struct token_line *tl)
 {
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     vaddr_t a;
     uint64_t len;
     if (!p || !parse_range(s, tl, 2, &a, &len))
@@ -247,7 +247,7 @@ void cmd_msync(struct script *s, const struct token_line *tl)
 
 void cmd_brk(struct script *s, const struct token_line *tl)
 {
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     if (!p)
         return;
     const struct token *t = &tl->tok[2];
@@ -274,7 +274,7 @@ void cmd_brk(struct script *s, const struct token_line *tl)
 
 void cmd_load(struct script *s, const struct token_line *tl)
 {
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     if (!p)
         return;
     if (s->o->no_host_files) {
@@ -320,7 +320,7 @@ void cmd_load(struct script *s, const struct token_line *tl)
 }
 
 /* Handles the result of copyin/copyout: a segfault line, or an error. */
-static void access_result(struct script *s, const struct proc *p, const char *op, int r,
+static void access_result(struct script *s, const struct sproc *p, const char *op, int r,
                           const struct segv *sv)
 {
     if (r == -1)
@@ -331,7 +331,7 @@ static void access_result(struct script *s, const struct proc *p, const char *op
 
 void cmd_write(struct script *s, const struct token_line *tl)
 {
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     uint64_t addr;
     if (!p || !script_number(s, &tl->tok[2], "ADDR", false, &addr))
         return;
@@ -354,7 +354,7 @@ void cmd_write(struct script *s, const struct token_line *tl)
 
 void cmd_read(struct script *s, const struct token_line *tl)
 {
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     vaddr_t a;
     uint64_t len;
     if (!p || !parse_range(s, tl, 2, &a, &len))

@@ -10,7 +10,7 @@
 #include "script_int.h"
 #include "../report/stats.h"
 
-void script_note_exit(struct script *s, const struct proc *p)
+void script_note_exit(struct script *s, const struct sproc *p)
 {
     if (s->nexited == s->exited_cap) {
         int cap = s->exited_cap ? 2 * s->exited_cap : 8;

@@ -53,7 +53,7 @@ static bool counters_equal(const struct vm_counters *a, const struct vm_counters
 
 void cmd_translate(struct script *s, const struct token_line *tl)
 {
-    struct proc *p = script_proc(s, &tl->tok[1]);
+    struct sproc *p = script_proc(s, &tl->tok[1]);
     uint64_t v;
     if (!p || !script_number(s, &tl->tok[2], "ADDR", false, &v))
         return;
@@ -200,7 +200,7 @@ static void print_counters(struct kv_out *out, const struct vm_counters *c)
     kv(out, "oom_kill", c->oom_kill);
 }
 
-static void show_stats(struct script *s, const struct proc *p, struct kv_out *out)
+static void show_stats(struct script *s, const struct sproc *p, struct kv_out *out)
 {
     struct kernel_info ki;
     kernel_get_info(s->k, &ki);
@@ -260,7 +260,7 @@ void cmd_show(struct script *s, const struct token_line *tl)
             script_error(s, "show %s: needs one process name", what);
             return;
         }
-        const struct proc *p = script_proc(s, &tl->tok[2]);
+        const struct sproc *p = script_proc(s, &tl->tok[2]);
         if (!p)
             return;
         if (strcmp(what, "maps") == 0)
@@ -269,7 +269,7 @@ void cmd_show(struct script *s, const struct token_line *tl)
             mm_print_pagetable(p->mm, s->out);
     } else if (strcmp(what, "stats") == 0) {
         /* show stats [NAME] [KEY...]: the first word is a process if one has that name. */
-        const struct proc *p = NULL;
+        const struct sproc *p = NULL;
         int first_key = 2;
         if (tl->ntok > 2) {
             for (int i = 0; i < s->nprocs && !p; i++)

@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include "../../kernel/mm/mm.h"
-#include "../../kernel/mm/policy.h"
 #include "../opts.h"
 #include "../parse.h"
 #include "trace_opt.h"
@@ -218,7 +217,7 @@ static uint64_t opt_next_use(void *ctx, struct mm *mm, uint64_t vpage)
 {
     (void)mm;
     const struct trace_future *f = ctx;
-    return page_map_get(&f->upcoming, vpage, POLICY_NEVER);
+    return page_map_get(&f->upcoming, vpage, UINT64_MAX);
 }
 
 /* Reads the whole trace into f (opt needs the future). 0, 1 or 2. */
@@ -329,7 +328,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
                 return -1;
             }
         } else if (opt_value(argc, argv, &i, "--policy", &val)) {
-            if (!val || !policy_find(val)) {
+            if (!val || !kernel_policy_known(val, NULL)) {
                 fprintf(stderr,
                         "vmsim trace: bad --policy '%s' (want clock, fifo, lru, random or opt)\n",
                         val ? val : "");

@@ -11,9 +11,8 @@
 #include <sys/sysmacros.h>
 
 #include "file.h"
-#include "../mm/internal.h"
+#include "../mm/mm.h"
 #include "../proc/proc.h"
-#include "../proc/syscall.h"
 #include "vfs.h"
 
 #define LX_FBIOGET_VSCREENINFO 0x4600

@@ -16,7 +16,6 @@
 
 #include "devfile.h"
 #include "../mm/mm.h"
-#include "../mm/pagecache.h"
 #include "vfs.h"
 
 struct files {
@@ -89,7 +88,7 @@ static int64_t reg_pwrite(struct file *f, const void *buf, uint64_t len, uint64_
 {
     if ((int64_t)off < 0)
         return -EINVAL;
-    if (f->vf && f->vf->writable)
+    if (f->vf && vfile_writable(f->vf))
         return vfile_write(f->vf, buf, len, off);
     return ret_errno(pwrite(f->host_fd, buf, len, (off_t)off));
 }

@@ -17,12 +17,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../uapi/abi.h"
+
 struct proc;
 struct vfile;
 struct file;
 struct files;
 
-#define FILES_MAX 1024   /* RLIMIT_NOFILE */
+#define FILES_MAX LX_NOFILE_MAX   /* RLIMIT_NOFILE */
 
 /* A table whose fds 0, 1, 2 are the host's stdin, stdout, stderr. NULL on OOM. */
 struct files *files_new_stdio(void);

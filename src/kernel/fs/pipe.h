@@ -10,7 +10,7 @@
 #define VMSIM_KERNEL_PIPE_H
 
 #include "file.h"
-#include "../proc/syscall.h"
+#include "../proc/proc.h"
 
 #ifndef LX_ERESTART_BLOCK
 #define LX_ERESTART_BLOCK 512   /* the processes side defines it in syscall.h */

@@ -11,7 +11,7 @@
 
 #include "file.h"
 #include "procfs_impl.h"
-#include "../proc/sched.h"
+#include "../proc/proc.h"
 #include "vfs.h"
 
 /* ---- the tree ------------------------------------------------------------ */
@@ -382,7 +382,7 @@ static int64_t pagemap_pread(struct file *f, void *buf, uint64_t len, uint64_t o
         return -ESRCH;
     if (!t->mm)
         return 0;
-    return procfs_pagemap_read(t->mm, buf, len, off);
+    return mm_pagemap_read(t->mm, buf, len, off);
 }
 
 static int64_t pagemap_read(struct file *f, void *buf, uint64_t len)

@@ -67,20 +67,4 @@ int64_t procfs_readlink(struct proc *self, const char *path, char *buf, size_t l
  * that is not there), -EISDIR, -ENOTDIR, -EEXIST, -ENOENT, -ENOMEM. */
 int procfs_open(struct proc *self, const char *path, int flags, struct file **out);
 
-/* ---- pagemap (Documentation/admin-guide/mm/pagemap.rst) ----------------- */
-
-#define PM_PFN_MASK ((1ULL << 55) - 1) /* bits 0-54: pfn, or swap type | offset << 5 */
-#define PM_SOFT_DIRTY (1ULL << 55)     /* not kept by vmsim: always 0 */
-#define PM_MMAP_EXCLUSIVE (1ULL << 56) /* the page is mapped exactly once */
-#define PM_FILE (1ULL << 61)           /* file page or shared anonymous */
-#define PM_SWAP (1ULL << 62)
-#define PM_PRESENT (1ULL << 63)
-#define PM_SWAP_TYPE_BITS 5 /* MAX_SWAPFILES_SHIFT: offset above the type */
-
-/* The pagemap entry of PTE e (level 0) in region v of kernel k, as Linux's
- * pte_to_pagemap_entry computes it: present -> pfn | PRESENT, FILE unless
- * the frame is anonymous, EXCLUSIVE when its mapcount is 1; swap entry ->
- * (type 0 | slot << 5) | SWAP; empty -> 0. v may be NULL (no region: 0). */
-uint64_t procfs_pagemap_entry(struct kernel *k, const struct vma *v, pte_t e);
-
 #endif

@@ -5,51 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mm/internal.h"
+#include "../mm/mm.h"
 #include "procfs.h"
 #include "procfs_impl.h"
-#include "../proc/sched.h"
+#include "vfs.h"
+#include "../proc/proc.h"
 
 /* ---- per process sizes (task_mem, task_statm) ---------------------------- */
-
-/* Linux's mm counters, in pages, derived from the regions the way
- * vm_stat_account sorts them (mm/internal.h is_*_mapping). */
-struct pf_vm {
-    uint64_t total, data, stack, exec, text, peak;
-    uint64_t rss, anon, file, shmem, hwm, swap, ptes_kb;
-};
-
-static void pf_vm_get(const struct proc *t, struct pf_vm *v)
-{
-    struct mm *mm = t->mm;
-    memset(v, 0, sizeof *v);
-    for (size_t i = 0; i < mm->vmas.n; i++) {
-        const struct vma *r = &mm->vmas.v[i];
-        uint64_t pages = (r->end - r->start) >> PAGE_SHIFT;
-        bool wr = r->prot & LX_PROT_WRITE, sh = r->flags & VMA_SHARED,
-             stack = r->flags & VMA_GROWSDOWN, ex = r->prot & LX_PROT_EXEC;
-        v->total += pages;
-        if (stack)
-            v->stack += pages;
-        else if (wr && !sh)
-            v->data += pages;
-        if (ex && !wr && !stack) {
-            v->exec += pages;
-            /* end_code - start_code: the program's executable segment(s) */
-            if (r->file && t->exe && !strcmp(vfile_name(r->file), t->exe))
-                v->text += pages;
-        }
-    }
-    v->peak = mm->hiwater_vm > v->total ? mm->hiwater_vm : v->total;
-    v->anon = mm->rss_anon;
-    v->file = mm->rss_file;
-    v->shmem = mm->rss_shmem;
-    v->rss = v->anon + v->file + v->shmem;
-    v->hwm = mm->hiwater_rss > v->rss ? mm->hiwater_rss : v->rss;
-    v->swap = mm->swap_pages;
-    /* mm_pgtables_bytes: every level below the root (pgd) */
-    v->ptes_kb = mm->ntables ? (mm->ntables - 1) * (PAGE_SIZE >> 10) : 0;
-}
 
 #define KB(pages) ((unsigned long long)((pages) * (PAGE_SIZE >> 10)))
 
@@ -80,8 +42,8 @@ static void show_status(struct proc *t, FILE *out)
     fprintf(out, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", t->pid, t->pid,
             sid, sid);
     if (t->mm) {
-        struct pf_vm v;
-        pf_vm_get(t, &v);
+        struct mm_task_mem v;
+        mm_task_mem(t->mm, t->exe, &v);
         fprintf(out,
                 "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmLck:\t%8llu kB\nVmPin:\t%8llu kB\n"
                 "VmHWM:\t%8llu kB\nVmRSS:\t%8llu kB\nRssAnon:\t%8llu kB\nRssFile:\t%8llu kB\n"
@@ -117,9 +79,9 @@ static void show_status(struct proc *t, FILE *out)
 
 static void show_statm(struct proc *t, FILE *out)
 {
-    struct pf_vm v = {0};
+    struct mm_task_mem v = {0};
     if (t->mm)
-        pf_vm_get(t, &v);
+        mm_task_mem(t->mm, t->exe, &v);
     fprintf(out, "%llu %llu %llu %llu 0 %llu 0\n", (unsigned long long)v.total,
             (unsigned long long)v.rss, (unsigned long long)(v.file + v.shmem),
             (unsigned long long)v.text, (unsigned long long)(v.data + v.stack));
@@ -129,10 +91,10 @@ static void show_statm(struct proc *t, FILE *out)
  * of virtual time. */
 static void show_stat(struct proc *t, FILE *out)
 {
-    struct pf_vm v = {0};
+    struct mm_task_mem v = {0};
     struct mm_info mi = {0};
     if (t->mm) {
-        pf_vm_get(t, &v);
+        mm_task_mem(t->mm, t->exe, &v);
         mm_get_info(t->mm, &mi);
     }
     int ppid = t->parent ? t->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
@@ -168,23 +130,6 @@ static void show_strings(struct proc *t, uint64_t start, uint64_t end, FILE *out
 
 /* ---- the machine (meminfo, vmstat) --------------------------------------- */
 
-struct pf_frames {
-    uint64_t dirty, mapped, shmem;
-};
-
-static void pf_frames_get(struct kernel *k, struct pf_frames *c)
-{
-    memset(c, 0, sizeof *c);
-    for (uint64_t i = 0; i < k->ft.n; i++) {
-        const struct frame *fr = &k->ft.f[i];
-        if (fr->use != FRAME_FILE)
-            continue;
-        c->dirty += fr->dirty;
-        c->mapped += fr->mapcount > 0;
-        c->shmem += fr->owner && fr->owner->anon;
-    }
-}
-
 static void kb_line(FILE *out, const char *name, uint64_t pages)
 {
     fprintf(out, "%-16s%8llu kB\n", name, KB(pages));
@@ -193,14 +138,14 @@ static void kb_line(FILE *out, const char *name, uint64_t pages)
 static void show_meminfo(struct os *os, FILE *out)
 {
     struct kernel_info ki;
-    struct pf_frames fc;
+    struct kernel_file_pages fc;
     kernel_get_info(os->k, &ki);
-    pf_frames_get(os->k, &fc);
+    kernel_file_pages(os->k, &fc);
     uint64_t committed = 0;
     for (struct proc *q = os->procs; q; q = q->next)
         if (q->mm && !q->mm_borrowed) {
-            struct pf_vm v;
-            pf_vm_get(q, &v);
+            struct mm_task_mem v;
+            mm_task_mem(q->mm, q->exe, &v);
             committed += v.data + v.stack;
         }
     uint64_t cached = ki.file_frames - ki.swapcache_pages;
@@ -265,9 +210,9 @@ static void show_meminfo(struct os *os, FILE *out)
 static void show_vmstat(struct os *os, FILE *out)
 {
     struct kernel_info ki;
-    struct pf_frames fc;
+    struct kernel_file_pages fc;
     kernel_get_info(os->k, &ki);
-    pf_frames_get(os->k, &fc);
+    kernel_file_pages(os->k, &fc);
     const struct vm_counters *c = &ki.c;
     const struct {
         const char *name;
@@ -350,56 +295,4 @@ int procfs_show(struct os *os, struct proc *t, enum pf_kind kind, FILE *out)
     default:
         return -EINVAL;
     }
-}
-
-/* ---- pagemap ------------------------------------------------------------- */
-
-uint64_t procfs_pagemap_entry(struct kernel *k, const struct vma *v, pte_t e)
-{
-    if (!v || !e.bits)
-        return 0;
-    if (pte_is_swap(e)) {
-        /* swap type 0 (one area), offset = slot; no page: neither FILE
-         * nor EXCLUSIVE (Linux 6.x pte_to_pagemap_entry) */
-        return PM_SWAP | (((uint64_t)pte_swap_slot(e) << PM_SWAP_TYPE_BITS) & PM_PFN_MASK);
-    }
-    if (!pte_valid(e))
-        return 0;
-    pfn_t f = pte_pfn(e);
-    uint64_t pm = PM_PRESENT | (f.n & PM_PFN_MASK);
-    if (!frames_is_ram(&k->ft, f))
-        return pm; /* a device page: no struct page (vm_normal_page NULL) */
-    const struct frame *fr = frame_of(&k->ft, f);
-    if (fr->use != FRAME_ANON)
-        pm |= PM_FILE; /* page cache, shmem, the vDSO */
-    if (fr->mapcount == 1)
-        pm |= PM_MMAP_EXCLUSIVE;
-    return pm;
-}
-
-int64_t procfs_pagemap_read(struct mm *mm, void *buf, uint64_t len, uint64_t off)
-{
-    uint64_t end_vpn = USER_TOP >> PAGE_SHIFT, vpn = off / 8;
-    uint64_t n = len / 8;
-    if (vpn >= end_vpn)
-        return 0;
-    if (n > end_vpn - vpn)
-        n = end_vpn - vpn;
-    uint64_t *out = buf;
-    size_t vi = vma_index(&mm->vmas, vpn << PAGE_SHIFT);
-    for (uint64_t i = 0; i < n; i++) {
-        uint64_t a = (vpn + i) << PAGE_SHIFT;
-        while (vi < mm->vmas.n && mm->vmas.v[vi].end <= a)
-            vi++;
-        const struct vma *v = vi < mm->vmas.n && mm->vmas.v[vi].start <= a ? &mm->vmas.v[vi] : NULL;
-        pte_t e = {0};
-        if (v) {
-            int err = 0;
-            pte_t *p = pt_pte(&mm->k->ft, mm->root, va(a), false, NULL, &err);
-            if (p)
-                e = *p;
-        }
-        out[i] = procfs_pagemap_entry(mm->k, v, e);
-    }
-    return (int64_t)(n * 8);
 }

@@ -14,12 +14,9 @@
 
 #include "devfile.h"
 #include "file.h"
-#include "../mm/internal.h"
-#include "../mm/pagecache.h"
 #include "pipe.h"
-#include "../proc/sched.h"
+#include "../proc/proc.h"
 #include "../../machine/hart.h"
-#include "../proc/signal.h"
 #include "vfs.h"
 
 #define IO_CHUNK 65536
@@ -321,19 +318,6 @@ int64_t sys_getdents64(struct proc *p, const uint64_t a[6])
     return r;
 }
 
-void sys_file_truncated(struct vfile *vf, uint64_t size)
-{
-    struct vinode *n = vf->ino;
-    struct frames *ft = &n->k->ft;
-    for (size_t i = 0; i < n->npages; i++) {
-        uint64_t start = n->pages[i].index * PAGE_SIZE;
-        if (start + PAGE_SIZE <= size)
-            continue;
-        uint64_t from = size > start ? size - start : 0;
-        memset(frame_bytes(ft, n->pages[i].pfn) + from, 0, PAGE_SIZE - from);
-    }
-}
-
 int64_t sys_ftruncate(struct proc *p, const uint64_t a[6])
 {
     struct file *f = fd_file(p, a[0]);
@@ -345,7 +329,7 @@ int64_t sys_ftruncate(struct proc *p, const uint64_t a[6])
         return -EINVAL;   /* Linux: not a regular file open for writing */
     if (ftruncate(f->host_fd, (off_t)a[1]) < 0)
         return -errno;
-    sys_file_truncated(f->vf, a[1]);
+    vfile_truncated(f->vf, a[1]);
     return 0;
 }
 

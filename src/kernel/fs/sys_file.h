@@ -5,7 +5,7 @@
 #ifndef VMSIM_KERNEL_SYS_FILE_H
 #define VMSIM_KERNEL_SYS_FILE_H
 
-#include "../proc/syscall.h"
+#include "../proc/proc.h"
 
 /* descriptors */
 int64_t sys_read(struct proc *p, const uint64_t a[6]);
@@ -21,6 +21,8 @@ int64_t sys_lseek(struct proc *p, const uint64_t a[6]);
 int64_t sys_fstat(struct proc *p, const uint64_t a[6]);
 int64_t sys_getdents64(struct proc *p, const uint64_t a[6]);
 int64_t sys_ftruncate(struct proc *p, const uint64_t a[6]);
+/* memory mapping of a descriptor (sys_mmap.c) */
+int64_t sys_mmap(struct proc *p, const uint64_t a[6]);
 int64_t sys_fsync(struct proc *p, const uint64_t a[6]);   /* also fdatasync */
 int64_t sys_dup(struct proc *p, const uint64_t a[6]);
 int64_t sys_dup3(struct proc *p, const uint64_t a[6]);
@@ -77,11 +79,5 @@ int sys_put_stat(struct proc *p, uint64_t g_st, const struct stat *hs);
 #define SYS_FILE_GUEST_ID 1000u
 uint32_t sys_file_guest_id(uint32_t host_id, bool gid);
 
-/* After the host file of vf was truncated to size: the cached bytes past
- * size become zeros, as Linux's truncate_pagecache leaves them for a later
- * extension. (Linux also unmaps those pages; mappings keep them here, so an
- * access past the new EOF sees zeros instead of SIGBUS.) */
-struct vfile;
-void sys_file_truncated(struct vfile *vf, uint64_t size);
 
 #endif

@@ -172,7 +172,7 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
              * mappings; without one the host descriptor serves alone. */
             vf = vfs_vfile_from_fd(p->k, hfd, l.path, (flags & LX_O_ACCMODE) != LX_O_RDONLY, &e);
             if (vf && (flags & LX_O_TRUNC) && (flags & LX_O_ACCMODE) != LX_O_RDONLY)
-                sys_file_truncated(vf, 0);
+                vfile_truncated(vf, 0);
         }
         f = file_new_host(hfd,
                           (flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC |
@@ -541,7 +541,7 @@ int64_t sys_truncate(struct proc *p, const uint64_t a[6])
             int e;
             struct vfile *vf = vfs_vfile_from_fd(p->k, fd, l.path, false, &e);
             if (vf) {
-                sys_file_truncated(vf, a[1]);
+                vfile_truncated(vf, a[1]);
                 vfile_put(vf);
             }
         }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "file.h"
-#include "../proc/sched.h"
+#include "../proc/proc.h"
 
 #define NS_PER_SEC 1000000000ULL
 #define POLL_MAX FILES_MAX

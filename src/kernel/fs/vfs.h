@@ -21,10 +21,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../uapi/abi.h"
+
 struct proc;
 struct vfile;
 
-#define VFS_PATH_MAX 4096   /* PATH_MAX incl. the NUL */
+#define VFS_PATH_MAX LX_PATH_MAX   /* PATH_MAX incl. the NUL */
 #define VFS_NAME_MAX 255
 #define VFS_MAX_HOPS 40     /* symlinks followed in one lookup (Linux MAXSYMLINKS) */
 

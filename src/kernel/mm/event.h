@@ -117,4 +117,9 @@ const char *vm_event_name(enum vm_event_kind k);
 const char *vm_fault_type_name(enum vm_fault_type t);
 const char *vm_flush_scope_name(enum vm_flush_scope s);
 
+/* Process lifetimes, emitted by the process layer (proc/): VM_EV_FORK
+ * (pid2 = child), VM_EV_EXEC, VM_EV_EXIT (aux = status). */
+void event_proc(struct kernel *k, enum vm_event_kind kind, struct mm *mm, int pid, int pid2,
+                const char *comm, uint64_t aux);
+
 #endif

@@ -40,8 +40,5 @@ void event_remap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_add
                  uint64_t new_len, int outcome);
 void event_map(struct mm *mm, enum vm_event_kind kind, uint64_t start, uint64_t len, int prot,
                int flags, const struct vfile *f, int outcome);
-/* proc.c: VM_EV_FORK (pid2 = child), VM_EV_EXEC, VM_EV_EXIT (aux = status). */
-void event_proc(struct kernel *k, enum vm_event_kind kind, struct mm *mm, int pid, int pid2,
-                const char *comm, uint64_t aux);
 
 #endif

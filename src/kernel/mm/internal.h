@@ -136,4 +136,12 @@ void reclaim_fini(struct kernel *k);
 /* ---- report helpers ----------------------------------------------------- */
 const char *vma_name(struct mm *mm, const struct vma *v, char *buf, size_t len);
 
+/* ---- task_mmu.c ----------------------------------------------------------- */
+
+/* The pagemap entry of PTE e (level 0) in region v of kernel k, as Linux's
+ * pte_to_pagemap_entry computes it: present -> pfn | PRESENT, FILE unless
+ * the frame is anonymous, EXCLUSIVE when its mapcount is 1; swap entry ->
+ * (type 0 | slot << 5) | SWAP; empty -> 0. v may be NULL (no region: 0). */
+uint64_t mm_pagemap_entry(struct kernel *k, const struct vma *v, pte_t e);
+
 #endif

@@ -1,10 +1,32 @@
-/* The kernel's public interface: what front ends, the loader and the tests use.
- * Internals (frames, page tables, VMAs, page cache) have headers of their own.
+/* Memory management (src/kernel/mm/): the public header of the subsystem.
+ *
+ * Owns: the frame table (frames.c, with the reverse map), the page tables in
+ * simulated RAM (pagetable.c, over the machine's one Sv48 walk), address
+ * spaces and their regions (mm.c, vma.c), the page-fault handler (fault.c:
+ * demand zero, page-cache pages, copy-on-write), mmap/munmap/mprotect/
+ * mremap/madvise/brk (mmap.c, mremap.c), the page cache of mapped files and
+ * shared anonymous memory (pagecache.c), swap (swap.c), reclaim and the
+ * replacement policies (reclaim.c, policy.c), device mappings (devmap.c),
+ * the one door into user memory (uaccess.c: copyin/copyout), the kernel half
+ * of every address space (mm_init.c), and the views of all this: events
+ * (event.h), a read-only inspection API (inspect.h), /proc's numbers
+ * (task_mmu.c), maps/smaps text (report.c) and the invariant checks
+ * (check.c).
+ *
+ * Calls: only the machine (src/machine/) and the Linux ABI numbers
+ * (../uapi/abi.h). It never calls processes or files: where it must reach
+ * up it returns a result (a struct segv for a fault the guest gets a signal
+ * for, -ENOMEM) or calls through an interface the upper layer registers
+ * (the event listener, the OOM killer: kernel_set_oom_handler).
+ *
+ * Internals (frames, page tables, regions, page cache, swap, policy) have
+ * headers of their own (internal.h gathers them) for the files of this
+ * folder and the unit tests only.
  *
  * Error convention: functions returning int give 0 or -errno (Linux values);
  * a guest access the kernel cannot satisfy is described by a struct segv. */
-#ifndef VMSIM_KERNEL_KERNEL_H
-#define VMSIM_KERNEL_KERNEL_H
+#ifndef VMSIM_KERNEL_MM_MM_H
+#define VMSIM_KERNEL_MM_MM_H
 
 #include <stdio.h>
 
@@ -104,7 +126,11 @@ int kernel_set_swap(struct kernel *k, uint64_t bytes);
  * next-use oracle is installed (opt needs the future: trace replays). The
  * default is clock. */
 int kernel_set_policy(struct kernel *k, const char *name);
+#define POLICY_DEFAULT "clock"
 const char *kernel_policy_name(const struct kernel *k);
+/* True when name is a replacement policy; *needs_future (may be NULL) says
+ * whether it needs a next-use oracle (opt). */
+bool kernel_policy_known(const char *name, bool *needs_future);
 /* Seed of the random policy (default fixed, so runs are reproducible). */
 void kernel_set_policy_seed(struct kernel *k, uint64_t seed);
 
@@ -158,6 +184,7 @@ struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *na
 struct vfile *vfile_get(struct vfile *f);
 void vfile_put(struct vfile *f);
 const char *vfile_name(const struct vfile *f);
+bool vfile_writable(const struct vfile *f);   /* opened for writing */
 uint64_t vfile_size(const struct vfile *f);
 /* Reads len bytes at off from the file itself (not through the page cache):
  * for the ELF loader's headers. Returns bytes read or -errno. */
@@ -170,6 +197,11 @@ int64_t vfile_pread(struct vfile *f, void *buf, uint64_t len, uint64_t off);
  * read-only). */
 int64_t vfile_read(struct vfile *f, void *buf, uint64_t len, uint64_t off);
 int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off);
+/* After the host file of vf was truncated to size: the cached bytes past
+ * size become zeros, as Linux's truncate_pagecache leaves them for a later
+ * extension. (Linux also unmaps those pages; mappings keep them here, so an
+ * access past the new EOF sees zeros instead of SIGBUS.) */
+void vfile_truncated(struct vfile *vf, uint64_t size);
 
 /* ---- address spaces ----------------------------------------------------- */
 
@@ -227,7 +259,12 @@ vaddr_t mm_brk(struct mm *mm, vaddr_t newbrk);
  * pages are mapped on first touch, shared by fork, never swapped or counted
  * as RAM. The caller (the device file) has checked the range and the flags;
  * addr and MAP_FIXED as for mm_mmap. 0 with *out, or -errno. */
-struct vma_device;
+/* The device file a VMA_DEVICE region maps (static: never freed). */
+struct vma_device {
+    const char *path;   /* what /proc/PID/maps shows, e.g. /dev/fb0 */
+    uint64_t rdev;      /* glibc dev_t of the device node's file system (maps' dev column) */
+    uint64_t ino;       /* inode number of the node */
+};
 int mm_mmap_device(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags,
                    const struct vma_device *dev, uint64_t off, pfn_t dev_pfn, vaddr_t *out);
 /* True when a lies in a device region (VMA_DEVICE) of mm. */
@@ -281,5 +318,43 @@ void mm_print_smaps(struct mm *mm, FILE *out);
  * the sums of smaps' counts, with Pss split into Pss_Anon/File/Shmem. */
 void mm_print_smaps_rollup(struct mm *mm, FILE *out);
 void mm_print_pagetable(struct mm *mm, FILE *out);   /* the user half's tree: tables and leaves */
+
+/* ---- what /proc shows of memory (task_mmu.c) ----------------------------- */
+
+/* Linux's mm counters, in pages, derived from the regions the way
+ * vm_stat_account sorts them (Linux mm/internal.h is_*_mapping): for
+ * /proc/PID/status and statm. exe is the program's name as its regions
+ * name it (VmExe counts those executable pages), or NULL. */
+struct mm_task_mem {
+    uint64_t total, data, stack, exec, text, peak;
+    uint64_t rss, anon, file, shmem, hwm, swap, ptes_kb;
+};
+void mm_task_mem(struct mm *mm, const char *exe, struct mm_task_mem *out);
+
+/* Page-cache frames that are dirty, mapped, or shmem: for meminfo and vmstat. */
+struct kernel_file_pages {
+    uint64_t dirty, mapped, shmem;
+};
+void kernel_file_pages(struct kernel *k, struct kernel_file_pages *out);
+
+/* ---- pagemap (Documentation/admin-guide/mm/pagemap.rst) ----------------- */
+
+#define PM_PFN_MASK ((1ULL << 55) - 1) /* bits 0-54: pfn, or swap type | offset << 5 */
+#define PM_SOFT_DIRTY (1ULL << 55)     /* not kept by vmsim: always 0 */
+#define PM_MMAP_EXCLUSIVE (1ULL << 56) /* the page is mapped exactly once */
+#define PM_FILE (1ULL << 61)           /* file page or shared anonymous */
+#define PM_SWAP (1ULL << 62)
+#define PM_PRESENT (1ULL << 63)
+#define PM_SWAP_TYPE_BITS 5 /* MAX_SWAPFILES_SHIFT: offset above the type */
+
+/* Reads pagemap entries of mm (offset = vpn * 8) into buf: len / 8 of them,
+ * made on demand, never the whole (huge) file. Returns the bytes filled. */
+int64_t mm_pagemap_read(struct mm *mm, void *buf, uint64_t len, uint64_t off);
+
+
+/* The rest of the public interface: the event listener and the read-only
+ * view for reports. */
+#include "event.h"
+#include "inspect.h"
 
 #endif

@@ -501,3 +501,18 @@ void pagecache_drop_all(struct kernel *k)
         vinode_drop_swapped(k, n);
     }
 }
+
+void vfile_truncated(struct vfile *vf, uint64_t size)
+{
+    struct vinode *n = vf->ino;
+    struct frames *ft = &n->k->ft;
+    for (size_t i = 0; i < n->npages; i++) {
+        uint64_t start = n->pages[i].index * PAGE_SIZE;
+        if (start + PAGE_SIZE <= size)
+            continue;
+        uint64_t from = size > start ? size - start : 0;
+        memset(frame_bytes(ft, n->pages[i].pfn) + from, 0, PAGE_SIZE - from);
+    }
+}
+
+bool vfile_writable(const struct vfile *f) { return f->writable; }

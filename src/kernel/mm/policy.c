@@ -296,3 +296,11 @@ void policy_fini(struct policy *p)
         p->ops->fini(p);
     p->ops = NULL;
 }
+
+bool kernel_policy_known(const char *name, bool *needs_future)
+{
+    const struct policy_ops *ops = policy_find(name);
+    if (ops && needs_future)
+        *needs_future = ops->needs_future;
+    return ops != NULL;
+}

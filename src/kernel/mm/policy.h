@@ -83,7 +83,6 @@ struct policy {
 const struct policy_ops *policy_find(const char *name);
 /* NULL-terminated list of every policy, for help texts and tests. */
 extern const struct policy_ops *const policy_all[];
-#define POLICY_DEFAULT "clock"
 
 /* Sets up p for ops over nframes frames. 0 or -ENOMEM. */
 int policy_init(struct policy *p, const struct policy_ops *ops, uint64_t nframes, uint64_t seed);

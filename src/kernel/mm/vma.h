@@ -22,12 +22,6 @@ enum {
     VMA_DEVICE = 1 << 4,
 };
 
-/* The device file a VMA_DEVICE region maps (static: never freed). */
-struct vma_device {
-    const char *path;   /* what /proc/PID/maps shows, e.g. /dev/fb0 */
-    uint64_t rdev;      /* glibc dev_t of the device node's file system (maps' dev column) */
-    uint64_t ino;       /* inode number of the node */
-};
 
 struct vma {
     uint64_t start, end; /* page-aligned, start < end */

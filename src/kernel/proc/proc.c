@@ -11,11 +11,9 @@
 
 #include "../../machine/decode.h"
 #include "elf.h"
-#include "../mm/event_impl.h"
-#include "../fs/file.h"
+#include "../mm/mm.h"
 #include "sched.h"
 #include "syscall.h"
-#include "../fs/vfs.h"
 
 /* auxv tags (include/uapi/linux/auxvec.h). */
 enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
@@ -170,7 +168,9 @@ static int build_image(struct proc *p, struct mm *mm, struct vfile *f, const cha
     if (img->has_interp) {
         struct vfile *iv = NULL;
         char ierr[200] = "";
-        e = vfs_open_vfile(p, img->interp, true, &iv, ierr, sizeof ierr);
+        e = p->os && p->os->fs_ops
+                ? p->os->fs_ops->open_exec(p, img->interp, true, &iv, ierr, sizeof ierr)
+                : -ENOENT;
         if (e) {
             set_err(err, errlen, "interpreter %s: %s", img->interp,
                     ierr[0] ? ierr : strerror(-e));
@@ -264,7 +264,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
     p->mm = mm;
     p->vdso = vdso;
     if (p->files)
-        files_close_on_exec(p->files);
+        p->os->fs_ops->exec(p);
     signal_exec_reset(&p->sig);
     const char *base = strrchr(filename, '/');
     snprintf(p->comm, sizeof p->comm, "%s", base ? base + 1 : filename);
@@ -319,17 +319,12 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     } else {
         c->mm = mm_fork(p->mm);
     }
-    c->files = p->files ? files_fork(p->files) : NULL;
-    c->fs = p->fs ? fs_fork(p->fs) : NULL;
-    if (c->fs)
-        fs_set_proc(c->fs, c);   /* /proc/self is the child's */
-    if (!c->mm || (p->files && !c->files) || (p->fs && !c->fs) || (p->exe && !c->exe)) {
+    int frc = p->files || p->fs ? p->os->fs_ops->fork(p, c) : 0;
+    if (!c->mm || frc || (p->exe && !c->exe)) {
         if (c->mm && !vfork)
             mm_destroy(c->mm);
-        if (c->files)
-            files_put(c->files);
-        if (c->fs)
-            fs_put(c->fs);
+        if (!frc && (c->files || c->fs))
+            p->os->fs_ops->release(c);
         free(c->exe);
         free(c);
         *rc = -ENOMEM;
@@ -383,12 +378,8 @@ void proc_exit(struct proc *p, int status, int signo)
     if (mm && !borrowed)
         mm_destroy(mm);
     p->mm = NULL;
-    if (p->files)
-        files_put(p->files);
-    if (p->fs)
-        fs_put(p->fs);
-    p->files = NULL;
-    p->fs = NULL;
+    if (p->files || p->fs)
+        os->fs_ops->release(p);
     if (p->pid == os->first_pid) {
         os->first_done = true;
         os->first_status = p->exit_status;
@@ -440,10 +431,8 @@ void proc_free(struct proc *p)
         return;
     if (p->mm && !p->mm_borrowed)
         mm_destroy(p->mm);
-    if (p->files)
-        files_put(p->files);
-    if (p->fs)
-        fs_put(p->fs);
+    if (p->files || p->fs)
+        p->os->fs_ops->release(p);
     free(p->exe);
     free(p);
 }

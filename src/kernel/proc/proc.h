@@ -1,6 +1,23 @@
-/* Processes (issue 4): an address space, a descriptor table, a file-system
+/* Processes (src/kernel/proc/): the public header of the subsystem.
+ *
+ * Owns: processes and their lifetime (proc.c: fork, exit, reap; exec, which
+ * loads an ELF program by mapping it, elf.c), the process table and the
+ * scheduler with the virtual clock (sched.c), signals (signal.c), the
+ * system-call dispatcher (syscall.c: numbers, user copies) and the process,
+ * memory and time calls (sys_proc.c). The table of every call is the
+ * kernel's as a whole (../core/syscalls.c).
+ *
+ * Calls: memory management (../mm/mm.h) and the machine (its harts). Never
+ * files: a process's descriptor table and fs context are opaque here, and
+ * fork, exec and exit reach them through struct proc_fs_ops (below), which
+ * ../core/ installs.
+ *
+ * Other folders include this header only; it gathers the subsystem's others
+ * (sched.h, signal.h, syscall.h, sys_proc.h, elf.h) at its end.
+ *
+ * A process: an address space, a descriptor table, a file-system
  * context, the registers of its one thread, its signal state, and its place
- * in the process tree. Created by the first exec (os_spawn, sched.h), by
+ * in the process tree. Created by the first exec (os_spawn, core/kernel.h), by
  * fork/vfork (clone) and replaced by execve; they end as zombies until their
  * parent reaps them with wait4/waitid.
  *
@@ -16,6 +33,26 @@
 struct os;
 struct files;
 struct fs;
+struct vfile;
+
+/* What processes need of the files subsystem (fs/), which sits above them:
+ * the kernel as a whole (core/boot.c) installs these when it boots a system
+ * with files (os->fs_ops). Processes without files (p->files and p->fs NULL,
+ * as in unit tests) never call them. */
+struct proc_fs_ops {
+    /* fork: gives child copies of parent's descriptor table and fs context
+     * (child->files, child->fs). 0, or -ENOMEM with neither set. */
+    int (*fork)(struct proc *parent, struct proc *child);
+    /* exit and free: drops p's descriptor table and fs context, sets both NULL. */
+    void (*release)(struct proc *p);
+    /* execve succeeded: closes p's close-on-exec descriptors. */
+    void (*exec)(struct proc *p);
+    /* Opens the guest path for execve (for_interp: the ELF interpreter, also
+     * looked up in the sysroot). 0 with *out (a reference), or -errno with a
+     * reason in err. */
+    int (*open_exec)(struct proc *p, const char *guest_path, bool for_interp, struct vfile **out,
+                     char *err, size_t errlen);
+};
 
 #define PROC_SYSCALL_MAX 512          /* syscall numbers are below this */
 #define PROC_QUANTUM (1u << 16)       /* instructions per scheduling turn */
@@ -38,8 +75,8 @@ struct proc {
     struct os *os;
     struct kernel *k;
     struct mm *mm;
-    struct files *files;              /* managed by file.c */
-    struct fs *fs;                    /* managed by vfs.c */
+    struct files *files;              /* managed by fs/file.c, through os->fs_ops */
+    struct fs *fs;                    /* managed by fs/vfs.c, through os->fs_ops */
     int pid;
     struct proc *parent;              /* NULL: the virtual init */
     struct proc *next;                /* the os's list, in pid order */
@@ -107,5 +144,10 @@ void proc_free(struct proc *p);
 /* Linux emulates misaligned loads and stores for user programs; so do we
  * (byte by byte through copyin/copyout). Misaligned atomics: SIGBUS. */
 void proc_emulate_misaligned(struct proc *p, struct hart *h, uint64_t pc, uint64_t addr);
+
+#include "elf.h"
+#include "sched.h"
+#include "sys_proc.h"
+#include "syscall.h"
 
 #endif

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../mm/event_impl.h"
-#include "../fs/file.h"
+#include "../mm/mm.h"
 #include "signal.h"
 #include "syscall.h"
 
@@ -102,48 +101,6 @@ struct proc *os_find(struct os *os, int pid)
         if (p->pid == pid)
             return p;
     return NULL;
-}
-
-int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
-             char *const argv[], char *const envp[], char *err, size_t errlen)
-{
-    struct proc *p = calloc(1, sizeof *p);
-    if (!p)
-        return -ENOMEM;
-    p->k = os->k;
-    p->os = os;
-    p->rng = 0x5eed5eed5eedULL;
-    p->rlimit_stack = 8ULL << 20;
-    p->files = files_new_stdio();
-    p->fs = fs_new(vfs);
-    if (p->fs)
-        fs_set_proc(p->fs, p);   /* whose /proc/self the lookups see */
-    if (!p->files || !p->fs) {
-        snprintf(err, errlen, "cannot set up the process's files (root %s)",
-                 vfs && vfs->root ? vfs->root : "?");
-        proc_free(p);
-        return -ENOMEM;
-    }
-    int e = 0;
-    /* Named by its absolute guest path, as Linux's maps and /proc/PID/exe
-     * show a program even when started with a relative one. */
-    char name[VFS_PATH_MAX];
-    vfs_guest_name(vfs, host_path, name, sizeof name);
-    struct vfile *f = vfile_open(os->k, host_path, name, false, &e);
-    if (!f) {
-        snprintf(err, errlen, "%s", strerror(-e));
-        proc_free(p);
-        return e;
-    }
-    e = proc_execve(p, f, host_path, argv, envp, err, errlen);
-    if (e) {
-        proc_free(p);
-        return e;
-    }
-    os_add_proc(os, p);
-    os->first_pid = p->pid;
-    event_proc(os->k, VM_EV_EXEC, p->mm, p->pid, 0, p->comm, 0);
-    return 0;
 }
 
 static void context_load(struct hart *h, const struct proc *p)

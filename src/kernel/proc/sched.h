@@ -14,7 +14,6 @@
 #define VMSIM_KERNEL_SCHED_H
 
 #include "proc.h"
-#include "../fs/vfs.h"
 
 #define OS_NS_PER_INSN 10
 #define OS_MAX_PROCS 1024   /* processes incl. zombies (RLIMIT_NPROC): fork gets EAGAIN */
@@ -26,6 +25,7 @@ struct os {
     struct hart *h;                   /* hart 0: runs every process */
     struct proc *procs;               /* all processes incl. zombies, pid order */
     struct proc *current;             /* the process on the hart, or NULL */
+    const struct proc_fs_ops *fs_ops; /* the files subsystem's part in fork/exec/exit (proc.h) */
     uint64_t turn_start;              /* h->instret when current's turn began */
     int next_pid;
     int last_pid;                     /* the round-robin cursor */
@@ -61,13 +61,6 @@ struct os *os_new(struct kernel *k, struct machine *m);
 
 /* Frees the OS; every process must be gone (os_run returned). */
 void os_free(struct os *os);
-
-/* Creates the first process: pid PROC_FIRST_PID, host stdio as fds 0-2, a
- * file-system context for vfs, running the ELF program at host path
- * host_path (the interpreter of a dynamic program is found in the sandbox).
- * Returns 0, or -errno with a one-line reason in err. */
-int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
-             char *const argv[], char *const envp[], char *err, size_t errlen);
 
 /* Runs until every process has ended; returns the first process's status as
  * a shell reports it (exit code, or 128 + N for signal N). */

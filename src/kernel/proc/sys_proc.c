@@ -8,10 +8,7 @@
 #include <string.h>
 
 #include "../../machine/hart.h"
-#include "../fs/devfile.h"
-#include "../fs/file.h"
 #include "sched.h"
-#include "../fs/vfs.h"
 
 #define LX_CLONE_VM             0x00000100
 #define LX_CLONE_FS             0x00000200
@@ -150,7 +147,7 @@ static void free_strv(char **v)
 
 int64_t sys_execve(struct proc *p, const uint64_t a[6])
 {
-    char path[VFS_PATH_MAX];
+    char path[LX_PATH_MAX];
     struct segv sv;
     int rc = copyin_str(p->mm, path, va(a[0]), sizeof path, &sv);
     if (rc)
@@ -165,7 +162,7 @@ int64_t sys_execve(struct proc *p, const uint64_t a[6])
     }
     struct vfile *f = NULL;
     char err[256] = "";
-    rc = vfs_open_vfile(p, path, false, &f, err, sizeof err);
+    rc = p->os->fs_ops ? p->os->fs_ops->open_exec(p, path, false, &f, err, sizeof err) : -ENOENT;
     if (!rc)
         rc = proc_execve(p, f, path, argv, envp, err, sizeof err);
     free_strv(argv);
@@ -308,7 +305,7 @@ static void get_rlimit(struct proc *p, unsigned res, uint64_t lim[2])
     if (res == LX_RLIMIT_STACK)
         lim[0] = p->rlimit_stack;
     else if (res == LX_RLIMIT_NOFILE)
-        lim[0] = lim[1] = FILES_MAX;
+        lim[0] = lim[1] = LX_NOFILE_MAX;
 }
 
 /* Limits are reported; a new stack limit is remembered (and reported) but
@@ -616,40 +613,6 @@ int64_t sys_sched_yield(struct proc *p, const uint64_t a[6])
 /* ---- memory ------------------------------------------------------------- */
 
 int64_t sys_brk(struct proc *p, const uint64_t a[6]) { return (int64_t)mm_brk(p->mm, va(a[0])).v; }
-
-int64_t sys_mmap(struct proc *p, const uint64_t a[6])
-{
-    int prot = (int)a[2], flags = (int)a[3], fd = (int)a[4];
-    uint64_t off = a[5];
-    if (off & PAGE_MASK)
-        return -EINVAL;
-    if (prot & ~(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC | 0x01000000 | 0x02000000))
-        return -EINVAL;   /* (PROT_GROWSDOWN/UP are accepted and ignored) */
-    if (!(flags & LX_MAP_ANONYMOUS)) {
-        struct file *df = files_lookup(p->files, fd);
-        if (df && devfile_is(df))   /* memory-mapped I/O (issue 7) */
-            return devfile_mmap(p, df, a);
-    }
-    struct vfile *f = NULL;
-    if (!(flags & LX_MAP_ANONYMOUS)) {
-        int mode = 0;
-        int rc = file_mmap_vfile(p->files, fd, &f, &mode);
-        if (rc)
-            return rc;
-        if (!f) {
-            flags |= LX_MAP_ANONYMOUS;   /* /dev/zero */
-        } else if ((flags & LX_MAP_TYPE) != LX_MAP_PRIVATE && (prot & LX_PROT_WRITE) &&
-                   mode != LX_O_RDWR) {
-            vfile_put(f);
-            return -EACCES;
-        }
-    }
-    vaddr_t out;
-    int rc = mm_mmap(p->mm, va(a[0]), a[1], prot & 7, flags, f, off, &out);
-    if (f)
-        vfile_put(f);
-    return rc ? rc : (int64_t)out.v;
-}
 
 int64_t sys_munmap(struct proc *p, const uint64_t a[6]) { return mm_munmap(p->mm, va(a[0]), a[1]); }
 int64_t sys_mprotect(struct proc *p, const uint64_t a[6])

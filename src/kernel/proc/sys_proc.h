@@ -39,7 +39,6 @@ int64_t sys_times(struct proc *p, const uint64_t a[6]);
 int64_t sys_sched_yield(struct proc *p, const uint64_t a[6]);
 /* memory */
 int64_t sys_brk(struct proc *p, const uint64_t a[6]);
-int64_t sys_mmap(struct proc *p, const uint64_t a[6]);
 int64_t sys_munmap(struct proc *p, const uint64_t a[6]);
 int64_t sys_mprotect(struct proc *p, const uint64_t a[6]);
 int64_t sys_mremap(struct proc *p, const uint64_t a[6]);

@@ -52,4 +52,8 @@
 #define LX_BUS_ADRERR  2
 #define LX_ILL_ILLOPC  1
 
+/* Limits (include/uapi/linux/limits.h; the default RLIMIT_NOFILE). */
+#define LX_PATH_MAX 4096      /* a path incl. the NUL */
+#define LX_NOFILE_MAX 1024    /* descriptors per process */
+
 #endif

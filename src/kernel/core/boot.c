@@ -1,0 +1,93 @@
+/* The kernel as a whole: a system of processes with files. os_new (proc/)
+ * makes the process table and scheduler over a memory manager (mm/); here the
+ * files subsystem (fs/) is joined to the processes: the hooks processes call
+ * at fork, exec and exit (struct proc_fs_ops), and the first process. */
+#include "kernel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int hook_fork(struct proc *parent, struct proc *child)
+{
+    child->files = parent->files ? files_fork(parent->files) : NULL;
+    child->fs = parent->fs ? fs_fork(parent->fs) : NULL;
+    if (child->fs)
+        fs_set_proc(child->fs, child);   /* /proc/self is the child's */
+    if ((parent->files && !child->files) || (parent->fs && !child->fs)) {
+        if (child->files)
+            files_put(child->files);
+        if (child->fs)
+            fs_put(child->fs);
+        child->files = NULL;
+        child->fs = NULL;
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+static void hook_release(struct proc *p)
+{
+    if (p->files)
+        files_put(p->files);
+    if (p->fs)
+        fs_put(p->fs);
+    p->files = NULL;
+    p->fs = NULL;
+}
+
+static void hook_exec(struct proc *p)
+{
+    files_close_on_exec(p->files);
+}
+
+static const struct proc_fs_ops fs_ops = {
+    .fork = hook_fork,
+    .release = hook_release,
+    .exec = hook_exec,
+    .open_exec = vfs_open_vfile,
+};
+
+int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
+             char *const argv[], char *const envp[], char *err, size_t errlen)
+{
+    struct proc *p = calloc(1, sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    p->k = os->k;
+    p->os = os;
+    p->rng = 0x5eed5eed5eedULL;
+    p->rlimit_stack = 8ULL << 20;
+    os->fs_ops = &fs_ops;
+    p->files = files_new_stdio();
+    p->fs = fs_new(vfs);
+    if (p->fs)
+        fs_set_proc(p->fs, p);   /* whose /proc/self the lookups see */
+    if (!p->files || !p->fs) {
+        snprintf(err, errlen, "cannot set up the process's files (root %s)",
+                 vfs && vfs->root ? vfs->root : "?");
+        proc_free(p);
+        return -ENOMEM;
+    }
+    int e = 0;
+    /* Named by its absolute guest path, as Linux's maps and /proc/PID/exe
+     * show a program even when started with a relative one. */
+    char name[VFS_PATH_MAX];
+    vfs_guest_name(vfs, host_path, name, sizeof name);
+    struct vfile *f = vfile_open(os->k, host_path, name, false, &e);
+    if (!f) {
+        snprintf(err, errlen, "%s", strerror(-e));
+        proc_free(p);
+        return e;
+    }
+    e = proc_execve(p, f, host_path, argv, envp, err, errlen);
+    if (e) {
+        proc_free(p);
+        return e;
+    }
+    os_add_proc(os, p);
+    os->first_pid = p->pid;
+    event_proc(os->k, VM_EV_EXEC, p->mm, p->pid, 0, p->comm, 0);
+    return 0;
+}
