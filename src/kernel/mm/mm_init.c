@@ -1,4 +1,4 @@
-/* Boot and teardown of the kernel: the frame table and the kernel half. */
+/* Boot and teardown of memory management: the frame table and the kernel half. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>

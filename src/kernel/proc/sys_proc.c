@@ -1,5 +1,6 @@
-/* System calls of processes (clone, execve, exit, wait), memory (brk, mmap,
- * ...) and time. Time is virtual (sched.h): no host clock is read. */
+/* System calls of processes (clone, execve, exit, wait), memory (brk,
+ * munmap, mprotect, mremap, msync, madvise; mmap, which takes a descriptor,
+ * is fs/sys_mmap.c) and time. Time is virtual (sched.h): no host clock is read. */
 #include "sys_proc.h"
 
 #include <errno.h>
