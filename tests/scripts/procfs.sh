@@ -82,7 +82,9 @@ dump() {
     if [ "$1" = native ]; then
         "$tmp/n/tree" dump "$2"
     else
-        "$VMSIM" run --root / "$G/procfs/tree" dump "$2" 2>/dev/null
+        # (often in a subshell: a failure leaves a mark for the end)
+        "$VMSIM" run --root / "$G/procfs/tree" dump "$2" 2>/dev/null ||
+            echo "dump $2: exit $?" >>"$tmp/dump_failed"
     fi
 }
 # fail_if MSG CMD...: a format check.
@@ -155,6 +157,7 @@ if [ $rc -ne 0 ] || grep -q ': no' "$tmp/s.out" || [ "$(grep -c ': yes' "$tmp/s.
 else
     echo "ok swap ($(grep -c ': yes' "$tmp/s.out") facts)"
 fi
+[ ! -e "$tmp/dump_failed" ] || { echo "FAIL: vmsim runs failed:"; cat "$tmp/dump_failed"; fail=1; }
 # A part skipped is a skip of the whole (tests/run.sh reports it).
 [ $fail -eq 0 ] && [ $skipped -ne 0 ] && exit 77
 exit $fail
