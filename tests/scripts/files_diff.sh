@@ -40,9 +40,10 @@ for prog in "${progs[@]}"; do
     case $name in */printf) args=(one "two words" "") ;; esac
     rm -rf "$tmp/v" "$tmp/q"
     mkdir "$tmp/v" "$tmp/q"
-    (cd "$tmp/v" && exec "$VMSIM" run --root . "$prog" "${args[@]}") >"$tmp/v.out" 2>"$tmp/v.err"
+    # A time limit on both (status 124 past it): a hang is a failure.
+    (cd "$tmp/v" && exec timeout 300 "$VMSIM" run --root . "$prog" "${args[@]}") >"$tmp/v.out" 2>"$tmp/v.err"
     vrc=$?
-    { (cd "$tmp/q" && exec qemu-riscv64 -L "$SYSROOT" "$prog" "${args[@]}") >"$tmp/q.out"; } 2>/dev/null
+    { (cd "$tmp/q" && exec timeout 300 qemu-riscv64 -L "$SYSROOT" "$prog" "${args[@]}") >"$tmp/q.out"; } 2>/dev/null
     qrc=$?
     n=$((n + 1))
     if [ $vrc -ne $qrc ]; then

@@ -21,9 +21,10 @@ fail=0 n=0
 # status is the one the program is written to end with.
 check() {
     local name=$1 want=$2; shift 2
-    (cd "$tmp" && exec env VMSIM_TEST=hello "$VMSIM" run "$@") >"$tmp/v.out" 2>"$tmp/v.err"
+    # A time limit on both (status 124 past it): a hang is a failure.
+    (cd "$tmp" && exec env VMSIM_TEST=hello timeout 300 "$VMSIM" run "$@") >"$tmp/v.out" 2>"$tmp/v.err"
     local vrc=$?
-    { (cd "$tmp" && exec env VMSIM_TEST=hello qemu-riscv64 -L "$SYSROOT" "$@") >"$tmp/q.out"; } 2>/dev/null
+    { (cd "$tmp" && exec env VMSIM_TEST=hello timeout 300 qemu-riscv64 -L "$SYSROOT" "$@") >"$tmp/q.out"; } 2>/dev/null
     local qrc=$?
     n=$((n + 1))
     if [ $vrc -ne $qrc ]; then
@@ -67,9 +68,9 @@ check proc/die-segv 139 "$GUEST_DIR/proc/die" segv
 # the raw clock values (time.c prints them on stderr).
 for p in proc/time:0 proc/fork:3; do
     prog=${p%:*}
-    "$VMSIM" run "$GUEST_DIR/$prog" >"$tmp/a.out" 2>"$tmp/a.err"
+    timeout 300 "$VMSIM" run "$GUEST_DIR/$prog" >"$tmp/a.out" 2>"$tmp/a.err"
     arc=$?
-    "$VMSIM" run "$GUEST_DIR/$prog" >"$tmp/b.out" 2>"$tmp/b.err"
+    timeout 300 "$VMSIM" run "$GUEST_DIR/$prog" >"$tmp/b.out" 2>"$tmp/b.err"
     brc=$?
     if [ $arc -ne "${p#*:}" ] || [ $brc -ne "${p#*:}" ]; then
         echo "FAIL $prog: exit status $arc and $brc, the program ends with ${p#*:}"
