@@ -58,7 +58,7 @@ $(SAN)/tests/%: tests/unit/%.c tests/unit/*.h $(SAN)/libvmsim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(SAN_FLAGS) -Isrc -o $@ $< $(SAN)/libvmsim.a -lcmocka $(LDLIBS) $(EXTRA_LIBS)
 
--include guest/guest.mk tests/fuzz/fuzz.mk bench/bench.mk
+-include guest/guest.mk tests/fuzz/fuzz.mk bench/bench.mk tests/mutants/mutants.mk
 
 # vmsim embeds the demo's guest programs (src/cli/demo/demo_images.c, .incbin).
 $(foreach o,rel_obj san_obj fuzz_obj,$(call $(o),src/cli/demo/demo_images.c)): $(GUEST_DEMO_BIN)

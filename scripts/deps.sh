@@ -20,6 +20,8 @@ have_hdr json-c/json.h || need+=(libjson-c-dev)
 have_hdr png.h || need+=(libpng-dev)
 have_cmd chromium || need+=(chromium)   # the HTML report's test (headless)
 have_cmd python3 || need+=(python3)     # tests check reports, traces and PNGs with it
+have_cmd valgrind || need+=(valgrind)   # trace_lackey.sh: a real trace from lackey
+have_cmd script || need+=(bsdutils)     # script(1): the tests of terminal output
 
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

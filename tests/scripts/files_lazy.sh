@@ -31,8 +31,13 @@ echo "file page reads: $m1 touching 1 page, $m5 touching 5 distinct pages (7 acc
 [ "$m5" -lt 1024 ] || { echo "FAIL: mapping the file read it"; fail=1; }
 
 hello="$GUEST_DIR/dyn/hello"
-if [ -x "$hello" ] && [ -d /usr/riscv64-linux-gnu/lib ]; then
-    (cd "$tmp" && "$VMSIM" run --root . --smaps-at-exit "$hello") >"$tmp/out" 2>"$tmp/err"
+[ -x "$hello" ] && [ -d /usr/riscv64-linux-gnu/lib ] ||
+    { echo "FAIL: no $hello or no riscv64 sysroot"; exit 1; }
+(cd "$tmp" && "$VMSIM" run --root . --smaps-at-exit "$hello") >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 3 ]; then   # hello.c returns 3
+    echo "FAIL: dynamic hello: exit status $rc: $(head -3 "$tmp/err")"; fail=1
+else
     read -r size rss < <(awk '/ r-xp .*libc\.so\.6$/ { t = 1; next }
         t && /^Size:/ { s = $2 } t && /^Rss:/ { r = $2; t = 0 } END { print s + 0, r + 0 }' "$tmp/err")
     echo "dynamic hello: libc text Size $size kB, Rss $rss kB"

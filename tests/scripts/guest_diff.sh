@@ -18,10 +18,11 @@ for prog in "${progs[@]}"; do
     name=${prog#"$GUEST_DIR"/}
     args=(one "two words" "")
     # The shell reports a process killed by signal N as 128+N for both.
-    (cd "$tmp" && exec "$VMSIM" run "$prog" "${args[@]}") >"$tmp/v.out" 2>"$tmp/v.err"
+    # A time limit on both (status 124 past it): a hang is a failure.
+    (cd "$tmp" && exec timeout 300 "$VMSIM" run "$prog" "${args[@]}") >"$tmp/v.out" 2>"$tmp/v.err"
     vrc=$?
     # (the group's redirection keeps bash's "Segmentation fault" notice off the log)
-    { (cd "$tmp" && exec qemu-riscv64 "$prog" "${args[@]}") >"$tmp/q.out"; } 2>/dev/null
+    { (cd "$tmp" && exec timeout 300 qemu-riscv64 "$prog" "${args[@]}") >"$tmp/q.out"; } 2>/dev/null
     qrc=$?
     n=$((n + 1))
     if [ $vrc -ne $qrc ]; then

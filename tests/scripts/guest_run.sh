@@ -48,12 +48,8 @@ expect 152 "--max-insns" "$VMSIM" run --max-insns 200000 "$GUEST_DIR/run/spin"
 expect_err 'CPU time limit exceeded'
 grep -q '^spinning$' "$tmp/out" || { echo "FAIL spin output"; fail=1; }
 expect 2 "bad --max-insns" "$VMSIM" run --max-insns -5 "$GUEST_DIR/run/spin"
-if [ -x "$GUEST_DIR/libc/abort" ]; then
-    expect 134 "abort()" "$VMSIM" run "$GUEST_DIR/libc/abort"
-    expect_err '^Aborted$'
-fi
-if [ -x "$GUEST_DIR/libc/hello" ]; then
-    expect 0 "static glibc" "$VMSIM" run "$GUEST_DIR/libc/hello" x
-    grep -q '^hello from static glibc, argc=2$' "$tmp/out" || { echo "FAIL glibc output"; fail=1; }
-fi
+expect 134 "abort()" "$VMSIM" run "$GUEST_DIR/libc/abort"
+expect_err '^Aborted$'
+expect 0 "static glibc" "$VMSIM" run "$GUEST_DIR/libc/hello" x
+grep -q '^hello from static glibc, argc=2$' "$tmp/out" || { echo "FAIL glibc output"; fail=1; }
 exit $fail

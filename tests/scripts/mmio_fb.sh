@@ -38,7 +38,9 @@ check 'grep -q "VmFlags: rd wr sh mr mw me ms pf io de dd" "$tmp/err"'
 # The JSON report: the regions are of kind "device", their leaves are
 # device pages (the pixels at 0x20000000, the registers at 0x10001000),
 # none of them among the RAM frames.
-"$VMSIM" run --fb 64x48 --report "$tmp/r.json" "$prog" >/dev/null 2>&1
+"$VMSIM" run --fb 64x48 --report "$tmp/r.json" "$prog" >/dev/null 2>"$tmp/err2"
+rc=$?
+check '[ $rc -eq 0 ]'
 check 'python3 - "$tmp/r.json" <<"PY"
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -16,5 +16,6 @@ want=$'straight 11 loop 3002 increasing 1\nconsole: hello'
 [ "$out" = "$want" ] || { echo "FAIL: want:"; printf '%s\n' "$want"; exit 1; }
 # The clock is the instruction count: another --fb changes nothing.
 out2=$("$VMSIM" run --fb 16x16 "$prog" 2>&1)
-[ "$out2" = "$want" ] || { echo "FAIL with --fb 16x16: $out2"; exit 1; }
+rc=$?
+[ $rc -eq 0 ] && [ "$out2" = "$want" ] || { echo "FAIL with --fb 16x16 (exit $rc): $out2"; exit 1; }
 echo "mmio_timer: ok"

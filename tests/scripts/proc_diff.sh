@@ -21,9 +21,10 @@ fail=0 n=0
 # status is the one the program is written to end with.
 check() {
     local name=$1 want=$2; shift 2
-    (cd "$tmp" && exec env VMSIM_TEST=hello "$VMSIM" run "$@") >"$tmp/v.out" 2>"$tmp/v.err"
+    # A time limit on both (status 124 past it): a hang is a failure.
+    (cd "$tmp" && exec env VMSIM_TEST=hello timeout 300 "$VMSIM" run "$@") >"$tmp/v.out" 2>"$tmp/v.err"
     local vrc=$?
-    { (cd "$tmp" && exec env VMSIM_TEST=hello qemu-riscv64 -L "$SYSROOT" "$@") >"$tmp/q.out"; } 2>/dev/null
+    { (cd "$tmp" && exec env VMSIM_TEST=hello timeout 300 qemu-riscv64 -L "$SYSROOT" "$@") >"$tmp/q.out"; } 2>/dev/null
     local qrc=$?
     n=$((n + 1))
     if [ $vrc -ne $qrc ]; then
@@ -48,7 +49,7 @@ check() {
 for kind in proc dyn; do
     pre=""; [ $kind = dyn ] && pre=proc_
     d="$GUEST_DIR/$kind"
-    [ -x "$d/${pre}fork" ] || { echo "skip $kind: not built"; continue; }
+    [ -x "$d/${pre}fork" ] || { echo "FAIL $kind: not built"; fail=1; continue; }
     check "$kind/fork" 3 "$d/${pre}fork"
     check "$kind/signal" 0 "$d/${pre}signal"
     check "$kind/auxv" 4 "$d/${pre}auxv" one "two words" ""
@@ -65,10 +66,16 @@ check proc/die-segv 139 "$GUEST_DIR/proc/die" segv
 
 # Determinism: virtual time and the scheduler make two runs identical, even
 # the raw clock values (time.c prints them on stderr).
-for prog in proc/time proc/fork; do
-    "$VMSIM" run "$GUEST_DIR/$prog" >"$tmp/a.out" 2>"$tmp/a.err"
-    "$VMSIM" run "$GUEST_DIR/$prog" >"$tmp/b.out" 2>"$tmp/b.err"
-    if cmp -s "$tmp/a.out" "$tmp/b.out" && cmp -s "$tmp/a.err" "$tmp/b.err"; then
+for p in proc/time:0 proc/fork:3; do
+    prog=${p%:*}
+    timeout 300 "$VMSIM" run "$GUEST_DIR/$prog" >"$tmp/a.out" 2>"$tmp/a.err"
+    arc=$?
+    timeout 300 "$VMSIM" run "$GUEST_DIR/$prog" >"$tmp/b.out" 2>"$tmp/b.err"
+    brc=$?
+    if [ $arc -ne "${p#*:}" ] || [ $brc -ne "${p#*:}" ]; then
+        echo "FAIL $prog: exit status $arc and $brc, the program ends with ${p#*:}"
+        fail=1
+    elif cmp -s "$tmp/a.out" "$tmp/b.out" && cmp -s "$tmp/a.err" "$tmp/b.err"; then
         echo "ok $prog deterministic"
     else
         echo "FAIL $prog: two runs differ"

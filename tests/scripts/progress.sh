@@ -11,7 +11,10 @@ command -v script >/dev/null || { echo "no script(1) (util-linux)"; exit 77; }
 command -v python3 >/dev/null || { echo "no python3"; exit 77; }
 max=150000000   # a few seconds under ASan: redrawn every 0.5 s
 
-script -qec "$VMSIM run --max-insns $max $prog" "$tmp/pty.log" >/dev/null 2>&1
+# (script -e returns the command's status, 128 + N for a signal)
+rc=0
+script -qec "$VMSIM run --max-insns $max $prog" "$tmp/pty.log" >/dev/null 2>&1 || rc=$?
+expect_rc 152   # --max-insns is RLIMIT_CPU: SIGXCPU
 python3 - "$tmp/pty.log" "$max" <<'PY' || fail "progress line under a terminal"
 import re, sys
 log = open(sys.argv[1], "rb").read().decode("latin-1"); mx = int(sys.argv[2])
@@ -26,7 +29,9 @@ PY
 # Guest output on the same terminal starts on a clean row: the line is
 # cleared ("\r\e[K") before each write, never left in front of the text.
 chatty=$GUEST_DIR/run/chatty
-script -qec "$VMSIM run $chatty" "$tmp/pty3.log" >/dev/null 2>&1
+rc=0
+script -qec "$VMSIM run $chatty" "$tmp/pty3.log" >/dev/null 2>&1 || rc=$?
+expect_rc 0
 python3 - "$tmp/pty3.log" <<'PY' || fail "guest output after the progress line"
 import re, sys
 log = open(sys.argv[1], "rb").read().decode("latin-1")
@@ -41,9 +46,13 @@ if not cleared: print("FAIL: no progress line was shown before any tick:", repr(
 PY
 
 # Not a terminal: nothing.
-"$VMSIM" run --max-insns 60000000 "$prog" >"$out" 2>"$err" || true
+rc=0
+"$VMSIM" run --max-insns 60000000 "$prog" >"$out" 2>"$err" || rc=$?
+expect_rc 152   # --max-insns is RLIMIT_CPU: SIGXCPU
 ! grep -q 'instructions, ' "$err" || fail "progress written to a file"
 # --no-progress under a terminal: nothing.
-script -qec "$VMSIM run --no-progress --max-insns 60000000 $prog" "$tmp/pty2.log" >/dev/null 2>&1
+rc=0
+script -qec "$VMSIM run --no-progress --max-insns 60000000 $prog" "$tmp/pty2.log" >/dev/null 2>&1 || rc=$?
+expect_rc 152
 ! grep -q 'instructions, ' "$tmp/pty2.log" || fail "--no-progress still drew the line"
 exit 0

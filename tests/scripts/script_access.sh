@@ -53,6 +53,40 @@ grep -qE '^segfault a 0x800000000000 SEGV_(MAPERR|ACCERR)$' "$out" || fail "non-
 expect_line 'segfault a 0x3ffff8 SEGV_MAPERR'     # starts below the mapping
 [ "$(tail -n 1 "$out")" = "a 0x1000000 -> fault SEGV_MAPERR" ] || fail "translate fault line"
 
+# mprotect takes effect on pages present before the call (their PTEs and
+# TLB entries are writable and dirty) as on fresh ones, both ways; the
+# bytes stay; the reference is POSIX mprotect.
+vs <<'EOS'
+proc a
+map a 0xa00000 12K rw- anon private
+write a 0xa00000 "present"
+write a 0xa00100 "present too"
+protect a 0xa00000 8K r--
+write a 0xa00000 "P"
+write a 0xa01000 "F"
+write a 0xa02000 "rw"
+read a 0xa00000 7
+protect a 0xa00000 12K ---
+read a 0xa00100 4
+read a 0xa02000 2
+protect a 0xa00000 12K rw-
+write a 0xa00000 "PRESENT"
+write a 0xa01000 "fresh"
+read a 0xa00000 7
+read a 0xa00100 11
+read a 0xa01000 5
+read a 0xa02000 2
+EOS
+expect_rc 0
+no_errors
+[ "$(grep -c '^segfault' "$out")" = 4 ] || fail "mprotect: 4 segfaults expected"
+expect_line 'segfault a 0xa00000 SEGV_ACCERR'   # write to a page present before r--
+expect_line 'segfault a 0xa01000 SEGV_ACCERR'   # write to a fresh page under r--
+expect_line 'segfault a 0xa00100 SEGV_ACCERR'   # read of a present page under ---
+expect_line 'segfault a 0xa02000 SEGV_ACCERR'   # read of a page written under rw-
+[ "$(grep '^"' "$out" | tr '\n' ' ')" = '"present" "PRESENT" "present too" "fresh" "rw" ' ] ||
+    fail "mprotect: bytes read back"
+
 # The segv counter counts them (per process and globally).
 vs <<'EOS'
 proc a

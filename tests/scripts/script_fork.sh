@@ -45,6 +45,39 @@ expect_line '"child!"'
 expect_line '"second"'
 [ "$(pfn a 0x401000)" = "$(pfn b 0x401000)" ] || fail "untouched page shared"
 
+# Every byte moves: four pages of distinct patterns (pagepat.py), a COW
+# break in the middle of page 1 by the child, at the end of page 2 by the
+# parent, then the parent (sole mapper) takes page 1 over. Every byte of
+# all four pages of both processes is read back after each step. Each
+# writer reads its page first, so the TLB holds the shared frame when the
+# break must replace it.
+pp="python3 $(dirname "$0")/pagepat.py"
+reads() { local p i; for p in a b; do for i in 0 1 2 3; do echo "read $p 0x40${i}000 4096"; done; done; }
+{
+    echo "proc a"
+    echo "map a 0x400000 16K rw- anon private"
+    $pp write a 0x400000 10 4
+    echo "fork a b"
+    echo "read b 0x401000 4096"
+    echo 'write b 0x401800 "child!"'
+    reads
+    echo "read a 0x402000 4096"
+    echo 'write a 0x402ffa "parent"'
+    reads
+    echo 'write a 0x401000 "P"'
+    reads
+    echo "show stats cow_faults cow_copies"
+} >"$tmp/whole"
+vs "$tmp/whole"
+expect_rc 0
+no_errors
+child=11@2048=$(printf 'child!' | od -An -tx1 | tr -d ' \n')
+parent=12@4090=$(printf 'parent' | od -An -tx1 | tr -d ' \n')
+$pp check "$out" 11 10 11 12 13 10 "$child" 12 13 \
+    12 10 11 "$parent" 13 10 "$child" 12 13 \
+    10 11@0=50 "$parent" 13 10 "$child" 12 13 || fail "whole pages after COW breaks"
+[ "$(kv cow_faults)" = 3 ] && [ "$(kv cow_copies)" = 2 ] || fail "3 COW faults, 2 copies"
+
 # Three generations, one write each: exactly one copy per writer except the last.
 vs <<'EOS'
 proc a

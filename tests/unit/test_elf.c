@@ -407,15 +407,22 @@ static uint8_t *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* The fixture at path, and readelf's view of it (if ref): a missing one is
+ * a failure, never a skip (cmocka's skip() passes silently). */
+static void need(const char *path, struct ref_elf *ref)
+{
+    if (access(path, R_OK) != 0)
+        fail_msg("%s is missing (make builds the fixtures)", path);
+    if (ref && !readelf(path, ref))
+        fail_msg("riscv64-linux-gnu-readelf failed on %s (scripts/deps.sh installs it)", path);
+}
+
 /* Loads path at base and checks the image against readelf. */
 static void load_and_compare(const char *path, vaddr_t base, uint64_t want_bias,
                              bool want_interp)
 {
     struct ref_elf ref;
-    if (access(path, R_OK) != 0)
-        skip();
-    if (!readelf(path, &ref))
-        skip();
+    need(path, &ref);
     struct sim s;
     sim_open(&s, path);
     static struct elf_image img;
@@ -515,8 +522,7 @@ static void test_load_rejects_non_elf(void **state)
 static void test_load_does_not_replace(void **state)
 {
     const char *path = corpus("pie");
-    if (access(path, R_OK) != 0)
-        skip();
+    need(path, NULL);
     struct sim s;
     sim_open(&s, path);
     static struct elf_image img, img2;
@@ -665,8 +671,7 @@ static void test_touch_reads_only_touched_pages(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/elf/touch", gd ? gd : "build/guest");
     struct ref_elf ref;
-    if (access(path, R_OK) != 0 || !readelf(path, &ref))
-        skip();
+    need(path, &ref);
     assert_int_equal(ref.nload, 2);   /* text (R E), data+bss (RW) */
     const struct ref_load *text = &ref.load[0], *data = &ref.load[1];
     assert_int_equal(text->prot, LX_PROT_READ | LX_PROT_EXEC);

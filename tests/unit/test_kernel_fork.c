@@ -1,16 +1,43 @@
 /* fork: page tables copied, no page copied until a write, exact COW counts,
  * shared mappings stay shared, everything freed after both exit. */
-#include "kernel_test_util.h"
+#include "test_swap_util.h"
 
+/* Every byte of page a of mm: page `stamp` (test_swap_util.h), except the
+ * byte at off, which is `byte` (off < 0: none). */
+static void page_check_but(struct mm *mm, uint64_t a, uint64_t stamp, int off, uint8_t byte,
+                           const char *what)
+{
+    uint64_t w[PAGE_SIZE / 8];
+    uint8_t *want = (uint8_t *)w, got[PAGE_SIZE];
+    page_fill(stamp, w);
+    if (off >= 0)
+        want[off] = byte;
+    kt_read(mm, a, got, PAGE_SIZE);
+    for (int i = 0; i < (int)PAGE_SIZE; i++)
+        if (got[i] != want[i])
+            fail_msg("%s: byte %d of page 0x%llx is 0x%02x, expected 0x%02x", what, i,
+                     (unsigned long long)a, got[i], want[i]);
+}
+
+/* All 8 pages of a in mm: page i is stamp 100 + i, but for one changed byte
+ * in page cp (cp < 0: none). */
+static void pages_check(struct mm *mm, uint64_t a, int cp, int off, uint8_t byte, const char *what)
+{
+    for (int i = 0; i < 8; i++)
+        page_check_but(mm, a + (uint64_t)i * PAGE_SIZE, 100 + (uint64_t)i, i == cp ? off : -1,
+                       byte, what);
+}
+
+/* Every page is a distinct pattern and every byte of every page is checked
+ * in both spaces after each COW break: a copy must carry the whole page,
+ * and must not touch the other side's copy or the neighbours. */
 static void test_fork_cow(void **state)
 {
     struct kt *t = *state;
     struct mm *p = mm_new(t->k);
     uint64_t a = kt_mmap(p, 0, 8 * PAGE_SIZE, RW, ANON_PRIV, NULL, 0);
-    for (int i = 0; i < 8; i++) {
-        unsigned char c = (unsigned char)('a' + i);
-        kt_write(p, a + (uint64_t)i * PAGE_SIZE, &c, 1);
-    }
+    for (int i = 0; i < 8; i++)
+        page_write(p, a + (uint64_t)i * PAGE_SIZE, 100 + (uint64_t)i);
     struct kernel_info before;
     kernel_get_info(t->k, &before);
     struct mm *c = mm_fork(p);
@@ -22,29 +49,39 @@ static void test_fork_cow(void **state)
     for (int i = 0; i < 8; i++)
         assert_int_equal(kt_pfn(p, a + (uint64_t)i * PAGE_SIZE, ACCESS_READ),
                          kt_pfn(c, a + (uint64_t)i * PAGE_SIZE, ACCESS_READ));
-    assert_int_equal(kt_byte(c, a + 3 * PAGE_SIZE), 'd');
-    /* The child writes page 3: it copies; the parent keeps its byte. */
+    pages_check(c, a, -1, 0, 0, "child after fork");
+    /* The child writes one byte in the middle of page 3: it copies the
+     * page; the parent keeps its page whole. */
     unsigned char x = 'X';
-    kt_write(c, a + 3 * PAGE_SIZE, &x, 1);
+    kt_write(c, a + 3 * PAGE_SIZE + 1234, &x, 1);
     KT_CHECK(t);
-    assert_int_equal(kt_byte(c, a + 3 * PAGE_SIZE), 'X');
-    assert_int_equal(kt_byte(p, a + 3 * PAGE_SIZE), 'd');
+    pages_check(c, a, 3, 1234, 'X', "child after its COW write");
+    pages_check(p, a, -1, 0, 0, "parent after the child's COW write");
+    assert_int_not_equal(kt_pfn(p, a + 3 * PAGE_SIZE, ACCESS_READ),
+                         kt_pfn(c, a + 3 * PAGE_SIZE, ACCESS_READ));
     struct mm_info mc, mp;
     mm_get_info(c, &mc);
     assert_int_equal(mc.c.cow_faults, 1);
     assert_int_equal(mc.c.cow_copies, 1);
     /* The parent writes page 3: it is the sole mapper now, no copy. */
     x = 'P';
-    kt_write(p, a + 3 * PAGE_SIZE, &x, 1);
+    kt_write(p, a + 3 * PAGE_SIZE + 4095, &x, 1);
     mm_get_info(p, &mp);
     assert_int_equal(mp.c.cow_faults, 1);
     assert_int_equal(mp.c.cow_copies, 0);
+    pages_check(p, a, 3, 4095, 'P', "parent after taking page 3");
+    pages_check(c, a, 3, 1234, 'X', "child after the parent took page 3");
     /* The parent writes page 5 (shared): copy. */
     kt_write(p, a + 5 * PAGE_SIZE, &x, 1);
     mm_get_info(p, &mp);
     assert_int_equal(mp.c.cow_faults, 2);
     assert_int_equal(mp.c.cow_copies, 1);
-    assert_int_equal(kt_byte(c, a + 5 * PAGE_SIZE), 'f');
+    page_check_but(p, a + 5 * PAGE_SIZE, 105, 0, 'P', "parent's copy of page 5");
+    page_check_but(c, a + 5 * PAGE_SIZE, 105, -1, 0, "child's page 5");
+    for (int i = 4; i <= 6; i += 2) {
+        page_check_but(p, a + (uint64_t)i * PAGE_SIZE, 100 + (uint64_t)i, -1, 0, "parent");
+        page_check_but(c, a + (uint64_t)i * PAGE_SIZE, 100 + (uint64_t)i, -1, 0, "child");
+    }
     KT_CHECK(t);
     kernel_get_info(t->k, &after);
     assert_int_equal(after.anon_frames, before.anon_frames + 2);
@@ -52,11 +89,14 @@ static void test_fork_cow(void **state)
     mm_destroy(p);
     KT_CHECK(t);
     x = 'C';
-    kt_write(c, a, &x, 1);
+    kt_write(c, a + 17, &x, 1);
     mm_get_info(c, &mc);
     assert_int_equal(mc.c.cow_faults, 2);
     assert_int_equal(mc.c.cow_copies, 1);
-    assert_int_equal(kt_byte(c, a + 5 * PAGE_SIZE), 'f');
+    page_check_but(c, a, 100, 17, 'C', "child's page 0 taken over");
+    for (int i = 1; i < 8; i++)
+        page_check_but(c, a + (uint64_t)i * PAGE_SIZE, 100 + (uint64_t)i, i == 3 ? 1234 : -1,
+                       'X', "child after the parent exited");
     mm_destroy(c);
     KT_CHECK(t);
 }
