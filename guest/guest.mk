@@ -11,6 +11,7 @@
 #                      guest/mmio/*.h are their shared headers.
 #   guest/procfs/*.c   the same (static glibc): /proc inside the guest (issue 6);
 #                      tests/scripts/procfs.sh also builds them natively.
+#   guest/share/*.c   the same (static glibc): sharing between processes (issue 16).
 #   guest/dyn/*.c      one program each, dynamically linked with glibc and
 #                      libm (PIE, interpreter /lib/ld-linux-riscv64-lp64d.so.1).
 #                      guest/files/*.c are also built this way, into
@@ -34,8 +35,8 @@ GUEST_DYN_CFLAGS  := $(GUEST_ARCH) -O2 -g0 -Wall -Werror
 
 GUEST_LIB_SRC  := $(wildcard guest/lib/*.c guest/lib/*.S)
 GUEST_LIB_OBJ  := $(patsubst guest/lib/%,$(GUEST_OUT)/lib/%.o,$(GUEST_LIB_SRC))
-GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/% guest/files/% guest/proc/% guest/procfs/% guest/mmio/% guest/dyn/% guest/demo/%,$(wildcard guest/*/*.c guest/*/*.S))
-GUEST_LIBC_SRC := $(wildcard guest/libc/*.c guest/files/*.c guest/proc/*.c guest/procfs/*.c guest/mmio/*.c)
+GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/% guest/files/% guest/proc/% guest/procfs/% guest/mmio/% guest/dyn/% guest/demo/% guest/share/%,$(wildcard guest/*/*.c guest/*/*.S))
+GUEST_LIBC_SRC := $(wildcard guest/libc/*.c guest/files/*.c guest/proc/*.c guest/procfs/*.c guest/mmio/*.c guest/share/*.c)
 GUEST_DYN_SRC  := $(wildcard guest/dyn/*.c)
 GUEST_BIN      := $(basename $(patsubst guest/%,$(GUEST_OUT)/%,$(GUEST_PROG_SRC) $(GUEST_LIBC_SRC) $(GUEST_DYN_SRC))) \
                   $(patsubst guest/files/%.c,$(GUEST_OUT)/files_dyn/%,$(wildcard guest/files/*.c))
@@ -79,6 +80,12 @@ $(GUEST_OUT)/procfs_dyn/%: guest/procfs/%.c guest/procfs/pfs.h
 $(GUEST_OUT)/dyn/%: guest/dyn/%.c
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_DYN_CFLAGS) $< -o $@ -lm
+
+# guest/share/*.c: sharing between processes (issue 16), static glibc;
+# tests/scripts/share_*.sh also build some natively.
+$(GUEST_OUT)/share/%: guest/share/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
 
 $(GUEST_OUT)/mmio/%: guest/mmio/%.c $(wildcard guest/mmio/*.h)
 	@mkdir -p $(dir $@)

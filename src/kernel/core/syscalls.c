@@ -57,6 +57,8 @@ const sys_fn syscall_table[PROC_SYSCALL_MAX] = {
     [LX_SYS_fchown] = sys_fchown,
     [LX_SYS_statfs] = sys_statfs,
     [LX_SYS_fstatfs] = sys_fstatfs,
+    /* sharing between processes (issue 16: fs/shmfile.c, ...) */
+    [LX_SYS_memfd_create] = sys_memfd_create,
     /* processes (proc/sys_proc.c) */
     [LX_SYS_clone] = sys_clone,
     [LX_SYS_clone3] = sys_clone3,

@@ -25,6 +25,7 @@
 #include "file.h"
 #include "pipe.h"
 #include "procfs.h"
+#include "shmfile.h"
 #include "sys_file.h"
 #include "vfs.h"
 

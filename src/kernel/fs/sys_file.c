@@ -14,6 +14,7 @@
 
 #include "devfile.h"
 #include "file.h"
+#include "shmfile.h"
 #include "pipe.h"
 #include "../proc/proc.h"
 #include "../../machine/hart.h"
@@ -325,6 +326,8 @@ int64_t sys_ftruncate(struct proc *p, const uint64_t a[6])
         return -EBADF;
     if ((int64_t)a[1] < 0)
         return -EINVAL;
+    if (file_is_shm(f))   /* tmpfs file, memfd (issue 16) */
+        return can_write(f) ? shm_file_truncate(f, a[1]) : -EINVAL;
     if (!f->vf || !can_write(f))
         return -EINVAL;   /* Linux: not a regular file open for writing */
     if (ftruncate(f->host_fd, (off_t)a[1]) < 0)
@@ -432,6 +435,9 @@ int64_t sys_fcntl(struct proc *p, const uint64_t a[6])
     case LX_F_GETPIPE_SZ:
     case LX_F_SETPIPE_SZ:
         return file_is_pipe(f) ? PIPE_CAPACITY : -EBADF;
+    case LX_F_ADD_SEALS:
+    case LX_F_GET_SEALS:
+        return shm_fcntl_seals(f, (int)a[1], a[2]);
     default:
         return -EINVAL;
     }

@@ -7,6 +7,7 @@
 
 #include "devfile.h"
 #include "file.h"
+#include "shmfile.h"
 #include "sys_file.h"
 #include "../proc/proc.h"
 
@@ -22,6 +23,9 @@ int64_t sys_mmap(struct proc *p, const uint64_t a[6])
         struct file *df = files_lookup(p->files, fd);
         if (df && devfile_is(df))   /* memory-mapped I/O (issue 7) */
             return devfile_mmap(p, df, a);
+        int rc = df ? shm_mmap_check(df, prot, flags) : 0;   /* seals (issue 16) */
+        if (rc)
+            return rc;
     }
     struct vfile *f = NULL;
     if (!(flags & LX_MAP_ANONYMOUS)) {

@@ -17,6 +17,7 @@
 #include "devfile.h"
 #include "file.h"
 #include "procfs.h"
+#include "tmpfs.h"
 #include "vfs.h"
 
 #define LX_AT_FDCWD (-100)
@@ -117,6 +118,16 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
             rc = excl ? -EEXIST : procfs_open(p, l.path, flags, &f);
             break;
         }
+        if (l.virt == VFS_TMPFS) {   /* issue 16 */
+            rc = (flags & LX_O_DIRECTORY) && l.exists ? -ENOTDIR
+                 : l.trailing_slash                  ? -EISDIR
+                     : tmpfs_open(p, fs_tmpfs(p->fs), l.path, flags, mode, &f);
+            break;
+        }
+        if (l.virt == VFS_TMPFS_DIR) {
+            rc = creat ? -EISDIR : tmpfs_open_dir(fs_tmpfs(p->fs), l.path, flags, &f);
+            break;
+        }
         if (l.virt != VFS_HOST) {
             int acc = flags & LX_O_ACCMODE;
             if (excl)
@@ -210,8 +221,8 @@ int sys_stat_at(struct proc *p, int dirfd, uint64_t g_path, int flags, struct st
     rc = sys_lookup_at(p, dirfd, path, flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : VFS_FOLLOW, &l);
     if (rc)
         return rc;
-    if (l.virt == VFS_PROC) {
-        *st = l.st;   /* the walk asked procfs */
+    if (l.virt == VFS_PROC || l.virt == VFS_TMPFS || l.virt == VFS_TMPFS_DIR) {
+        *st = l.st;   /* the walk asked procfs / tmpfs */
     } else if (l.virt != VFS_HOST) {
         struct file *f = file_new_dev(l.virt, 0, l.path);
         rc = f ? f->ops->fstat(f, st) : -ENOMEM;
@@ -345,7 +356,7 @@ static int64_t access_at(struct proc *p, int dirfd, uint64_t g_path, int mode, i
     if (l.virt == VFS_PROC)   /* read-only for the unprivileged guest */
         rc = (mode & W_OK) || ((mode & X_OK) && !S_ISDIR(l.st.st_mode)) ? -EACCES : 0;
     else if (l.virt != VFS_HOST)
-        rc = l.virt != VFS_DEV_DIR && (mode & X_OK) ? -EACCES : 0;
+        rc = l.virt != VFS_DEV_DIR && l.virt != VFS_TMPFS_DIR && (mode & X_OK) ? -EACCES : 0;
     else if (faccessat(l.dirfd, l.name, mode, AT_SYMLINK_NOFOLLOW) < 0)
         rc = -errno;
     vfs_lookup_done(&l);
@@ -403,7 +414,11 @@ int64_t sys_unlinkat(struct proc *p, const uint64_t a[6])
     int rc = sys_lookup_user(p, (int)a[0], a[1], 0, &l);
     if (rc)
         return rc;
-    if (l.virt != VFS_HOST)
+    if (l.virt == VFS_TMPFS)   /* issue 16 */
+        rc = (flags & LX_AT_REMOVEDIR) ? -ENOTDIR : tmpfs_unlink(fs_tmpfs(p->fs), l.path);
+    else if (l.virt == VFS_TMPFS_DIR)
+        rc = (flags & LX_AT_REMOVEDIR) ? -EBUSY : -EISDIR;
+    else if (l.virt != VFS_HOST)
         rc = -EACCES;
     else if (strcmp(l.name, ".") == 0)
         rc = (flags & LX_AT_REMOVEDIR) ? -EBUSY : -EISDIR;

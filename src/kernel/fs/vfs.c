@@ -20,11 +20,13 @@
 #include "../mm/mm.h"
 #include "../proc/proc.h"
 #include "procfs.h"
+#include "tmpfs.h"
 
 /* The two host trees, shared by every fs of a run. */
 struct vfs_tree {
     int refcount;
     int fd[2];   /* O_PATH descriptors of root and sysroot (-1: none) */
+    struct tmpfs *tmpfs;   /* /dev/shm and --tmpfs mounts (tmpfs.h) */
 };
 
 struct fs {
@@ -55,6 +57,34 @@ int vfs_parse_option(int argc, char **argv, int *i, struct vfs_config *cfg)
     const char *a = argv[*i];
     const char *val = NULL;
     bool root;
+    if (strcmp(a, "--tmpfs") == 0 || strcmp(a, "--tmpfs-size") == 0) {
+        if (*i + 1 >= argc) {
+            fprintf(stderr, "vmsim run: %s needs a value\n", a);
+            return -1;
+        }
+        val = argv[++*i];
+        if (strcmp(a, "--tmpfs-size") == 0) {
+            char *end;
+            unsigned long long v = strtoull(val, &end, 10);
+            int sh = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
+                   : *end == 'G' || *end == 'g' ? 30 : 0;
+            if (end == val || (sh && end[1]) || (!sh && *end) || v == 0) {
+                fprintf(stderr, "vmsim run: --tmpfs-size '%s': not a size\n", val);
+                return -1;
+            }
+            cfg->tmpfs_size = (uint64_t)v << sh;
+            return 1;
+        }
+        if (val[0] != '/' || strlen(val) >= VFS_PATH_MAX || strstr(val, "//") ||
+            strstr(val, "/.") || (strlen(val) > 1 && val[strlen(val) - 1] == '/') ||
+            cfg->ntmpfs >= 7) {
+            fprintf(stderr, "vmsim run: --tmpfs '%s': need a canonical absolute guest path "
+                            "(at most 7 mounts)\n", val);
+            return -1;
+        }
+        cfg->tmpfs[cfg->ntmpfs++] = val;
+        return 1;
+    }
     if (strcmp(a, "--root") == 0 || strcmp(a, "-L") == 0 || strcmp(a, "--sysroot") == 0) {
         root = strcmp(a, "--root") == 0;
         if (*i + 1 >= argc) {
@@ -139,6 +169,16 @@ struct fs *fs_new(const struct vfs_config *cfg)
             return NULL;
         }
     }
+    t->tmpfs = tmpfs_new(cfg->tmpfs, cfg->ntmpfs, cfg->tmpfs_size);
+    if (!t->tmpfs) {
+        close(t->fd[VFS_ROOT]);
+        if (t->fd[VFS_SYSROOT] >= 0)
+            close(t->fd[VFS_SYSROOT]);
+        free(fs);
+        free(t);
+        errno = ENOMEM;
+        return NULL;
+    }
     fs->refcount = 1;
     fs->t = t;
     fs->cwd_base = VFS_ROOT;
@@ -169,6 +209,7 @@ void fs_put(struct fs *fs)
         close(fs->t->fd[VFS_ROOT]);
         if (fs->t->fd[VFS_SYSROOT] >= 0)
             close(fs->t->fd[VFS_SYSROOT]);
+        tmpfs_free(fs->t->tmpfs);
         free(fs->t);
     }
     free(fs);
@@ -176,6 +217,7 @@ void fs_put(struct fs *fs)
 
 void fs_set_proc(struct fs *fs, struct proc *p) { fs->proc = p; }
 const char *fs_cwd(const struct fs *fs) { return fs->cwd; }
+struct tmpfs *fs_tmpfs(struct fs *fs) { return fs->t->tmpfs; }
 int fs_cwd_base(const struct fs *fs) { return fs->cwd_base; }
 unsigned fs_get_umask(const struct fs *fs) { return fs->umask; }
 
@@ -304,6 +346,49 @@ static int follow_link(struct walk *w, const char *target, bool slash, char *res
     return 0;
 }
 
+/* The rest of a lookup inside tmpfs mount mnt: rest is what follows the
+ * mount's directory (flat: a file name at most). */
+static int tmpfs_walk(struct tmpfs *t, const char *mnt, const char *rest, int flags,
+                      struct vfs_lookup *out)
+{
+    char name[VFS_PATH_MAX];
+    snprintf(name, sizeof name, "%s", rest);
+    size_t n = strlen(name);
+    bool slash = false;
+    while (n > 0 && name[n - 1] == '/') {
+        name[--n] = 0;
+        slash = true;
+    }
+    out->dirfd = -1;
+    out->trailing_slash = slash;
+    if (n == 0 || strcmp(name, ".") == 0) {
+        out->virt = VFS_TMPFS_DIR;
+        out->exists = true;
+        snprintf(out->path, sizeof out->path, "%s", mnt);
+        snprintf(out->name, sizeof out->name, ".");
+        return tmpfs_stat(t, mnt, &out->st);
+    }
+    if (strchr(name, '/') || strcmp(name, "..") == 0)
+        return -ENOENT;   /* no subdirectories in a mount */
+    if (n > VFS_NAME_MAX)
+        return -ENAMETOOLONG;
+    if (strlen(mnt) + 1 + n >= sizeof out->path)
+        return -ENAMETOOLONG;
+    out->virt = VFS_TMPFS;
+    size_t ml = strlen(mnt);
+    memcpy(out->path, mnt, ml);
+    out->path[ml] = '/';
+    memcpy(out->path + ml + 1, name, n + 1);
+    memcpy(out->name, name, n + 1);
+    int rc = tmpfs_stat(t, out->path, &out->st);
+    if (rc == 0 && slash)
+        return -ENOTDIR;
+    out->exists = rc == 0;
+    if (rc == -ENOENT && (flags & VFS_CREATE))
+        return 0;
+    return rc;
+}
+
 /* Walks full (an absolute guest path) in tree base. */
 static int walk_path(struct fs *fs, int base, const char *full, int flags, struct vfs_lookup *out)
 {
@@ -352,6 +437,18 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
             if ((rc = walk_reopen(&w, up)) != 0)
                 goto fail;
             continue;
+        }
+        if (w.virt != VFS_PROC) {   /* a tmpfs mount (issue 16) */
+            char mnt[VFS_PATH_MAX];
+            if (snprintf(mnt, sizeof mnt, "%s/%s", strcmp(w.canon, "/") ? w.canon : "", comp) <
+                    (int)sizeof mnt &&
+                tmpfs_mount_at(fs->t->tmpfs, mnt)) {
+                walk_setfd(&w, -1);
+                rc = tmpfs_walk(fs->t->tmpfs, mnt, p, flags, out);
+                if (rc == 0)
+                    out->base = base;
+                return rc;
+            }
         }
         if (w.virt == VFS_PROC) {
             int type;

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../uapi/abi.h"
 
@@ -38,13 +39,18 @@ struct vfile;
 struct vfs_config {
     const char *root;      /* host directory seen as "/" */
     const char *sysroot;   /* host directory searched first for absolute paths, or NULL */
+    /* tmpfs mounts besides /dev/shm (issue 16: --tmpfs, tmpfs.h) and their
+     * size limit in bytes (--tmpfs-size; 0: half of RAM) */
+    const char *tmpfs[8];
+    int ntmpfs;
+    uint64_t tmpfs_size;
 };
 
 /* root ".", sysroot VFS_DEFAULT_SYSROOT if that directory exists, else NULL. */
 void vfs_config_default(struct vfs_config *cfg);
 
 /* Command-line options of `vmsim run`: --root DIR, -L DIR, --sysroot DIR
- * (also --root=DIR, --sysroot=DIR). argv[*i] is the option; consumes its
+ * (also --root=DIR, --sysroot=DIR), --tmpfs GUEST_DIR, --tmpfs-size SIZE. argv[*i] is the option; consumes its
  * value (advancing *i). Returns 1 if consumed, 0 if argv[*i] is not one of
  * these, -1 after printing a message when the value is missing or not a
  * directory. The strings stay owned by argv. */
@@ -72,6 +78,9 @@ void fs_put(struct fs *fs);
  * when the process gets its context (first exec, fork). */
 void fs_set_proc(struct fs *fs, struct proc *p);
 
+/* The tmpfs mounts of fs's sandbox (tmpfs.h). */
+struct tmpfs *fs_tmpfs(struct fs *fs);
+
 /* The guest's current directory (canonical, absolute). */
 const char *fs_cwd(const struct fs *fs);
 
@@ -94,7 +103,8 @@ enum vfs_base { VFS_ROOT = 0, VFS_SYSROOT = 1 };
 /* What a canonical guest path names when it is not a host file. */
 enum vfs_virt { VFS_HOST = 0, VFS_DEV_DIR, VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_URANDOM,
                  VFS_DEV_FB0, VFS_DEV_TIMER, /* issue 7: devfile.h */
-                VFS_PROC /* anything under /proc (procfs.h): path names it, st says what */ };
+                VFS_PROC, /* anything under /proc (procfs.h): path names it, st says what */
+                VFS_TMPFS, VFS_TMPFS_DIR /* issue 16: a file in / the directory of a tmpfs mount */ };
 
 #define VFS_FOLLOW 1   /* follow a symlink in the last component */
 #define VFS_CREATE 2   /* the last component may be missing (its directory must exist) */

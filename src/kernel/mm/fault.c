@@ -156,7 +156,8 @@ static int fault_file(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
     pfn_t f;
     bool cached = pagecache_lookup(n, index, &f);
     /* Linux: SIGBUS for a page that lies wholly past the end of the file. */
-    if (!cached && !n->anon && index >= page_up_pages(vinode_size(n)))
+    if (!cached && (!n->anon || n->shmem_kind != SHMEM_ANON) &&
+        index >= page_up_pages(vinode_size(n)))
         return segv(mm, out, LX_SIGBUS, LX_BUS_ADRERR, a, acc);
     bool major = false;
     if (!cached) {

@@ -203,6 +203,35 @@ int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off
  * access past the new EOF sees zeros instead of SIGBUS.) */
 void vfile_truncated(struct vfile *vf, uint64_t size);
 
+/* ---- shmem objects (shmem.c) ------------------------------------------- */
+
+/* The kinds of object whose pages live only in simulated RAM (and swap):
+ * Linux's shmem. All are the page cache's anonymous vinodes. */
+enum shmem_kind { SHMEM_ANON = 0, SHMEM_TMPFS, SHMEM_MEMFD, SHMEM_SYSV };
+
+/* A new shmem object of size bytes, of kind, shown as name in maps, with
+ * inode number ino (0: the next anonymous inode number). One reference;
+ * NULL on OOM. */
+struct vfile *vfile_new_shmem(struct kernel *k, uint64_t size, int kind, const char *name,
+                              uint64_t ino);
+/* True for a shmem object; its kind (enum shmem_kind) and name for reports. */
+bool vfile_is_shmem(const struct vfile *f);
+int vfile_shmem_kind(const struct vfile *f);
+const char *shmem_kind_name(int kind);   /* "shared anonymous", "tmpfs file", "memfd", "SysV" */
+uint64_t vfile_ino(const struct vfile *f);
+/* read(2)/write(2) of a shmem object through its pages (a hole reads as
+ * zeros and gets no page; a swapped page is read back). A read stops at the
+ * size; a write past it grows the size. Bytes or -errno (-ENOMEM). */
+int64_t shmem_read(struct vfile *f, void *buf, uint64_t len, uint64_t off);
+int64_t shmem_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off);
+/* ftruncate: the new size; bytes past it become zeros (pages wholly past it
+ * and their swap slots are freed unless mapped). 0 or -ENOMEM. */
+int shmem_set_size(struct vfile *f, uint64_t size);
+/* True when page index of the object is in a frame or in swap. */
+bool shmem_page_held(const struct vfile *f, uint64_t index);
+/* Pages of the object in frames and in swap. */
+void shmem_pages(const struct vfile *f, uint64_t *resident, uint64_t *swapped);
+
 /* ---- address spaces ----------------------------------------------------- */
 
 /* A new address space: empty user half, the shared kernel half. NULL on OOM. */

@@ -15,6 +15,9 @@
 #include "internal.h"
 #include "swap.h"
 
+static size_t pc_lower(const struct vinode *n, uint64_t idx);
+static size_t sw_lower(const struct vinode *n, uint64_t idx);
+
 /* ---- vinodes and vfiles -------------------------------------------------- */
 
 static void vinode_drop_page(struct kernel *k, struct vinode *n, size_t i)
@@ -135,27 +138,47 @@ struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *na
     return f;
 }
 
-struct vfile *vfile_new_anon(struct kernel *k, uint64_t size)
+struct vfile *vfile_new_shmem(struct kernel *k, uint64_t size, int kind, const char *name,
+                              uint64_t ino)
 {
     struct vinode *n = calloc(1, sizeof *n);
     if (!n)
         return NULL;
-    /* Linux shows shared anonymous memory as a deleted /dev/zero on the
-     * internal shmem mount (device 00:01). */
+    /* Linux shows shmem objects on the internal shmem mount (device 00:01). */
     *n = (struct vinode){.k = k,
                          .anon = true,
+                         .shmem_kind = kind,
                          .fd = -1,
                          .dev = 1,
-                         .ino = ++k->next_anon_ino,
+                         .ino = ino ? ino : ++k->next_anon_ino,
                          .size = size,
                          .next = k->inodes};
     k->inodes = n;
-    struct vfile *f = vfile_wrap(n, "/dev/zero (deleted)", true);
+    struct vfile *f = vfile_wrap(n, name, true);
     if (!f) {
         n->refcount++;
         vinode_put(n);
     }
     return f;
+}
+
+struct vfile *vfile_new_anon(struct kernel *k, uint64_t size)
+{
+    return vfile_new_shmem(k, size, SHMEM_ANON, "/dev/zero (deleted)", 0);
+}
+
+void pagecache_drop_from(struct kernel *k, struct vinode *n, uint64_t first)
+{
+    assert(n->anon);
+    for (size_t i = n->npages; i-- > pc_lower(n, first);) {
+        struct frame *fr = frame_of(&k->ft, n->pages[i].pfn);
+        if (fr->mapcount == 0 && fr->refcount == 1)
+            vinode_drop_page(k, n, i);
+    }
+    size_t s = sw_lower(n, first);
+    for (size_t i = s; i < n->nswapped; i++)
+        swap_slot_put(&k->swap, n->swapped[i].slot);
+    n->nswapped = s;
 }
 
 struct vfile *vfile_get(struct vfile *f)
@@ -218,7 +241,6 @@ int64_t vfile_pread(struct vfile *f, void *buf, uint64_t len, uint64_t off)
 
 /* ---- the cache ----------------------------------------------------------- */
 
-static size_t pc_lower(const struct vinode *n, uint64_t idx);
 
 /* Copies between buf (file bytes [off, off+len)) and the cached pages that
  * overlap it: into the pages (to_cache) or, from dirty pages only, out. */

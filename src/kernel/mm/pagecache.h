@@ -35,7 +35,8 @@ struct vinode {
     struct kernel *k;
     struct vinode *next; /* kernel's list */
     int refcount;        /* vfiles */
-    bool anon;           /* anonymous shared object: no fd, no writeback */
+    bool anon;           /* shmem object (shared anonymous, tmpfs, memfd, SysV): no fd */
+    int shmem_kind;      /* enum shmem_kind (mm.h) when anon */
     int fd;              /* host file, -1 for anon */
     bool fd_writable;
     uint64_t dev, ino;
@@ -57,6 +58,10 @@ struct vfile {
 /* An anonymous shared object of size bytes (for MAP_SHARED|MAP_ANONYMOUS),
  * with refcount 1. NULL on OOM. */
 struct vfile *vfile_new_anon(struct kernel *k, uint64_t size);
+
+/* Drops the unmapped pages of shmem object n from index first on, and its
+ * swap slots there (truncation). */
+void pagecache_drop_from(struct kernel *k, struct vinode *n, uint64_t first);
 
 /* Current size of the object in bytes (fstat for host files). */
 uint64_t vinode_size(struct vinode *n);

@@ -110,6 +110,37 @@ enum {
     LX_SYS_fchownat = 54,   /* files */
     LX_SYS_fchown = 55,   /* files */
     LX_SYS_utimensat = 88,   /* files */
+    /* issue 16: sharing between processes */
+    LX_SYS_memfd_create = 279,
+    LX_SYS_eventfd2 = 19,
+    LX_SYS_epoll_create1 = 20,
+    LX_SYS_epoll_ctl = 21,
+    LX_SYS_epoll_pwait = 22,
+    LX_SYS_epoll_pwait2 = 441,
+    LX_SYS_signalfd4 = 74,
+    LX_SYS_timerfd_create = 85,
+    LX_SYS_timerfd_settime = 86,
+    LX_SYS_timerfd_gettime = 87,
+    LX_SYS_shmget = 194,
+    LX_SYS_shmctl = 195,
+    LX_SYS_shmat = 196,
+    LX_SYS_shmdt = 197,
+    LX_SYS_socket = 198,
+    LX_SYS_socketpair = 199,
+    LX_SYS_bind = 200,
+    LX_SYS_listen = 201,
+    LX_SYS_accept = 202,
+    LX_SYS_connect = 203,
+    LX_SYS_getsockname = 204,
+    LX_SYS_getpeername = 205,
+    LX_SYS_sendto = 206,
+    LX_SYS_recvfrom = 207,
+    LX_SYS_setsockopt = 208,
+    LX_SYS_getsockopt = 209,
+    LX_SYS_shutdown = 210,
+    LX_SYS_sendmsg = 211,
+    LX_SYS_recvmsg = 212,
+    LX_SYS_accept4 = 242,
 };
 
 /* Kernel-internal results, never seen by the guest. */
