@@ -26,6 +26,7 @@
 #include "pipe.h"
 #include "procfs.h"
 #include "shmfile.h"
+#include "socket.h"
 #include "sys_file.h"
 #include "vfs.h"
 

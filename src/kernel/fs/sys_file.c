@@ -15,6 +15,7 @@
 #include "devfile.h"
 #include "file.h"
 #include "shmfile.h"
+#include "socket.h"
 #include "pipe.h"
 #include "../proc/proc.h"
 #include "../../machine/hart.h"
@@ -106,7 +107,7 @@ static int64_t xfer(struct proc *p, struct file *f, bool wr, uint64_t g_buf, uin
         return -ENOMEM;
     int64_t done = 0;
     /* Pipes, ttys and other host streams: one transfer (a second would wait). */
-    bool stream = file_is_pipe(f) || (f->host_fd >= 0 && !f->vf);
+    bool stream = file_is_pipe(f) || file_is_socket(f) || (f->host_fd >= 0 && !f->vf);
     if (wr && f->host_fd >= 0 && !f->vf && p->os->output_hook)
         p->os->output_hook(p->os->output_hook_ctx);
     while ((uint64_t)done < len) {
@@ -143,7 +144,7 @@ static int64_t xfer(struct proc *p, struct file *f, bool wr, uint64_t g_buf, uin
             break;
     }
     free(buf);
-    if (done == -EPIPE && wr && file_is_pipe(f))
+    if (done == -EPIPE && wr && (file_is_pipe(f) || file_is_socket(f)))
         signal_send(p, LX_SIGPIPE);
     return done;
 }

@@ -20,6 +20,7 @@
 #include "../mm/mm.h"
 #include "../proc/proc.h"
 #include "procfs.h"
+#include "socket.h"
 #include "tmpfs.h"
 
 /* The two host trees, shared by every fs of a run. */
@@ -27,6 +28,7 @@ struct vfs_tree {
     int refcount;
     int fd[2];   /* O_PATH descriptors of root and sysroot (-1: none) */
     struct tmpfs *tmpfs;   /* /dev/shm and --tmpfs mounts (tmpfs.h) */
+    struct unix_ns *unix_ns;   /* bound socket names (socket.h), made on first use */
 };
 
 struct fs {
@@ -210,6 +212,7 @@ void fs_put(struct fs *fs)
         if (fs->t->fd[VFS_SYSROOT] >= 0)
             close(fs->t->fd[VFS_SYSROOT]);
         tmpfs_free(fs->t->tmpfs);
+        unix_ns_free(fs->t->unix_ns);
         free(fs->t);
     }
     free(fs);
@@ -218,6 +221,13 @@ void fs_put(struct fs *fs)
 void fs_set_proc(struct fs *fs, struct proc *p) { fs->proc = p; }
 const char *fs_cwd(const struct fs *fs) { return fs->cwd; }
 struct tmpfs *fs_tmpfs(struct fs *fs) { return fs->t->tmpfs; }
+
+struct unix_ns *fs_unix_ns(struct fs *fs)
+{
+    if (!fs->t->unix_ns)
+        fs->t->unix_ns = unix_ns_new();
+    return fs->t->unix_ns;
+}
 int fs_cwd_base(const struct fs *fs) { return fs->cwd_base; }
 unsigned fs_get_umask(const struct fs *fs) { return fs->umask; }
 

@@ -80,6 +80,8 @@ void fs_set_proc(struct fs *fs, struct proc *p);
 
 /* The tmpfs mounts of fs's sandbox (tmpfs.h). */
 struct tmpfs *fs_tmpfs(struct fs *fs);
+/* The Unix socket names bound in fs's sandbox (socket.h); NULL on OOM. */
+struct unix_ns *fs_unix_ns(struct fs *fs);
 
 /* The guest's current directory (canonical, absolute). */
 const char *fs_cwd(const struct fs *fs);
