@@ -22,6 +22,7 @@
 #define VMSIM_KERNEL_FS_FS_H
 
 #include "devfile.h"
+#include "evfd.h"
 #include "file.h"
 #include "pipe.h"
 #include "procfs.h"

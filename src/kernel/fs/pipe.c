@@ -90,9 +90,8 @@ static int pipe_poll_rd(struct file *f)
 static int pipe_poll_wr(struct file *f)
 {
     struct pipe *pp = f->priv;
-    if (pp->readers == 0)
-        return LX_POLLERR;
-    return PIPE_CAPACITY - pp->len >= PIPE_BUF_ATOMIC ? LX_POLLOUT | LX_POLLWRNORM : 0;
+    int ev = PIPE_CAPACITY - pp->len >= PIPE_BUF_ATOMIC ? LX_POLLOUT | LX_POLLWRNORM : 0;
+    return pp->readers == 0 ? ev | LX_POLLERR : ev;   /* Linux pipe_poll */
 }
 
 static void pipe_drop(struct pipe *pp)

@@ -14,6 +14,7 @@
 
 #include "devfile.h"
 #include "file.h"
+#include "evfd.h"
 #include "shmfile.h"
 #include "socket.h"
 #include "pipe.h"
@@ -152,6 +153,9 @@ static int64_t xfer(struct proc *p, struct file *f, bool wr, uint64_t g_buf, uin
 int64_t sys_read(struct proc *p, const uint64_t a[6])
 {
     struct file *f = fd_file(p, a[0]);
+    int64_t r;
+    if (f && evfd_read(p, f, a[1], a[2], &r))   /* signalfd, timerfd (issue 16) */
+        return r;
     return f ? xfer(p, f, false, a[1], a[2], -1) : -EBADF;
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evfd.h"
 #include "file.h"
 #include "../proc/proc.h"
 
@@ -22,9 +23,7 @@ static int fd_ready(struct proc *p, int fd, int want)
     struct file *f = fd >= 0 ? files_lookup(p->files, fd) : NULL;
     if (!f)
         return LX_POLLNVAL;
-    int ev = f->ops->poll ? f->ops->poll(f)
-                          : LX_POLLIN | LX_POLLRDNORM | LX_POLLOUT | LX_POLLWRNORM;
-    return ev & (want | LX_POLLERR | LX_POLLHUP);
+    return file_ready(p, f) & (want | LX_POLLERR | LX_POLLHUP);   /* as epoll */
 }
 
 /* Reads a timespec timeout: *ns, or *infinite when g_ts is 0. */
