@@ -24,6 +24,7 @@
 #include "devfile.h"
 #include "evfd.h"
 #include "file.h"
+#include "ipc_shm.h"
 #include "pipe.h"
 #include "procfs.h"
 #include "shmfile.h"

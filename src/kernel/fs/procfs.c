@@ -39,6 +39,7 @@ static const struct pf_entry pid_entries[] = {
 static const struct pf_entry root_entries[] = {
     {"meminfo", PF_MEMINFO},
     {"self", PF_SELF},
+    {"sysvipc", PF_SYSVIPC},
     {"vmstat", PF_VMSTAT},
 };
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -48,6 +49,7 @@ static int pf_type(enum pf_kind k)
     switch (k) {
     case PF_ROOT:
     case PF_PID_DIR:
+    case PF_SYSVIPC:
         return PROCFS_DIR;
     case PF_SELF:
     case PF_CWD:
@@ -96,6 +98,12 @@ static int pf_resolve(struct proc *self, const char *path, struct pf_node *n)
     while (*rest == '/')
         rest++;
     int pid = parse_pid(c, len);
+    if (pid < 0 && len == 7 && !strncmp(c, "sysvipc", 7) && *rest) {
+        if (strcmp(rest, "shm") != 0 && strcmp(rest, "shm/") != 0)
+            return -ENOENT;
+        n->kind = PF_SYSVIPC_SHM;
+        return 0;
+    }
     if (pid < 0) {
         if (*rest)
             return -ENOENT;
@@ -456,6 +464,10 @@ static int dir_fill(struct pf_file *p)
             pf_stat_node(&node, &st);
             rc = dirent_add(out, st.st_ino, 4, name);
         }
+    } else if (p->n.kind == PF_SYSVIPC) {
+        node = (struct pf_node){.kind = PF_SYSVIPC_SHM};
+        pf_stat_node(&node, &st);
+        rc = dirent_add(out, st.st_ino, 8, "shm");
     } else {
         for (size_t i = 0; !rc && i < NELEM(pid_entries); i++) {
             node = (struct pf_node){.kind = pid_entries[i].kind, .pid = p->n.pid};

@@ -28,6 +28,8 @@ enum pf_kind {
     PF_STAT,
     PF_STATM,
     PF_STATUS, /* /proc/PID and its entries */
+    PF_SYSVIPC,
+    PF_SYSVIPC_SHM, /* /proc/sysvipc/shm (issue 16) */
 };
 
 /* Writes the text of file kind about process t (NULL for /proc's own

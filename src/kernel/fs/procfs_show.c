@@ -7,6 +7,7 @@
 
 #include "../mm/mm.h"
 #include "procfs.h"
+#include "ipc_shm.h"
 #include "procfs_impl.h"
 #include "vfs.h"
 #include "../proc/proc.h"
@@ -261,6 +262,13 @@ int procfs_show(struct os *os, struct proc *t, enum pf_kind kind, FILE *out)
         return 0;
     case PF_VMSTAT:
         show_vmstat(os, out);
+        return 0;
+    case PF_SYSVIPC_SHM:   /* the run's one table: any process's sandbox */
+        for (struct proc *q = os->procs; q; q = q->next)
+            if (q->fs && !q->exited) {
+                sysv_shm_show(q, out);
+                return 0;
+            }
         return 0;
     case PF_MAPS:
         if (mm)

@@ -20,6 +20,7 @@
 #include "../mm/mm.h"
 #include "../proc/proc.h"
 #include "procfs.h"
+#include "ipc_shm.h"
 #include "socket.h"
 #include "tmpfs.h"
 
@@ -29,6 +30,7 @@ struct vfs_tree {
     int fd[2];   /* O_PATH descriptors of root and sysroot (-1: none) */
     struct tmpfs *tmpfs;   /* /dev/shm and --tmpfs mounts (tmpfs.h) */
     struct unix_ns *unix_ns;   /* bound socket names (socket.h), made on first use */
+    struct sysv_shm *sysv_shm; /* System V segments (ipc_shm.h), made on first use */
 };
 
 struct fs {
@@ -213,6 +215,7 @@ void fs_put(struct fs *fs)
             close(fs->t->fd[VFS_SYSROOT]);
         tmpfs_free(fs->t->tmpfs);
         unix_ns_free(fs->t->unix_ns);
+        sysv_shm_free(fs->t->sysv_shm);
         free(fs->t);
     }
     free(fs);
@@ -221,6 +224,13 @@ void fs_put(struct fs *fs)
 void fs_set_proc(struct fs *fs, struct proc *p) { fs->proc = p; }
 const char *fs_cwd(const struct fs *fs) { return fs->cwd; }
 struct tmpfs *fs_tmpfs(struct fs *fs) { return fs->t->tmpfs; }
+
+struct sysv_shm *fs_sysv_shm(struct fs *fs)
+{
+    if (!fs->t->sysv_shm)
+        fs->t->sysv_shm = sysv_shm_new();
+    return fs->t->sysv_shm;
+}
 
 struct unix_ns *fs_unix_ns(struct fs *fs)
 {

@@ -82,6 +82,8 @@ void fs_set_proc(struct fs *fs, struct proc *p);
 struct tmpfs *fs_tmpfs(struct fs *fs);
 /* The Unix socket names bound in fs's sandbox (socket.h); NULL on OOM. */
 struct unix_ns *fs_unix_ns(struct fs *fs);
+/* The System V shared memory segments of fs's sandbox (ipc_shm.h); NULL on OOM. */
+struct sysv_shm *fs_sysv_shm(struct fs *fs);
 
 /* The guest's current directory (canonical, absolute). */
 const char *fs_cwd(const struct fs *fs);

@@ -229,6 +229,12 @@ int64_t shmem_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off
 int shmem_set_size(struct vfile *f, uint64_t size);
 /* True when page index of the object is in a frame or in swap. */
 bool shmem_page_held(const struct vfile *f, uint64_t index);
+/* References to f: its owner's plus one per region mapping it (System V's
+ * shm_nattch counts these). */
+int vfile_refs(const struct vfile *f);
+/* The object mapped by the region that starts at addr in mm (borrowed), or
+ * NULL: what shmdt(2) detaches. */
+struct vfile *mm_file_at(struct mm *mm, vaddr_t addr);
 /* Pages of the object in frames and in swap. */
 void shmem_pages(const struct vfile *f, uint64_t *resident, uint64_t *swapped);
 

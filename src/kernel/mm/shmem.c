@@ -109,3 +109,11 @@ bool shmem_page_held(const struct vfile *f, uint64_t index)
     return pagecache_lookup(f->ino, index, &pfn) ||
            pagecache_swap_slot(f->ino, index) != SWAP_NO_SLOT;
 }
+
+int vfile_refs(const struct vfile *f) { return f->refcount; }
+
+struct vfile *mm_file_at(struct mm *mm, vaddr_t addr)
+{
+    struct vma *v = vma_find(&mm->vmas, addr.v);
+    return v && v->start == addr.v ? v->file : NULL;
+}
