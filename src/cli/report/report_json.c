@@ -189,6 +189,8 @@ static void on_vma(void *ctx, const struct insp_vma *v)
     add(o, "shared", json_object_new_boolean(v->shared));
     add(o, "kind", json_object_new_string(insp_vma_kind_name(v->kind)));
     add(o, "name", str_or_null(v->name));
+    if (v->shmem_kind)   /* issue 16: which kind of shared object */
+        add(o, "shmem_kind", json_object_new_string(v->shmem_kind));
     add_u(o, "pgoff", v->pgoff);
     add_u(o, "present", present_in(c->w, v->start, v->end));
     json_object_array_add(c->arr, o);
@@ -304,6 +306,19 @@ static int owner_cmp(const void *a, const void *b)
     return x->pfn < y->pfn ? -1 : x->pfn > y->pfn ? 1 : x->proc - y->proc;
 }
 
+/* One shmem object: shared anonymous memory, tmpfs file, memfd, SysV. */
+static void on_shmem(void *ctx, const struct insp_shmem *s)
+{
+    struct json_object *o = json_object_new_object();
+    add(o, "kind", json_object_new_string(s->kind));
+    add(o, "name", json_object_new_string(s->name));
+    add_u(o, "ino", s->ino);
+    add_u(o, "size", s->size);
+    add_u(o, "resident_pages", s->resident);
+    add_u(o, "swapped_pages", s->swapped);
+    json_object_array_add(ctx, o);
+}
+
 static void on_frame(void *ctx, const struct insp_frame *f)
 {
     struct frames_ctx *c = ctx;
@@ -324,6 +339,8 @@ static void on_frame(void *ctx, const struct insp_frame *f)
         struct json_object *ow = json_object_new_object();
         add(ow, "name", json_object_new_string(f->owner));
         add(ow, "anon", json_object_new_boolean(f->owner_anon));
+        if (f->owner_kind)
+            add(ow, "kind", json_object_new_string(f->owner_kind));
         add_u(ow, "index", f->index);
         add(o, "owner", ow);
     } else {
@@ -432,6 +449,9 @@ struct json_object *report_json_build(struct kernel *k, const struct report_proc
     uint64_t in_use = inspect_frames(k, on_frame, &fc);
     free(w.owners);
     add(doc, "frames", fc.arr);
+    struct json_object *sh = json_object_new_array();
+    inspect_shmem(k, on_shmem, sh);
+    add(doc, "shared_objects", sh);   /* issue 16: their frames are in "frames" (owner) */
     add_u(doc, "frames_in_use", in_use);
     add_u(doc, "frames_listed", fc.listed);
     add_u(doc, "frames_shared", fc.shared);

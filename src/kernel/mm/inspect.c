@@ -85,8 +85,11 @@ void inspect_vmas(struct mm *mm, insp_vma_fn *fn, void *ctx)
             iv.kind = INSP_VMA_STACK;
         else
             iv.kind = INSP_VMA_ANON;
-        if (iv.kind == INSP_VMA_SHMEM)
-            iv.name = NULL; /* Linux shows "/dev/zero (deleted)"; we show none */
+        if (iv.kind == INSP_VMA_SHMEM) {
+            iv.shmem_kind = shmem_kind_name(v->file->ino->shmem_kind);
+            if (v->file->ino->shmem_kind == SHMEM_ANON)
+                iv.name = NULL; /* Linux shows "/dev/zero (deleted)"; we show none */
+        }
         fn(ctx, &iv);
     }
 }
@@ -258,7 +261,10 @@ uint64_t inspect_frames(struct kernel *k, insp_frame_fn *fn, void *ctx)
             info.role = (enum insp_frame_role)roles[i];
         if (fr->use == FRAME_FILE && fr->owner) {
             info.owner_anon = fr->owner->anon;
-            info.owner = fr->owner->anon ? "shmem" : fr->owner->name;
+            info.owner = fr->owner->anon && fr->owner->shmem_kind == SHMEM_ANON ? "shmem"
+                                                                                 : fr->owner->name;
+            if (fr->owner->anon)
+                info.owner_kind = shmem_kind_name(fr->owner->shmem_kind);
             info.index = fr->index;
         }
         fn(ctx, &info);
@@ -285,4 +291,16 @@ void inspect_each_mm(struct kernel *k, insp_mm_fn *fn, void *ctx)
     for (unsigned a = 0; a < ASID_COUNT; a++)
         if (k->asid_owner[a])
             fn(ctx, k->asid_owner[a]);
+}
+
+void inspect_shmem(struct kernel *k, insp_shmem_fn *fn, void *ctx)
+{
+    for (struct vinode *n = k->inodes; n; n = n->next) {
+        if (!n->anon)
+            continue;
+        struct insp_shmem s = {.kind = shmem_kind_name(n->shmem_kind), .name = n->name,
+                               .ino = n->ino, .size = n->size, .resident = n->npages,
+                               .swapped = n->nswapped};
+        fn(ctx, &s);
+    }
 }

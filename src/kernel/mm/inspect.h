@@ -30,6 +30,7 @@ struct insp_vma {
     enum insp_vma_kind kind;
     const char *name; /* file name, "[heap]", "[stack]", "[vdso]", or NULL */
     uint64_t pgoff;   /* page offset in the file */
+    const char *shmem_kind; /* INSP_VMA_SHMEM: "shared anonymous", "tmpfs file", "memfd", "SysV" */
 };
 
 /* Calls fn for every region of mm in address order. */
@@ -100,7 +101,8 @@ struct insp_frame {
     uint32_t refcount, mapcount;
     bool dirty;
     const char *owner; /* FILE: the cached object's name ("shmem" for anonymous shared) */
-    bool owner_anon;   /* FILE: the object is an anonymous shared one */
+    bool owner_anon;   /* FILE: the object is a shmem one (in RAM and swap only) */
+    const char *owner_kind; /* FILE of a shmem object: its kind (shmem_kind_name) */
     uint64_t index;    /* FILE: page index in it */
     int64_t swap_slot; /* ANON: its swap slot while in the swap cache, else -1 */
     const struct insp_mapper *mappers; /* mapcount of them, in rmap order */
@@ -124,6 +126,17 @@ void inspect_ram(struct kernel *k, uint64_t *first_pfn, uint64_t *end_pfn);
  * ASIDs). For tests and for front ends that do not track their processes. */
 typedef void insp_mm_fn(void *ctx, struct mm *mm);
 void inspect_each_mm(struct kernel *k, insp_mm_fn *fn, void *ctx);
+
+/* The shmem objects alive (shared anonymous memory, tmpfs files, memfds,
+ * System V segments: issue 16), in creation order, newest first. */
+struct insp_shmem {
+    const char *kind;   /* shmem_kind_name */
+    const char *name;   /* as maps names it */
+    uint64_t ino, size; /* inode number (SysV: the shmid), bytes */
+    uint64_t resident, swapped;   /* pages in frames, in swap */
+};
+typedef void insp_shmem_fn(void *ctx, const struct insp_shmem *s);
+void inspect_shmem(struct kernel *k, insp_shmem_fn *fn, void *ctx);
 
 const char *insp_vma_kind_name(enum insp_vma_kind k);
 const char *insp_role_name(enum insp_frame_role r); /* NULL for INSP_ROLE_NONE */

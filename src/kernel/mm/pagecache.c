@@ -152,7 +152,12 @@ struct vfile *vfile_new_shmem(struct kernel *k, uint64_t size, int kind, const c
                          .dev = 1,
                          .ino = ino ? ino : ++k->next_anon_ino,
                          .size = size,
+                         .name = strdup(name),
                          .next = k->inodes};
+    if (!n->name) {
+        free(n);
+        return NULL;
+    }
     k->inodes = n;
     struct vfile *f = vfile_wrap(n, name, true);
     if (!f) {
