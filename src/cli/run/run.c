@@ -33,6 +33,8 @@ static void usage(FILE *f)
             "  -L DIR, --sysroot DIR\n"
             "                  searched first for absolute paths, like qemu-riscv64 -L\n"
             "                  (default: " VFS_DEFAULT_SYSROOT " if present)\n"
+            "  --tmpfs GUEST_DIR  a tmpfs (files in simulated RAM) at GUEST_DIR, besides /dev/shm\n"
+            "  --tmpfs-size SIZE  each tmpfs's limit (K/M/G suffixes; default: half of --mem)\n"
             "  --stats         print the run's and each process's counters on stderr at exit\n"
             "  --report FILE   write the JSON report when the program exits\n"
             "  --html FILE     write the memory map as an HTML page when the program exits\n"

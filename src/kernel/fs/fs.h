@@ -7,7 +7,10 @@
  * (procfs.c finds the file, procfs_show.c prints it in Linux's formats), and
  * the file system calls (sys_file.c descriptors, sys_path.c paths,
  * sys_attr.c attributes, sys_poll.c poll/select, sys_mmap.c mmap of a
- * descriptor).
+ * descriptor), and sharing between processes (issue 16): tmpfs and memfd
+ * (tmpfs.c, shmfile.c), System V shared memory (ipc_shm.c), Unix sockets
+ * (socket.c, socket_io.c, sys_socket.c), eventfd/timerfd/signalfd (evfd.c)
+ * and epoll (epoll.c).
  *
  * Calls: processes (../proc/proc.h: the calling process, its memory, the
  * scheduler's clock, signals such as SIGPIPE) and memory management
