@@ -88,6 +88,7 @@ static void memfd(void)
     if (f)
         fclose(f);
     SAY("maps names it /memfd:vmsim-test (deleted): %d\n", found);
+    SAY("add WRITE while mapped shared writable: %s\n", err(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE)));
     munmap(m, 8192);
     SAY("add SHRINK|GROW: %s\n", err(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW)));
     SAY("seals: %d\n", fcntl(fd, F_GET_SEALS));

@@ -55,6 +55,15 @@ static void pairs(void)
     SAY("shutdown WR: %s\n", e(shutdown(sv[0], SHUT_WR)));
     SAY("peer reads EOF: %zd\n", read(sv[1], buf, sizeof buf));
     SAY("write after SHUT_WR: %s\n", e(send(sv[0], "x", 1, MSG_NOSIGNAL)));
+    if (fork() == 0) {   /* MSG_WAITALL waits for the rest */
+        write(sv[1], "wait", 4);
+        usleep(20000);
+        write(sv[1], "all!", 4);
+        _exit(0);
+    }
+    memset(buf, 0, sizeof buf);
+    SAY("MSG_WAITALL: %zd '%s'\n", recv(sv[0], buf, 8, MSG_WAITALL), buf);
+    wait(NULL);
     SAY("other way still works: %zd %zd\n", write(sv[1], "back", 4), read(sv[0], buf, 4));
     close(sv[1]);
     SAY("read after peer close: %zd\n", read(sv[0], buf, sizeof buf));

@@ -209,8 +209,9 @@ int shm_fcntl_seals(struct file *f, int cmd, uint64_t arg)
         return -EPERM;
     if (n->seals & LX_F_SEAL_SEAL)
         return -EPERM;
-    /* (Linux refuses F_SEAL_WRITE with EBUSY while a shared writable mapping
-     * exists; not checked here.) */
+    if ((add & LX_F_SEAL_WRITE) && !(n->seals & LX_F_SEAL_WRITE) &&
+        vfile_mapped_shared_writable(n->vf))
+        return -EBUSY;   /* Linux: a writable shared mapping exists */
     n->seals |= (int)add;
     return 0;
 }

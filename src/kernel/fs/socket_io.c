@@ -126,6 +126,16 @@ int64_t usock_recv(struct usock *s, void *buf, size_t len, int flags, struct uso
             dequeue_head(s);
         return (flags & LX_MSG_TRUNC) ? full : (int64_t)n;
     }
+    /* MSG_WAITALL: wait until all of it is there, or the stream ends. */
+    if ((flags & LX_MSG_WAITALL) && !(flags & (LX_MSG_DONTWAIT | LX_MSG_PEEK)) &&
+        s->queued < len && s->queued < (size_t)s->rcvbuf && !s->shut_rd && !s->peer_closed &&
+        s->peer && !s->peer->shut_wr) {
+        bool fds = false;
+        for (struct umsg *q = s->head; q; q = q->next)
+            fds |= q->nfds > 0;
+        if (!fds)
+            return -LX_ERESTART_BLOCK;
+    }
     size_t done = 0;
     struct umsg *m = s->head;
     size_t off = m->off;

@@ -235,6 +235,9 @@ int vfile_refs(const struct vfile *f);
 /* The object mapped by the region that starts at addr in mm (borrowed), or
  * NULL: what shmdt(2) detaches. */
 struct vfile *mm_file_at(struct mm *mm, vaddr_t addr);
+/* True when some address space maps f's object shared and writable
+ * (F_SEAL_WRITE is EBUSY then). */
+bool vfile_mapped_shared_writable(const struct vfile *f);
 /* Pages of the object in frames and in swap. */
 void shmem_pages(const struct vfile *f, uint64_t *resident, uint64_t *swapped);
 

@@ -117,3 +117,18 @@ struct vfile *mm_file_at(struct mm *mm, vaddr_t addr)
     struct vma *v = vma_find(&mm->vmas, addr.v);
     return v && v->start == addr.v ? v->file : NULL;
 }
+
+bool vfile_mapped_shared_writable(const struct vfile *f)
+{
+    struct kernel *k = f->ino->k;
+    for (unsigned a = 0; a < ASID_COUNT; a++) {
+        struct mm *mm = k->asid_owner[a];
+        for (size_t i = 0; mm && i < mm->vmas.n; i++) {
+            const struct vma *v = &mm->vmas.v[i];
+            if (v->file && v->file->ino == f->ino && (v->flags & VMA_SHARED) &&
+                (v->prot & LX_PROT_WRITE))
+                return true;
+        }
+    }
+    return false;
+}
