@@ -23,6 +23,7 @@ enum demo_mark_id {
     DEMO_MARK_COW_FORKED,  /* cowfork's child, right after fork (va, len of the buffer) */
     DEMO_MARK_COW_WRITTEN, /* ... after it wrote one page of it */
     DEMO_MARK_FIGURE,      /* every demo process is alive: the whole picture */
+    DEMO_MARK_MEMFD,       /* the receiver mapped the memfd passed over a socket (va, len) */
     DEMO_MARK_END
 };
 

@@ -70,6 +70,8 @@ int main(void)
     start((char *const[]){"mapfile", "writer", NULL}, 1);
     start((char *const[]){"mapfile", "reader", NULL}, 1);
     start((char *const[]){"cowfork", NULL}, 1);
+    start((char *const[]){"memfdpass", "sender", NULL}, 1);
+    start((char *const[]){"memfdpass", "receiver", NULL}, 1);
     demo_mark(DEMO_MARK_FIGURE, 0, 0);
 
     /* The end: every waiting program reads end-of-file and exits. */

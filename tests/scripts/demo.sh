@@ -82,7 +82,7 @@ if len(walks) == 2 and va:
 alive = [p for p in rep["processes"] if p["alive"]]
 ktabs = {tuple(sorted(t["pfn"] for t in p["pagetable"]["tables"] if t["kernel"] and t["level"] < 3))
          for p in alive}
-check(len(alive) >= 9 and len(ktabs) == 1 and len(next(iter(ktabs))) > 0, "2a: one set of kernel tables")
+check(len(alive) >= 11 and len(ktabs) == 1 and len(next(iter(ktabs))) > 0, "2a: one set of kernel tables")
 check(len({p["root_pfn"] for p in alive}) == len(alive), "2a: a root per process")
 printed = set(re.findall(r"kernel tables ((?:0x[0-9a-f]+ ?)+),", section("2a")))
 check(len(printed) == 1 and tuple(sorted(H(x) for x in printed.pop().split())) in ktabs,
@@ -164,6 +164,21 @@ if w and r:
           "5: frames = report")
 check("holds \"written through a MAP_SHARED mapping" in out, "5: written back to the host file")
 
+# 7. A memfd passed over a Unix socket (issue 16): one shmem frame, kind
+#    memfd, mapped by the sender and by the unrelated receiver.
+s7 = section("7")
+w = re.search(r"sender pid (\d+): (0x[0-9a-f]+) -> frame (0x[0-9a-f]+)", s7)
+r = re.search(r"receiver pid (\d+) \(parent (\d+), not the sender\): (0x[0-9a-f]+) -> frame (0x[0-9a-f]+)", s7)
+check(w and r and w.group(3) == r.group(4) and r.group(2) != w.group(1), "7: one frame, unrelated processes")
+if w and r:
+    f = frames.get(H(w.group(3)))
+    check(f and f["owner"]["name"] == "/memfd:demo-shared (deleted)" and f["owner"].get("kind") == "memfd" and
+          f["mapcount"] == 2 and
+          sorted(m["pid"] for m in f["mappers"]) == sorted([int(w.group(1)), int(r.group(1))]),
+          "7: the report's frame: the memfd, 2 mappers")
+    check(any(o["kind"] == "memfd" and o["name"] == "/memfd:demo-shared (deleted)"
+              for o in rep.get("shared_objects", [])), "7: the report lists the memfd")
+
 # 6. COW: before the write every page on one frame, read-only in both; after
 #    it only the written page differs (the child's), as in the report.
 s6 = section("6")
@@ -207,8 +222,8 @@ if [ -z "$skipped" ]; then
         >"$tmp/dom.html" 2>/dev/null || fail "chromium"
     grep -q 'data-ready="1"' "$tmp/dom.html" || fail "page not ready"
     grep -q '<pre id="errors"></pre>' "$tmp/dom.html" || fail "page has errors"
-    [ "$(grep -o '<section class="proc" data-name="[a-z]*"' "$tmp/dom.html" | wc -l)" -eq 9 ] ||
-        fail "the page should draw 9 processes"
+    [ "$(grep -o '<section class="proc" data-name="[a-z]*"' "$tmp/dom.html" | wc -l)" -eq 11 ] ||
+        fail "the page should draw 11 processes"
     sf=$(sed -n 's/.*writer pid [0-9]*: \(0x[0-9a-f]*\) -> frame \(0x[0-9a-f]*\)$/\1 \2/p' "$out")
     read -r sva spfn <<<"$sf"
     li=$(grep -o "<li class=\"shared-frame\" data-pfn=\"$spfn\"[^>]*>" "$tmp/dom.html")

@@ -27,6 +27,7 @@ DEMO_INCBIN(demo_pagein, "pagein")
 DEMO_INCBIN(demo_alloc, "alloc")
 DEMO_INCBIN(demo_mapfile, "mapfile")
 DEMO_INCBIN(demo_cowfork, "cowfork")
+DEMO_INCBIN(demo_memfdpass, "memfdpass")
 
 #define IMAGE(name)                                                                                \
     {                                                                                              \
@@ -35,5 +36,6 @@ DEMO_INCBIN(demo_cowfork, "cowfork")
 
 const struct demo_image demo_images[] = {
     IMAGE(tour), IMAGE(hello), IMAGE(pagein), IMAGE(alloc), IMAGE(mapfile), IMAGE(cowfork),
+    IMAGE(memfdpass),
 };
 const int demo_nimages = sizeof demo_images / sizeof demo_images[0];

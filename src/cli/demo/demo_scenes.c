@@ -434,6 +434,47 @@ static void scene_cow(struct demo *d, int id, struct proc *child, uint64_t addr,
                (ull)same);
 }
 
+/* ---- 7: memory shared by passing a descriptor (issue 16) ---------------- */
+
+static void scene_memfd(struct demo *d, struct proc *receiver, uint64_t raddr)
+{
+    const struct demo_note *ns = demo_find_note(d, DEMO_MARK_NOTE, "memfdpass", 0);
+    struct proc *sender = ns ? os_find(d->os, ns->pid) : NULL;
+    fprintf(d->out,
+            "\n7. Sharing by passing a descriptor: a memfd over a Unix socket\n"
+            "   The sender made a memfd (a file in RAM only), mapped it and wrote a line; the\n"
+            "   receiver, an unrelated process, connected to the sender's socket, got the\n"
+            "   memfd with SCM_RIGHTS, mapped it and read the line.\n");
+    if (!sender || !sender->mm) {
+        demo_claim(d, false, "the sender waits with its mapping");
+        return;
+    }
+    struct demo_pte s, r;
+    demo_walk(d, sender->mm, ns->va, &s);
+    demo_walk(d, receiver->mm, raddr, &r);
+    const struct demo_frame *f = r.present ? demo_frame(d, r.pfn) : NULL;
+    char text[96] = "";
+    if (f)
+        demo_frame_text(d, f->pfn, 0, text, sizeof text);
+    fprintf(d->out,
+            "     sender pid %d: 0x%llx -> frame 0x%llx\n"
+            "     receiver pid %d (parent %d, not the sender): 0x%llx -> frame 0x%llx\n",
+            sender->pid, (ull)ns->va, s.present ? (ull)s.pfn : 0ULL, receiver->pid,
+            receiver->parent ? receiver->parent->pid : 0, (ull)raddr,
+            r.present ? (ull)r.pfn : 0ULL);
+    if (f)
+        fprintf(d->out,
+                "     frame 0x%llx: page %llu of %s, in RAM and swap only (shmem), mapped %u "
+                "times\n"
+                "     it holds \"%s\"\n",
+                (ull)f->pfn, (ull)f->index, f->owner, f->mapcount, text);
+    demo_claim(d,
+               s.present && r.present && s.pfn == r.pfn && f && f->mapcount == 2 &&
+                   strstr(f->owner, "/memfd:demo-shared") && receiver->parent != sender &&
+                   strncmp(text, "written into a memfd", 20) == 0,
+               "one frame in two unrelated processes: the descriptor carried the memory");
+}
+
 /* ---- the whole picture -------------------------------------------------- */
 
 static void scene_figure(struct demo *d)
@@ -482,6 +523,9 @@ void demo_scene(struct demo *d, int id, struct proc *who, uint64_t va, uint64_t 
         break;
     case DEMO_MARK_FIGURE:
         scene_figure(d);
+        break;
+    case DEMO_MARK_MEMFD:
+        scene_memfd(d, who, va);
         break;
     default:
         break;
