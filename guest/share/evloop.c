@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -165,6 +166,13 @@ static void timers(void)
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 9};
     epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
     SAY("epoll waits for the timer: %d\n", epoll_wait(ep, &ev, 1, 1000));
+    struct pollfd pf = {fd, POLLIN, 0};
+    SAY("poll waits for the timer (no timeout): %d\n", poll(&pf, 1, -1));
+    read(fd, &n, 8);
+    fd_set rs;
+    FD_ZERO(&rs);
+    FD_SET(fd, &rs);
+    SAY("select waits for the timer: %d\n", select(fd + 1, &rs, NULL, NULL, NULL));
     memset(&its, 0, sizeof its);
     timerfd_settime(fd, 0, &its, NULL);
     SAY("disarmed: epoll %d", epoll_wait(ep, &ev, 1, 120));

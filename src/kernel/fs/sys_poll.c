@@ -43,8 +43,10 @@ static int get_timeout(struct proc *p, uint64_t g_ts, uint64_t *ns, bool *infini
     return 0;
 }
 
-/* Nothing is ready: 0 when the timeout has passed (or is zero), else wait. */
-static int64_t wait_or_timeout(struct proc *p, uint64_t g_ts)
+/* Nothing is ready: 0 when the timeout has passed (or is zero), else wait.
+ * wake: the earliest expiry of a watched timerfd (0: none), so that virtual
+ * time may jump there when everyone waits (issue 16). */
+static int64_t wait_or_timeout(struct proc *p, uint64_t g_ts, uint64_t wake)
 {
     uint64_t now = os_now_ns(p->os);
     if (p->blocked && p->sleep_until) {   /* a retry with a deadline */
@@ -59,11 +61,13 @@ static int64_t wait_or_timeout(struct proc *p, uint64_t g_ts)
     int rc = get_timeout(p, g_ts, &ns, &infinite);
     if (rc)
         return rc;
-    if (infinite)
+    if (infinite) {
+        p->sleep_until = wake;
         return -LX_ERESTART_BLOCK;
+    }
     if (ns == 0)
         return 0;
-    p->sleep_until = now + ns;
+    p->sleep_until = wake && wake < now + ns ? wake : now + ns;
     return -LX_ERESTART_BLOCK;
 }
 
@@ -92,10 +96,14 @@ int64_t sys_ppoll(struct proc *p, const uint64_t a[6])
         return -ENOMEM;
     int rc = user_copyin(p, pf, a[0], nfds * sizeof *pf);
     int64_t n = 0;
+    uint64_t wake = 0;
     for (uint64_t i = 0; !rc && i < nfds; i++) {
         pf[i].revents = 0;
         if (pf[i].fd < 0)
             continue;
+        uint64_t tn = timerfd_next(files_lookup(p->files, pf[i].fd));
+        if (tn && (!wake || tn < wake))
+            wake = tn;
         pf[i].revents = (int16_t)fd_ready(p, pf[i].fd, (uint16_t)pf[i].events);
         if (pf[i].revents)
             n++;
@@ -105,7 +113,7 @@ int64_t sys_ppoll(struct proc *p, const uint64_t a[6])
         rc = user_copyout(p, a[0], pf, nfds * sizeof *pf);
         ret = rc ? rc : n;
     } else if (!rc) {
-        ret = wait_or_timeout(p, a[2]);
+        ret = wait_or_timeout(p, a[2], wake);
         if (ret == 0)   /* timed out: the revents are all 0 */
             ret = user_copyout(p, a[0], pf, nfds * sizeof *pf);
     }
@@ -133,11 +141,15 @@ int64_t sys_pselect6(struct proc *p, const uint64_t a[6])
     static const int want[3] = {LX_POLLIN | LX_POLLRDNORM | LX_POLLHUP | LX_POLLERR,
                                 LX_POLLOUT | LX_POLLWRNORM | LX_POLLERR, LX_POLLPRI};
     int64_t n = 0;
+    uint64_t wake = 0;
     for (int64_t fd = 0; fd < nfds; fd++) {
         uint64_t bit = 1ULL << (fd % 64);
         bool asked = (in[0][fd / 64] | in[1][fd / 64] | in[2][fd / 64]) & bit;
         if (!asked)
             continue;
+        uint64_t tn = timerfd_next(files_lookup(p->files, (int)fd));
+        if (tn && (!wake || tn < wake))
+            wake = tn;
         int ev = fd_ready(p, (int)fd, LX_POLLIN | LX_POLLRDNORM | LX_POLLOUT | LX_POLLWRNORM |
                                           LX_POLLPRI);
         if (ev & LX_POLLNVAL)
@@ -150,7 +162,7 @@ int64_t sys_pselect6(struct proc *p, const uint64_t a[6])
     }
     int64_t ret = n;
     if (n == 0)
-        ret = wait_or_timeout(p, a[4]);
+        ret = wait_or_timeout(p, a[4], wake);
     if (ret >= 0)
         for (int s = 0; s < 3; s++)
             if (a[1 + s]) {
