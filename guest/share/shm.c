@@ -2,6 +2,7 @@
  * (issue 16): what Linux answers, printed so that a run under vmsim can be
  * compared with one under qemu-riscv64 (which asks the host kernel). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -50,6 +51,19 @@ static void posix_shm(void)
     SAY("write past end grows: %zd\n", pwrite(fd, "x", 1, 5 * 4096));
     fstat(fd, &st);
     SAY("size now %lld\n", (long long)st.st_size);
+    DIR *d = opendir("/dev/shm");
+    int listed = 0;
+    for (struct dirent *de; d && (de = readdir(d));)
+        listed |= strcmp(de->d_name, name + 1) == 0 && de->d_type == DT_REG;
+    if (d)
+        closedir(d);
+    SAY("listed in /dev/shm: %d\n", listed);
+    struct stat dst;
+    stat("/dev/shm", &dst);
+    SAY("/dev/shm is a sticky directory: %d\n", S_ISDIR(dst.st_mode) && (dst.st_mode & 01000));
+    char path[80];
+    snprintf(path, sizeof path, "/dev/shm%s", name);
+    SAY("stat by path: size %lld\n", stat(path, &dst) == 0 ? (long long)dst.st_size : -1LL);
     SAY("shm_unlink: %s\n", err(shm_unlink(name)));
     SAY("shm_unlink again: %s\n", err(shm_unlink(name)));
     SAY("shm_open after unlink: %s\n", err(shm_open(name, O_RDWR, 0)));
