@@ -64,6 +64,21 @@ static void pairs(void)
     memset(buf, 0, sizeof buf);
     SAY("MSG_WAITALL: %zd '%s'\n", recv(sv[0], buf, 8, MSG_WAITALL), buf);
     wait(NULL);
+    if (fork() == 0) {   /* a blocking write larger than the buffer: all of it */
+        static char big[1 << 20];
+        memset(big, 'z', sizeof big);
+        _exit(write(sv[1], big, sizeof big) == (ssize_t)sizeof big ? 0 : 1);
+    }
+    {
+        static char big[1 << 20];
+        size_t got = 0;
+        ssize_t r;
+        while (got < sizeof big && (r = read(sv[0], big + got, sizeof big - got)) > 0)
+            got += (size_t)r;
+        int st;
+        wait(&st);
+        SAY("1 MiB in one write: read %zu, writer %d\n", got, WEXITSTATUS(st));
+    }
     SAY("other way still works: %zd %zd\n", write(sv[1], "back", 4), read(sv[0], buf, 4));
     close(sv[1]);
     SAY("read after peer close: %zd\n", read(sv[0], buf, sizeof buf));

@@ -192,7 +192,9 @@ int64_t sys_write(struct proc *p, const uint64_t a[6])
     struct file *f = fd_file(p, a[0]);
     if (!f)
         return -EBADF;
-    if (file_is_pipe(f) && !(f->flags & LX_O_NONBLOCK) && a[2] > PIPE_BUF_ATOMIC)
+    /* (a blocking stream socket, too, takes all of a write: issue 16) */
+    if ((file_is_pipe(f) || file_is_socket(f)) && !(f->flags & LX_O_NONBLOCK) &&
+        a[2] > PIPE_BUF_ATOMIC)
         return pipe_write_all(p, f, a[1], a[2]);
     return xfer(p, f, true, a[1], a[2], -1);
 }
