@@ -42,7 +42,7 @@ check() {
 for prog in "$GUEST_DIR"/share/*; do
     [ -x "$prog" ] || continue
     case $(basename "$prog") in
-        *_exec* | shmswap_all) continue ;;   # share_native.sh, share_swap.sh
+        *_exec* | *_native | shmswap_all) continue ;;   # share_native.sh, share_swap.sh
     esac
     check "share/$(basename "$prog")" "$prog"
 done

@@ -27,6 +27,15 @@ nrc=$?
 compare_runs memfd_exec $vrc $nrc
 grep -q "frame known: 1" "$tmp/v.err" || { echo "FAIL memfd_exec: vmsim's pagemap shows no frame"; fail=1; }
 
+# Bad pointers and garbage: Linux's errors, no crash (qemu aborts on some).
+cp "$GUEST_DIR/share/badptr_native" "$tmp/v/badptr"
+gcc -O2 -w "$here/guest/share/badptr_native.c" -o "$tmp/n/badptr" || { echo "FAIL native build"; exit 1; }
+(cd "$tmp/v" && exec timeout 120 "$VMSIM" run ./badptr) >"$tmp/v.out" 2>"$tmp/v.err"
+vrc=$?
+(cd "$tmp/n" && exec timeout 60 ./badptr) >"$tmp/n.out" 2>/dev/null
+nrc=$?
+compare_runs badptr $vrc $nrc
+
 # Linux semantics checked under vmsim alone, by a small program written here.
 cat >"$tmp/only.c" <<'CEOF'
 #define _GNU_SOURCE
