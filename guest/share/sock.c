@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +111,11 @@ static void pairs(void)
         SAY("recvmsg truncated: %zd flags MSG_TRUNC %d\n", recvmsg(sv[1], &mh, 0),
             (mh.msg_flags & MSG_TRUNC) != 0);
         SAY("nonblocking empty: %s\n", e(recv(sv[1], buf, 1, MSG_DONTWAIT)));
+        struct timeval tv = {0, 30000}, got;
+        socklen_t gl = sizeof got;
+        setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        getsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &got, &gl);
+        SAY("SO_RCVTIMEO %ld us: recv times out: %s\n", (long)got.tv_usec, e(recv(sv[1], buf, 1, 0)));
         close(sv[0]);
         close(sv[1]);
     }

@@ -53,6 +53,9 @@ struct usock {
     bool peer_closed;         /* was connected, the other end is gone */
     bool shut_rd, shut_wr;    /* shutdown(2) of this end */
     bool passcred;            /* SO_PASSCRED */
+    uint64_t rcvtimeo, sndtimeo; /* SO_RCVTIMEO / SO_SNDTIMEO in ns, 0: none */
+    int wait_pid;             /* a timed wait in progress: whose, and until when */
+    uint64_t wait_deadline;
     int error;                /* SO_ERROR, pending */
     uint64_t ino;
     int sndbuf, rcvbuf;

@@ -20,7 +20,38 @@
 #define LX_SO_ACCEPTCONN 30
 #define LX_SO_PROTOCOL 38
 #define LX_SO_DOMAIN 39
+#define LX_SO_RCVTIMEO 20   /* _OLD: the same struct timeval on a 64-bit ABI */
+#define LX_SO_SNDTIMEO 21
+#define LX_SO_RCVTIMEO_NEW 66
+#define LX_SO_SNDTIMEO_NEW 67
 #define SOCK_IO_MAX (1u << 20)   /* bytes moved by one call at most */
+
+/* SO_RCVTIMEO / SO_SNDTIMEO (send, recv, accept; not read/write): a wait
+ * that outlasts the timeout ends with EAGAIN. r is the call's result; the
+ * deadline is kept across the retries of one wait. */
+static int64_t timed(struct proc *p, struct usock *s, bool rcv, int64_t r)
+{
+    uint64_t t = rcv ? s->rcvtimeo : s->sndtimeo;
+    if (r != -LX_ERESTART_BLOCK || !t) {
+        if (s->wait_pid == p->pid && r != -LX_ERESTART_BLOCK) {
+            s->wait_pid = 0;
+            p->sleep_until = 0;
+        }
+        return r;
+    }
+    uint64_t now = os_now_ns(p->os);
+    if (!p->blocked || s->wait_pid != p->pid) {
+        s->wait_pid = p->pid;
+        s->wait_deadline = now + t;
+    }
+    if (now >= s->wait_deadline) {
+        s->wait_pid = 0;
+        p->sleep_until = 0;
+        return -EAGAIN;
+    }
+    p->sleep_until = s->wait_deadline;   /* time may jump there */
+    return r;
+}
 
 /* The socket behind fd: -EBADF, -ENOTSOCK. */
 static int sock_fd(struct proc *p, uint64_t fd, struct file **fp, struct usock **sp)
@@ -157,7 +188,8 @@ static int64_t do_accept(struct proc *p, const uint64_t a[6], int flags)
     if (s->state != US_LISTENING)
         return -EINVAL;
     if (!s->nbacklog)
-        return (f->flags & LX_O_NONBLOCK) ? -EAGAIN : -LX_ERESTART_BLOCK;
+        return timed(p, s, true, (f->flags & LX_O_NONBLOCK) ? -EAGAIN : -LX_ERESTART_BLOCK);
+    timed(p, s, true, 0);
     struct file *nf = file_new(f->ops, LX_O_RDWR | ((flags & LX_SOCK_NONBLOCK) ? LX_O_NONBLOCK : 0));
     if (!nf)
         return -ENOMEM;
@@ -387,7 +419,7 @@ static int64_t do_send(struct proc *p, uint64_t fd, const struct lx_msghdr *mh, 
             rc = -EOPNOTSUPP;
         }
     }
-    int64_t r = rc ? rc : usock_send(s, &tx);
+    int64_t r = rc ? rc : timed(p, s, false, usock_send(s, &tx));
     tx_drop(&tx);
     free(buf);
     if (r == -EPIPE && !(flags & LX_MSG_NOSIGNAL))
@@ -434,7 +466,7 @@ int64_t sys_sendto(struct proc *p, const uint64_t a[6])
             rc = -EOPNOTSUPP;
         }
     }
-    int64_t r = rc ? rc : usock_send(s, &tx);
+    int64_t r = rc ? rc : timed(p, s, false, usock_send(s, &tx));
     free(buf);
     if (r == -EPIPE && !(a[3] & LX_MSG_NOSIGNAL))
         signal_send(p, LX_SIGPIPE);
@@ -514,7 +546,7 @@ static int64_t do_recv(struct proc *p, uint64_t fd, struct lx_msghdr *mh, uint64
         return -ENOMEM;
     }
     struct usock_rx rx = {0};
-    int64_t r = usock_recv(s, buf, total, flags, &rx);
+    int64_t r = timed(p, s, true, usock_recv(s, buf, total, flags, &rx));
     if (r >= 0) {
         size_t have = (size_t)r < total ? (size_t)r : total, at = 0;
         for (uint64_t i = 0; !rc && i < mh->iovlen && at < have; i++) {
@@ -573,7 +605,7 @@ int64_t sys_recvfrom(struct proc *p, const uint64_t a[6])
     if (!buf)
         return -ENOMEM;
     struct usock_rx rx = {0};
-    int64_t r = usock_recv(s, buf, len, flags, &rx);
+    int64_t r = timed(p, s, true, usock_recv(s, buf, len, flags, &rx));
     if (r >= 0) {
         size_t have = (size_t)r < len ? (size_t)r : len;
         rc = have ? user_copyout(p, a[1], buf, have) : 0;
@@ -619,10 +651,29 @@ int64_t sys_setsockopt(struct proc *p, const uint64_t a[6])
     case LX_SO_PASSCRED:
         s->passcred = val != 0;
         return 0;
+    case LX_SO_RCVTIMEO:
+    case LX_SO_SNDTIMEO:
+    case LX_SO_RCVTIMEO_NEW:
+    case LX_SO_SNDTIMEO_NEW: {
+        int64_t tv[2];   /* struct timeval of the 64-bit ABI */
+        if (a[4] < sizeof tv)
+            return -EINVAL;
+        if ((rc = user_copyin(p, tv, a[3], sizeof tv)) != 0)
+            return rc;
+        if (tv[1] < 0 || tv[1] >= 1000000)
+            return -EDOM;
+        /* Linux keeps it in jiffies (sock_set_timeout, rounding up; HZ 250
+         * as Debian's kernels): getsockopt gives the rounded value back. */
+        uint64_t jiffies = tv[0] < 0 ? 0 : (uint64_t)tv[0] * 250 + ((uint64_t)tv[1] + 3999) / 4000;
+        uint64_t ns = jiffies * 4000000ULL;
+        if ((int)a[2] == LX_SO_RCVTIMEO || (int)a[2] == LX_SO_RCVTIMEO_NEW)
+            s->rcvtimeo = ns;
+        else
+            s->sndtimeo = ns;
+        return 0;
+    }
     case 2:    /* SO_REUSEADDR */
     case 9:    /* SO_KEEPALIVE */
-    case 20:   /* SO_RCVTIMEO_OLD */
-    case 21:   /* SO_SNDTIMEO_OLD */
         return 0;
     default:
         return -ENOPROTOOPT;
@@ -659,6 +710,17 @@ int64_t sys_getsockopt(struct proc *p, const uint64_t a[6])
         memcpy(out, &s->peercred, sizeof s->peercred);
         n = sizeof s->peercred;
         break;
+    case LX_SO_RCVTIMEO:
+    case LX_SO_SNDTIMEO:
+    case LX_SO_RCVTIMEO_NEW:
+    case LX_SO_SNDTIMEO_NEW: {
+        uint64_t ns = (int)a[2] == LX_SO_RCVTIMEO || (int)a[2] == LX_SO_RCVTIMEO_NEW ? s->rcvtimeo
+                                                                                    : s->sndtimeo;
+        int64_t tv[2] = {(int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL / 1000)};
+        memcpy(out, tv, sizeof tv);
+        n = sizeof tv;
+        break;
+    }
     default: return -ENOPROTOOPT;
     }
     if (n == 4)
