@@ -9,6 +9,8 @@
 #   guest/proc/*.c     the same (static glibc): processes and signals (issue 4).
 #   guest/mmio/*.c     the same (static glibc): memory-mapped I/O (issue 7);
 #                      guest/mmio/*.h are their shared headers.
+#   guest/pressure/*.c the same (static glibc): memory pressure (issue 14);
+#                      tests/scripts/pressure_*.sh also build some natively.
 #   guest/procfs/*.c   the same (static glibc): /proc inside the guest (issue 6);
 #                      tests/scripts/procfs.sh also builds them natively.
 #   guest/share/*.c   the same (static glibc): sharing between processes (issue 16).
@@ -35,8 +37,8 @@ GUEST_DYN_CFLAGS  := $(GUEST_ARCH) -O2 -g0 -Wall -Werror
 
 GUEST_LIB_SRC  := $(wildcard guest/lib/*.c guest/lib/*.S)
 GUEST_LIB_OBJ  := $(patsubst guest/lib/%,$(GUEST_OUT)/lib/%.o,$(GUEST_LIB_SRC))
-GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/% guest/files/% guest/proc/% guest/procfs/% guest/mmio/% guest/dyn/% guest/demo/% guest/share/%,$(wildcard guest/*/*.c guest/*/*.S))
-GUEST_LIBC_SRC := $(wildcard guest/libc/*.c guest/files/*.c guest/proc/*.c guest/procfs/*.c guest/mmio/*.c guest/share/*.c)
+GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/% guest/files/% guest/proc/% guest/procfs/% guest/pressure/% guest/mmio/% guest/dyn/% guest/demo/% guest/share/%,$(wildcard guest/*/*.c guest/*/*.S))
+GUEST_LIBC_SRC := $(wildcard guest/libc/*.c guest/files/*.c guest/proc/*.c guest/procfs/*.c guest/pressure/*.c guest/mmio/*.c guest/share/*.c)
 GUEST_DYN_SRC  := $(wildcard guest/dyn/*.c)
 GUEST_BIN      := $(basename $(patsubst guest/%,$(GUEST_OUT)/%,$(GUEST_PROG_SRC) $(GUEST_LIBC_SRC) $(GUEST_DYN_SRC))) \
                   $(patsubst guest/files/%.c,$(GUEST_OUT)/files_dyn/%,$(wildcard guest/files/*.c))
@@ -63,6 +65,10 @@ $(GUEST_OUT)/files_dyn/%: guest/files/%.c guest/files/ftest.h
 	$(GUEST_CC) $(GUEST_DYN_CFLAGS) $< -o $@ -lm
 
 $(GUEST_OUT)/proc/%: guest/proc/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
+
+$(GUEST_OUT)/pressure/%: guest/pressure/%.c
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
 

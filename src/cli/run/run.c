@@ -5,10 +5,13 @@
 #include "run.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../kernel/core/kernel.h"
 #include "fb_png.h"
@@ -40,6 +43,9 @@ static void usage(FILE *f)
             "  --html FILE     write the memory map as an HTML page when the program exits\n"
             "  --smaps-at-exit print each process's /proc/PID/smaps on stderr as it exits\n"
             "  --max-insns N   kill every process with SIGXCPU after N instructions\n"
+            "                  (exit status 152 = 128 + SIGXCPU)\n"
+            "  --timeout SECS  stop after SECS seconds of host time, wherever the run is\n"
+            "                  (also inside reclaim): exit status 124, as timeout(1)\n"
             "  --fb WxH        the framebuffer's size (/dev/fb0; default 640x480)\n"
             "  --fb-out FILE.png\n"
             "                  save the framebuffer as FILE-0001.png, ... at each write of\n"
@@ -47,6 +53,38 @@ static void usage(FILE *f)
             opts_machine_help, opts_kernel_help);
     fputs(watch_help, f);
     fputs(watch_help_progress, f);
+}
+
+/* --timeout: the alarm sets the flag the scheduler and reclaim poll; if the
+ * run has not stopped RUN_TIMEOUT_GRACE seconds later, vmsim exits at once. */
+#define RUN_TIMEOUT_GRACE 5
+static volatile int timeout_flag;
+
+static void on_timeout(int sig)
+{
+    (void)sig;
+    if (timeout_flag) {
+        static const char msg[] = "vmsim: timeout: the run did not stop, exiting\n";
+        ssize_t w = write(2, msg, sizeof msg - 1);
+        (void)w;
+        _exit(124);
+    }
+    timeout_flag = 1;
+    alarm(RUN_TIMEOUT_GRACE);
+}
+
+static int arm_timeout(double secs)
+{
+    struct sigaction sa = {.sa_handler = on_timeout};
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGALRM, &sa, NULL) != 0)
+        return -1;
+    struct itimerval it = {0};
+    it.it_value.tv_sec = (time_t)secs;
+    it.it_value.tv_usec = (suseconds_t)((secs - (double)(time_t)secs) * 1e6);
+    if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+        it.it_value.tv_usec = 1;
+    return setitimer(ITIMER_REAL, &it, NULL);
 }
 
 static void print_run_stats(struct os *os, double secs)
@@ -75,6 +113,7 @@ int cmd_run(int argc, char **argv)
     struct run_report rr = {0};
     bool smaps = false;
     uint64_t max_insns = 0;
+    double timeout_secs = 0;
     struct watch_options wo = {0};
     struct fb_out fbo = {0};
     int i = 1;
@@ -98,6 +137,17 @@ int cmd_run(int argc, char **argv)
             max_insns = strtoull(v, &end, 10);
             if (!*v || *end || errno || max_insns == 0 || *v == '-') {
                 fprintf(stderr, "vmsim run: bad --max-insns '%s' (want a positive count)\n", v);
+                return 2;
+            }
+            continue;
+        }
+        if (strcmp(argv[i], "--timeout") == 0) {
+            char *end = NULL;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            errno = 0;
+            timeout_secs = strtod(v, &end);
+            if (!*v || *end || errno || !(timeout_secs > 0) || timeout_secs > 1e7) {
+                fprintf(stderr, "vmsim run: bad --timeout '%s' (want seconds > 0)\n", v);
                 return 2;
             }
             continue;
@@ -167,6 +217,13 @@ int cmd_run(int argc, char **argv)
         m->fb.on_frame_ctx = &fbo;
     }
     os->insn_limit = max_insns;
+    char stop_msg[96];
+    if (timeout_secs > 0) {
+        snprintf(stop_msg, sizeof stop_msg, "vmsim: timeout: %g s of host time used up", timeout_secs);
+        os->stop = &timeout_flag;
+        os->stop_message = stop_msg;
+        kernel_set_stop_flag(k, &timeout_flag);
+    }
     os->exit_smaps = smaps ? stderr : NULL;
     os->exit_hook = report_exit_hook;
     os->exit_hook_ctx = &rr;
@@ -189,7 +246,15 @@ int cmd_run(int argc, char **argv)
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         fflush(stdout);
+        if (timeout_secs > 0 && arm_timeout(timeout_secs) != 0)
+            fprintf(stderr, "vmsim run: cannot arm --timeout: %s\n", strerror(errno));
         status = os_run(os);
+        if (timeout_secs > 0) {
+            struct itimerval off = {0};
+            setitimer(ITIMER_REAL, &off, NULL);
+        }
+        if (os->stopped)
+            status = 124;
         watch_progress_clear(w);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (os->check_failed)

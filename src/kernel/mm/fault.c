@@ -312,13 +312,19 @@ static int handle_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *
 
 int mm_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *out)
 {
-    if (!kernel_events_on(mm->k))
-        return handle_fault(mm, a, acc, out);
+    if (!kernel_events_on(mm->k)) {
+        int rc = handle_fault(mm, a, acc, out);
+        if (rc == 0)
+            insn_pin(mm->k, mm, a.v & ~PAGE_MASK);
+        return rc;
+    }
     /* --events/--explain: what the handler did, told afterwards (event.c). */
     struct fault_watch w;
     struct segv sv = {0};
     event_fault_begin(mm, a, &w);
     int rc = handle_fault(mm, a, acc, &sv);
+    if (rc == 0)
+        insn_pin(mm->k, mm, a.v & ~PAGE_MASK);
     if (rc == -1 && out)
         *out = sv;
     event_fault_end(mm, a, acc, &w, rc, &sv);

@@ -100,6 +100,10 @@ int frame_alloc(struct frames *ft, enum frame_use use, pfn_t *out)
     bool at_limit = user && ft->limit && frames_user(ft) >= ft->limit;
     if (ft->reclaim && (frames_exhausted(ft) || ft->count[FRAME_FREE] < ft->low || at_limit))
         ft->reclaim(ft->reclaim_ctx, user);
+    if (ft->fail_alloc) {
+        ft->fail_alloc = false;
+        return -ENOMEM;
+    }
     if (frames_exhausted(ft))
         return -ENOMEM;
     if (user && ft->limit && frames_user(ft) >= ft->limit)

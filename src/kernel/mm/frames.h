@@ -65,7 +65,9 @@ struct frames {
      * OOM kill). May be NULL. */
     void (*reclaim)(void *ctx, bool user);
     void *reclaim_ctx;
-    uint64_t low, high; /* watermarks in free frames (reclaim from low up to high) */
+    uint64_t min, low, high; /* watermarks in free frames (reclaim from low up to high;
+                              * below min the OOM rule applies: kernel/mm/oom.c) */
+    bool fail_alloc;    /* set by the reclaim hook: this allocation must fail (OOM) */
     uint64_t limit;     /* cap on ANON + FILE frames, 0 = none */
     /* Told when a frame starts and stops holding a user page (ANON/FILE). */
     struct policy *policy;

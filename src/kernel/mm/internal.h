@@ -30,6 +30,20 @@
 
 struct vm_event;
 
+/* oom.c: the frames the faulting instruction has mapped (never reclaimed
+ * for that instruction's own faults). */
+#define INSN_PINS_MAX 4
+struct insn_pins {
+    bool active;
+    struct mm *mm;
+    uint64_t pc, instret;
+    uint32_t n;
+    uint32_t frame[INSN_PINS_MAX]; /* frame indices */
+};
+
+/* oom.c: Linux's MAX_RECLAIM_RETRIES. */
+#define MAX_RECLAIM_RETRIES 16
+
 struct kernel {
     struct machine *m;
     struct frames ft;
@@ -56,6 +70,10 @@ struct kernel {
     bool in_reclaim;
     uint64_t reclaim_backoff;   /* allocations to skip reclaim after a futile pass */
     uint32_t reclaim_gen;       /* current reclaim pass (frame.skip_gen) */
+    uint64_t no_progress_loops; /* direct reclaim passes in a row that freed nothing */
+    struct insn_pins pins;      /* oom.c */
+    uint64_t nr_mlocked;        /* frames of mlocked pages (unevictable) */
+    const volatile int *stop;   /* the front end's stop flag (--timeout), or NULL */
     /* the event listener (event.h), NULL: none */
     void (*event_fn)(void *ctx, const struct vm_event *ev);
     void *event_ctx;
@@ -132,6 +150,24 @@ bool vma_is_shmem(const struct vma *v);
  * allocator. 0 or -ENOMEM. */
 int reclaim_init(struct kernel *k);
 void reclaim_fini(struct kernel *k);
+
+/* ---- oom.c ---------------------------------------------------------------- */
+
+/* The frame mapped at page of mm joins the faulting instruction's pin set
+ * (if mm is the address space of that instruction). */
+void insn_pin(struct kernel *k, struct mm *mm, uint64_t page);
+bool insn_pinned(const struct kernel *k, uint32_t frame_idx);
+/* mm is going away: its pins go too. */
+void insn_pin_forget_mm(struct kernel *k, const struct mm *mm);
+/* Frames reclaim could still take (Linux zone_reclaimable_pages). */
+uint64_t reclaimable_frames(const struct kernel *k);
+/* Below min and reclaim cannot restore it (oom.c's rule, points 2 and 3). */
+bool oom_watermark_breached(const struct kernel *k);
+/* The front end asked to stop (--timeout): reclaim gives up at once. */
+static inline bool reclaim_stopped(const struct kernel *k)
+{
+    return k->stop && *k->stop;
+}
 
 /* ---- report helpers ----------------------------------------------------- */
 const char *vma_name(struct mm *mm, const struct vma *v, char *buf, size_t len);

@@ -173,6 +173,7 @@ void mm_destroy(struct mm *mm)
     assert(mm->ntables == 0);
     assert(mm->rss_anon == 0 && mm->rss_file == 0 && mm->rss_shmem == 0 && mm->swap_pages == 0);
     machine_flush_asid(k->m, mm->asid);
+    insn_pin_forget_mm(k, mm);
     k->asid_owner[mm->asid] = NULL;
     k->nr_mm--;
     vma_list_free(&mm->vmas);

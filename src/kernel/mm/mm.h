@@ -167,6 +167,19 @@ struct mm *kernel_oom_victim(struct kernel *k);
 /* Counts an OOM kill of mm (for front ends that kill on -ENOMEM themselves). */
 void kernel_count_oom_kill(struct kernel *k, struct mm *mm);
 
+/* Forward progress (oom.c): the faults that follow are for the instruction
+ * at pc of mm that will retire as instruction number instret + 1. Frames
+ * those faults map are not reclaimed until a fault of another instruction
+ * comes, so an instruction that needs several pages at once (fetch, a
+ * straddling second half, data) always gets them together. The trap
+ * handler calls it before mm_fault. */
+void kernel_fault_insn(struct mm *mm, uint64_t pc, uint64_t instret);
+
+/* A flag the front end sets (from a signal handler) to stop the run
+ * (--timeout): reclaim returns at once while it is nonzero, and no OOM kill
+ * happens then. NULL: none. */
+void kernel_set_stop_flag(struct kernel *k, const volatile int *flag);
+
 /* Fault injection for tests: the next n writes to swap fail (as a full disk
  * or an I/O error would); the pages stay resident. */
 void kernel_debug_fail_swap_writes(struct kernel *k, uint64_t n);

@@ -15,10 +15,11 @@
  *                          in place of the frame; PTEs emptied (the next
  *                          touch finds the slot through the page cache).
  * A page whose eviction fails (swap full, a failing write) stays resident
- * and is not tried again in this pass. When nothing could be freed and no
- * frame is left, the OOM killer picks the address space with the largest
- * resident + swap + page-table footprint (Linux oom_badness) and asks the
- * front end to kill its process.
+ * and is not tried again in this pass; the frames of the faulting
+ * instruction are never taken (oom.c). When reclaim cannot keep the min
+ * reserve (the rule is in oom.c), the OOM killer picks the address space
+ * with the largest resident + swap + page-table footprint (Linux
+ * oom_badness) and asks the front end to kill its process.
  */
 #include <assert.h>
 #include <errno.h>
@@ -87,7 +88,7 @@ static bool env_evictable(void *ctx, uint32_t idx)
 {
     struct kernel *k = ctx;
     struct frame *fr = &k->ft.f[idx];
-    if (fr->skip_gen == k->reclaim_gen)
+    if (fr->skip_gen == k->reclaim_gen || insn_pinned(k, idx))
         return false;
     k->c.pgscan++;
     for (uint32_t i = 0; i < fr->mapcount; i++)
@@ -229,7 +230,7 @@ static uint64_t reclaim_pass(struct kernel *k, bool user)
     if (++k->reclaim_gen == 0)
         k->reclaim_gen = 1; /* 0 is every fresh frame's skip_gen */
     uint64_t tries = 0, max_tries = k->ft.n + 16;
-    while (!reclaim_done(k, user) && tries++ < max_tries) {
+    while (!reclaim_done(k, user) && tries++ < max_tries && !reclaim_stopped(k)) {
         uint32_t idx = k->policy.ops->pick_victim(&k->policy, &env);
         if (idx == POLICY_NO_FRAME)
             break;
@@ -252,64 +253,39 @@ static uint64_t reclaim_pass(struct kernel *k, bool user)
 static void reclaim(void *ctx, bool user)
 {
     struct kernel *k = ctx;
+    struct frames *ft = &k->ft;
     if (k->in_reclaim)
         return;
-    /* Below the watermark with nothing to take (no swap, everything
-     * anonymous): do not rescan every frame on every allocation; try again
-     * after a while, or at once when an allocation would fail. */
-    if (k->reclaim_backoff && !alloc_would_fail(k, user)) {
+    /* The rule is written out in oom.c. Between low and min after a pass
+     * that emptied the pool: back off (no rescan of every frame per
+     * allocation); below min or with nothing free: reclaim now. */
+    bool direct = alloc_would_fail(k, user) || (!ft->limit && ft->count[FRAME_FREE] < ft->min);
+    if (k->reclaim_backoff && !direct) {
         k->reclaim_backoff--;
         return;
     }
     k->in_reclaim = true;
-    if (reclaim_pass(k, user) == 0 && !alloc_would_fail(k, user))
-        k->reclaim_backoff = k->ft.low;
+    uint64_t freed = reclaim_pass(k, user);
+    if (ft->count[FRAME_FREE] < ft->low && !alloc_would_fail(k, user))
+        k->reclaim_backoff = ft->low;
+    if (direct && !alloc_would_fail(k, user) && !reclaim_stopped(k))
+        k->no_progress_loops = freed ? 0 : k->no_progress_loops + 1;
     /* Out of memory: kill, free, and try once more, while kills help. */
-    for (uint64_t kills = 0, max = k->nr_mm; alloc_would_fail(k, user) && k->oom_kill;) {
+    for (uint64_t kills = 0, max = k->nr_mm;
+         k->oom_kill && !reclaim_stopped(k) &&
+         (alloc_would_fail(k, user) || oom_watermark_breached(k));) {
         struct mm *victim = kernel_oom_victim(k);
         if (!victim || kills++ >= max) /* a handler that freed nothing: give up */
             break;
         kernel_count_oom_kill(k, victim);
-        if (k->oom_kill(k->oom_ctx, victim) != 0)
+        k->no_progress_loops = 0;
+        if (k->oom_kill(k->oom_ctx, victim) != 0) {
+            ft->fail_alloc = true; /* the victim is the allocating process */
             break;
+        }
         reclaim_pass(k, user);
     }
     k->in_reclaim = false;
-}
-
-/* ---- OOM ------------------------------------------------------------------ */
-
-static uint64_t oom_badness(const struct mm *mm)
-{
-    return mm->rss_anon + mm->rss_file + mm->rss_shmem + mm->swap_pages + mm->ntables;
-}
-
-struct mm *kernel_oom_victim(struct kernel *k)
-{
-    struct mm *best = NULL;
-    uint64_t best_score = 0;
-    for (unsigned a = 1; a < ASID_COUNT; a++) {
-        struct mm *mm = k->asid_owner[a];
-        if (mm && (!best || oom_badness(mm) > best_score)) {
-            best = mm;
-            best_score = oom_badness(mm);
-        }
-    }
-    return best;
-}
-
-void kernel_count_oom_kill(struct kernel *k, struct mm *mm)
-{
-    k->c.oom_kill++;
-    if (mm)
-        mm->c.oom_kill++;
-    event_oom_kill(k, mm);
-}
-
-void kernel_set_oom_handler(struct kernel *k, kernel_oom_fn kill, void *ctx)
-{
-    k->oom_kill = kill;
-    k->oom_ctx = ctx;
 }
 
 /* ---- set-up --------------------------------------------------------------- */
@@ -319,6 +295,7 @@ int reclaim_init(struct kernel *k)
     struct frames *ft = &k->ft;
     ft->low = ft->n / 64 < RECLAIM_WMARK_MIN ? RECLAIM_WMARK_MIN : ft->n / 64;
     ft->high = 2 * ft->low;
+    ft->min = ft->low / 2;
     k->swap.fd = -1;
     k->policy_seed = 0x9e3779b97f4a7c15ULL;
     int rc = policy_init(&k->policy, policy_find(POLICY_DEFAULT), ft->n, k->policy_seed);

@@ -128,6 +128,7 @@ static void page_fault(struct proc *p, struct hart *h, const struct trap *t)
     enum access acc = t->cause == CAUSE_FETCH_PAGE_FAULT ? ACCESS_EXEC
                     : t->cause == CAUSE_STORE_PAGE_FAULT ? ACCESS_WRITE : ACCESS_READ;
     struct segv sv;
+    kernel_fault_insn(p->mm, t->pc, h->instret);
     int rc = mm_fault(p->mm, va(t->tval), acc, &sv);
     if (rc == -1) {
         signal_fault(p, h, sv.signo, sv.code, sv.addr.v, 0);
@@ -147,6 +148,7 @@ static bool handle_trap(struct proc *p, struct hart *h, const struct trap *t)
     case TRAP_QUANTUM:
         return false;
     case CAUSE_ECALL_U: {
+        kernel_fault_insn(p->mm, t->pc, h->instret);   /* copyin's pages, as a fault's */
         bool wait = syscall_dispatch(p, h);
         if (p->os->oom_current) {   /* the OOM killer chose p inside a copyin/copyout */
             p->os->oom_current = false;
@@ -236,6 +238,13 @@ static bool run_turn(struct os *os, struct proc *p)
             break;
         }
         uint64_t budget = PROC_QUANTUM - used;
+        if (os->stop && *os->stop) {
+            if (!os->stopped && os->stop_message)
+                fprintf(stderr, "%s\n", os->stop_message);
+            os->stopped = true;
+            kill_all(os, LX_SIGKILL);
+            break;
+        }
         if (os->insn_limit) {
             if (h->instret >= os->insn_limit) {
                 kill_all(os, LX_SIGXCPU);

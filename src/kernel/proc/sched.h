@@ -34,6 +34,11 @@ struct os {
     int first_status;                 /* the first process's status, shell style */
     uint64_t sleep_skip_ns;           /* virtual time skipped while all slept */
     uint64_t insn_limit;              /* 0, or SIGXCPU for all after this many instructions */
+    /* Set (nonzero) by the front end, e.g. from a SIGALRM handler (--timeout):
+     * every process is killed at the next trap or quantum end. NULL: none. */
+    const volatile int *stop;
+    const char *stop_message;         /* printed when stop ends the run */
+    bool stopped;                     /* the run was ended by *stop */
     /* Called as each process exits, before its address space goes (reports
      * take its counters then). NULL: none. */
     void (*exit_hook)(void *ctx, struct os *os, struct proc *p);
