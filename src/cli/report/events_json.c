@@ -141,6 +141,8 @@ static void fault_args(FILE *f, const struct vm_event *ev)
     fprintf(f, ",\"kind\":\"%s\",\"access\":\"%s\",\"outcome\":\"%s\",\"major\":%s",
             vm_fault_type_name(ev->fault), access_name(ev->access), outcome_name(ev),
             ev->major ? "true" : "false");
+    if (ev->refault_faults)
+        fprintf(f, ",\"refault_faults_ago\":%" PRIu64, ev->refault_faults);
     hex(f, "pte_before", ev->pte_before);
     hex(f, "pte_after", ev->pte_after);
     if (ev->vma_end) {

@@ -304,6 +304,8 @@ static void tell_fault(struct explain *x, const struct vm_event *ev)
                                                               : "the page could not be read");
     else if (ev->outcome < 0)
         fprintf(o, "no frame could be found: out of memory");
+    if (ev->refault_faults)
+        fprintf(o, "; refault: evicted %" PRIu64 " faults ago", ev->refault_faults);
     fputc('\n', o);
 }
 

@@ -56,6 +56,12 @@ static struct json_object *counters_json(const struct vm_counters *c)
     add_u(o, "pgsteal", c->pgsteal);
     add_u(o, "pgactivate", c->pgactivate);
     add_u(o, "oom_kill", c->oom_kill);
+    add_u(o, "workingset_refault_anon", c->workingset_refault_anon);
+    add_u(o, "workingset_refault_file", c->workingset_refault_file);
+    add_u(o, "workingset_activate_anon", c->workingset_activate_anon);
+    add_u(o, "workingset_activate_file", c->workingset_activate_file);
+    add_u(o, "workingset_restore_anon", c->workingset_restore_anon);
+    add_u(o, "workingset_restore_file", c->workingset_restore_file);
     return o;
 }
 
@@ -421,6 +427,20 @@ struct json_object *report_json_build(struct kernel *k, const struct report_proc
     add(doc, "policy", str_or_null(ki.policy));
     add_u(doc, "frame_limit", ki.frame_limit);
     add(doc, "counters", counters_json(&ki.c));
+    /* /proc/pressure/memory's numbers */
+    struct psi_memory pm;
+    kernel_psi_memory(k, &pm);
+    struct json_object *psi = json_object_new_object();
+    static const char *const psi_kind[2] = {"some", "full"};
+    for (int i = 0; i < 2; i++) {
+        struct json_object *o = json_object_new_object();
+        add(o, "avg10", json_object_new_double(pm.avg[i][0]));
+        add(o, "avg60", json_object_new_double(pm.avg[i][1]));
+        add(o, "avg300", json_object_new_double(pm.avg[i][2]));
+        add_u(o, "total_us", pm.total_us[i]);
+        add(psi, psi_kind[i], o);
+    }
+    add(doc, "pressure_memory", psi);
 
     struct json_object *tlb = json_object_new_object();
     uint64_t lookups = ki.tlb_hits + ki.tlb_misses;

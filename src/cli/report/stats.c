@@ -65,6 +65,14 @@ static void print_faults(FILE *out, const char *indent, const struct vm_counters
                 "vmsim: %sreclaim: %" PRIu64 " scanned, %" PRIu64 " reclaimed, %" PRIu64
                 " reactivated, %" PRIu64 " OOM kills\n",
                 indent, c->pgscan, c->pgsteal, c->pgactivate, c->oom_kill);
+    uint64_t refaults = c->workingset_refault_anon + c->workingset_refault_file;
+    if (refaults)
+        fprintf(out,
+                "vmsim: %sworkingset: %" PRIu64 " refaults (%" PRIu64 " anon, %" PRIu64
+                " file), %" PRIu64 " activated, %" PRIu64 " restored\n",
+                indent, refaults, c->workingset_refault_anon, c->workingset_refault_file,
+                c->workingset_activate_anon + c->workingset_activate_file,
+                c->workingset_restore_anon + c->workingset_restore_file);
 }
 
 void report_stats(FILE *out, struct kernel *k, const struct report_proc *procs, int n)
@@ -87,6 +95,14 @@ void report_stats(FILE *out, struct kernel *k, const struct report_proc *procs, 
                 " also resident); policy %s\n",
                 ki.swap_used, ki.swap_total, ki.swapcache_pages, ki.policy ? ki.policy : "?");
     print_faults(out, "  ", &ki.c);
+    struct psi_memory pm;
+    kernel_psi_memory(k, &pm);
+    if (pm.total_us[0])
+        fprintf(out,
+                "vmsim:   pressure (memory, guest clock): some avg10=%.2f avg60=%.2f avg300=%.2f "
+                "total=%" PRIu64 "us; full avg10=%.2f total=%" PRIu64 "us\n",
+                pm.avg[0][0], pm.avg[0][1], pm.avg[0][2], pm.total_us[0], pm.avg[1][0],
+                pm.total_us[1]);
     uint64_t lookups = ki.tlb_hits + ki.tlb_misses;
     fprintf(out,
             "vmsim:   TLB: %" PRIu64 " hits, %" PRIu64 " misses (hit rate %.1f%%), %" PRIu64

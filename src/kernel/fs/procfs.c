@@ -36,8 +36,12 @@ static const struct pf_entry pid_entries[] = {
     {"statm", PF_STATM},
     {"status", PF_STATUS},
 };
+static const struct pf_entry pressure_entries[] = {
+    {"memory", PF_PRESSURE_MEMORY},
+};
 static const struct pf_entry root_entries[] = {
     {"meminfo", PF_MEMINFO},
+    {"pressure", PF_PRESSURE},
     {"self", PF_SELF},
     {"sysvipc", PF_SYSVIPC},
     {"vmstat", PF_VMSTAT},
@@ -50,6 +54,7 @@ static int pf_type(enum pf_kind k)
     case PF_ROOT:
     case PF_PID_DIR:
     case PF_SYSVIPC:
+    case PF_PRESSURE:
         return PROCFS_DIR;
     case PF_SELF:
     case PF_CWD:
@@ -105,6 +110,14 @@ static int pf_resolve(struct proc *self, const char *path, struct pf_node *n)
         return 0;
     }
     if (pid < 0) {
+        if (len == 8 && !strncmp(c, "pressure", 8) && *rest) {
+            for (size_t i = 0; i < NELEM(pressure_entries); i++)
+                if (!strcmp(rest, pressure_entries[i].name)) {
+                    n->kind = pressure_entries[i].kind;
+                    return 0;
+                }
+            return -ENOENT;
+        }
         if (*rest)
             return -ENOENT;
         for (size_t i = 0; i < NELEM(root_entries); i++)
@@ -468,6 +481,12 @@ static int dir_fill(struct pf_file *p)
         node = (struct pf_node){.kind = PF_SYSVIPC_SHM};
         pf_stat_node(&node, &st);
         rc = dirent_add(out, st.st_ino, 8, "shm");
+    } else if (p->n.kind == PF_PRESSURE) {
+        for (size_t i = 0; !rc && i < NELEM(pressure_entries); i++) {
+            node = (struct pf_node){.kind = pressure_entries[i].kind};
+            pf_stat_node(&node, &st);
+            rc = dirent_add(out, st.st_ino, dtype(node.kind), pressure_entries[i].name);
+        }
     } else {
         for (size_t i = 0; !rc && i < NELEM(pid_entries); i++) {
             node = (struct pf_node){.kind = pid_entries[i].kind, .pid = p->n.pid};

@@ -30,6 +30,8 @@ enum pf_kind {
     PF_STATUS, /* /proc/PID and its entries */
     PF_SYSVIPC,
     PF_SYSVIPC_SHM, /* /proc/sysvipc/shm (issue 16) */
+    PF_PRESSURE,
+    PF_PRESSURE_MEMORY, /* /proc/pressure, /proc/pressure/memory (PSI) */
 };
 
 /* Writes the text of file kind about process t (NULL for /proc's own

@@ -224,7 +224,13 @@ static void show_vmstat(struct os *os, FILE *out)
         {"nr_active_anon", ki.anon_frames + fc.shmem},
         {"nr_inactive_file", 0},
         {"nr_active_file", ki.file_frames - fc.shmem - ki.swapcache_pages},
-        {"nr_unevictable", 0},
+        {"nr_unevictable", ki.unevictable_frames},
+        {"workingset_refault_anon", c->workingset_refault_anon},
+        {"workingset_refault_file", c->workingset_refault_file},
+        {"workingset_activate_anon", c->workingset_activate_anon},
+        {"workingset_activate_file", c->workingset_activate_file},
+        {"workingset_restore_anon", c->workingset_restore_anon},
+        {"workingset_restore_file", c->workingset_restore_file},
         {"nr_anon_pages", ki.anon_frames},
         {"nr_mapped", fc.mapped},
         {"nr_file_pages", ki.file_frames},
@@ -259,6 +265,9 @@ int procfs_show(struct os *os, struct proc *t, enum pf_kind kind, FILE *out)
     switch (kind) {
     case PF_MEMINFO:
         show_meminfo(os, out);
+        return 0;
+    case PF_PRESSURE_MEMORY:
+        kernel_print_psi_memory(os->k, out);
         return 0;
     case PF_VMSTAT:
         show_vmstat(os, out);

@@ -144,6 +144,9 @@ void event_fault_end(struct mm *mm, vaddr_t a, enum access acc, const struct fau
     }
     describe_vma(mm, a, &ev);
     ev.fault = classify(w, &mm->c, &ev, rc, sv);
+    if (mm->c.workingset_refault_anon != w->c.workingset_refault_anon ||
+        mm->c.workingset_refault_file != w->c.workingset_refault_file)
+        ev.refault_faults = kernel_last_refault_faults(mm->k);
     if (ev.fault == VM_FAULT_SWAP_IN)
         ev.aux = pte_swap_slot(w->before);
     kernel_emit(mm->k, &ev);

@@ -98,6 +98,9 @@ struct vm_event {
     unsigned vma_flags; /* VM_EV_VMA_* */
     uint64_t vma_pgoff; /* file page index of vma_start */
     const char *vma_name; /* [heap], [stack], the file, or NULL */
+    /* fault: a refault (workingset.c: the page's shadow entry was found):
+     * faults since its eviction, counting this one; 0 when not a refault */
+    uint64_t refault_faults;
 };
 
 typedef void kernel_event_fn(void *ctx, const struct vm_event *ev);

@@ -170,6 +170,7 @@ static int fault_file(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
             MM_COUNT(mm, zero_fills);
     }
     if (major) {
+        workingset_refault(k, mm, shadow_key_page(n, index), n->anon, f);
         MM_COUNT(mm, major_faults);
         MM_COUNT(mm, pgmajfault);
     }
@@ -217,6 +218,7 @@ static int fault_swap(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
             return segv(mm, out, LX_SIGBUS, LX_BUS_ADRERR, a, acc);
         }
         swapcache_add(&k->swap, ft, f, slot);
+        workingset_refault(k, mm, shadow_key_slot(slot), true, f);
         MM_COUNT(mm, major_faults);
         MM_COUNT(mm, pgmajfault);
         MM_COUNT(mm, pswpin);

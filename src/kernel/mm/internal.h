@@ -41,6 +41,26 @@ struct insn_pins {
     uint32_t frame[INSN_PINS_MAX]; /* frame indices */
 };
 
+/* workingset.c: shadow entries and PSI; the virtual cost of memory stalls. */
+#define PSI_SCAN_NS 100ULL     /* per frame scanned by a reclaim pass */
+#define PSI_WRITE_NS 20000ULL  /* per page written out by it (swap or file) */
+#define PSI_READ_NS 100000ULL  /* per refault read of a working-set page */
+struct shadow;
+struct psi {
+    uint64_t period_start;    /* ns on the kernel's clock */
+    uint64_t period_stall[2]; /* some, full: stalled ns in the current period */
+    uint64_t total[2];        /* ns */
+    double avg[2][3];
+};
+struct workingset {
+    struct shadow *shadows;
+    uint64_t nshadows; /* a power of two */
+    uint64_t age;      /* evictions so far (Linux nonresident_age) */
+    uint64_t last_refault_faults; /* the last refault: faults since its eviction, 0 none */
+    uint64_t stall_ns;
+    struct psi psi;
+};
+
 /* oom.c: Linux's MAX_RECLAIM_RETRIES. */
 #define MAX_RECLAIM_RETRIES 16
 
@@ -74,6 +94,10 @@ struct kernel {
     struct insn_pins pins;      /* oom.c */
     uint64_t nr_mlocked;        /* frames of mlocked pages (unevictable) */
     const volatile int *stop;   /* the front end's stop flag (--timeout), or NULL */
+    struct workingset ws;       /* workingset.c */
+    unsigned nr_runnable;       /* processes runnable (PSI full), as the process layer says */
+    uint64_t (*clock_fn)(void *ctx);
+    void *clock_ctx;
     /* the event listener (event.h), NULL: none */
     void (*event_fn)(void *ctx, const struct vm_event *ev);
     void *event_ctx;
@@ -168,6 +192,23 @@ static inline bool reclaim_stopped(const struct kernel *k)
 {
     return k->stop && *k->stop;
 }
+
+/* ---- workingset.c ---------------------------------------------------------- */
+
+/* Shadow keys: a page-cache page (file or shmem), an anonymous page's slot. */
+uint64_t shadow_key_page(const struct vinode *n, uint64_t index);
+uint64_t shadow_key_slot(uint32_t slot);
+/* Reclaim takes fr out of memory: leave its shadow under key. */
+void workingset_evict(struct kernel *k, uint64_t key, const struct frame *fr);
+/* The page under key was read back into f by a fault of mm: counts a
+ * refault if its shadow is there (true), activates f if it is within the
+ * working-set distance. */
+bool workingset_refault(struct kernel *k, struct mm *mm, uint64_t key, bool anon, pfn_t f);
+uint64_t kernel_last_refault_faults(const struct kernel *k);
+void workingset_fini(struct kernel *k);
+/* A memory stall of ns nanoseconds (PSI some, and full when nobody else is
+ * runnable); the guest clock moves on by ns. */
+void psi_stall(struct kernel *k, uint64_t ns);
 
 /* ---- report helpers ----------------------------------------------------- */
 const char *vma_name(struct mm *mm, const struct vma *v, char *buf, size_t len);

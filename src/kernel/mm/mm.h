@@ -63,6 +63,13 @@ struct vm_counters {
     uint64_t pgsteal;    /* frames reclaimed (swapped out, written back or dropped) */
     uint64_t pgactivate; /* referenced frames given a second chance */
     uint64_t oom_kill;   /* processes killed because memory ran out */
+    /* Workingset detection (workingset.c; Linux's vmstat names): refaults of
+     * evicted pages whose shadow entry was found, those within the working
+     * set distance (activated), and those that were in the working set when
+     * evicted (restored). Shmem counts as anon, as in Linux. */
+    uint64_t workingset_refault_anon, workingset_refault_file;
+    uint64_t workingset_activate_anon, workingset_activate_file;
+    uint64_t workingset_restore_anon, workingset_restore_file;
 };
 
 struct mm_info {
@@ -85,6 +92,7 @@ struct kernel_info {
     uint64_t swap_total, swap_used; /* swap slots (pages) */
     uint64_t swapcache_pages;       /* resident pages that also have a swap slot */
     uint64_t frame_limit;           /* cap on resident user frames, 0 = none */
+    uint64_t unevictable_frames;    /* frames of mlocked pages (meminfo Unevictable, Mlocked) */
     const char *policy;             /* replacement policy's name */
     uint64_t nr_mm;
     uint64_t tlb_hits, tlb_misses, page_walks;  /* summed over harts */
@@ -179,6 +187,22 @@ void kernel_fault_insn(struct mm *mm, uint64_t pc, uint64_t instret);
  * (--timeout): reclaim returns at once while it is nonzero, and no OOM kill
  * happens then. NULL: none. */
 void kernel_set_stop_flag(struct kernel *k, const volatile int *flag);
+
+/* Memory pressure stall information (workingset.c; Linux /proc/pressure/
+ * memory). Stalls cost virtual time: the process layer adds
+ * kernel_stall_ns() to its clock, tells the kernel its clock (kernel_set_clock:
+ * nanoseconds, for the averages' 2-second periods) and how many processes
+ * are runnable (a stall while no other one is runnable is also "full"). */
+struct psi_memory {
+    double avg[2][3];     /* [some, full][avg10, avg60, avg300], percent */
+    uint64_t total_us[2]; /* [some, full] stalled time, microseconds */
+};
+uint64_t kernel_stall_ns(const struct kernel *k);
+void kernel_set_clock(struct kernel *k, uint64_t (*now_ns)(void *ctx), void *ctx);
+void kernel_psi_set_runnable(struct kernel *k, unsigned n);
+void kernel_psi_memory(struct kernel *k, struct psi_memory *out);
+/* The two lines of Linux's /proc/pressure/memory. */
+void kernel_print_psi_memory(struct kernel *k, FILE *out);
 
 /* Fault injection for tests: the next n writes to swap fail (as a full disk
  * or an I/O error would); the pages stay resident. */

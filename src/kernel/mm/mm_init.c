@@ -121,6 +121,7 @@ void kernel_get_info(struct kernel *k, struct kernel_info *out)
         .swap_used = k->swap.nslots - k->swap.nfree,
         .swapcache_pages = k->swap.cached,
         .frame_limit = k->ft.limit,
+        .unevictable_frames = k->nr_mlocked,
         .policy = k->policy.ops->name,
         .c = k->c,
     };

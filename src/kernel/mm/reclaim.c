@@ -56,6 +56,7 @@ static bool env_young(void *ctx, uint32_t idx)
         }
     }
     if (young) {
+        fr->workingset = true;
         k->c.pgactivate++;
         for (uint32_t i = 0; i < fr->mapcount; i++)
             fr->rmap[i].mm->c.pgactivate++;
@@ -161,6 +162,7 @@ static int evict_anon(struct kernel *k, pfn_t f)
     }
     /* In the swap cache, no PTE is writable: the slot holds the data. */
     unmap_all(k, f, fr->swap);
+    workingset_evict(k, shadow_key_slot(fr->swap), fr);
     swapcache_del(&k->swap, &k->ft, f); /* frees the frame */
     return 0;
 }
@@ -177,6 +179,7 @@ static int evict_file(struct kernel *k, pfn_t f)
             return rc; /* stays cached, dirty; its mappings refault it */
     }
     event_evict(k, f, who.mm, who.va, written);
+    workingset_evict(k, shadow_key_page(fr->owner, fr->index), fr);
     pagecache_evict(k, f);
     return 0;
 }
@@ -200,6 +203,7 @@ static int evict_shmem(struct kernel *k, pfn_t f)
     event_swap_out(k, f, slot);
     unmap_all(k, f, SWAP_NO_SLOT);
     fr->dirty = false; /* the slot holds the data now */
+    workingset_evict(k, shadow_key_page(fr->owner, fr->index), fr);
     pagecache_swap_out(k, f, slot);
     return 0;
 }
@@ -265,7 +269,11 @@ static void reclaim(void *ctx, bool user)
         return;
     }
     k->in_reclaim = true;
+    uint64_t scanned = k->c.pgscan, written = k->c.pswpout + k->c.writebacks;
     uint64_t freed = reclaim_pass(k, user);
+    /* The allocating process waited for this pass: a memory stall (PSI). */
+    psi_stall(k, (k->c.pgscan - scanned) * PSI_SCAN_NS +
+                     (k->c.pswpout + k->c.writebacks - written) * PSI_WRITE_NS);
     if (ft->count[FRAME_FREE] < ft->low && !alloc_would_fail(k, user))
         k->reclaim_backoff = ft->low;
     if (direct && !alloc_would_fail(k, user) && !reclaim_stopped(k))
@@ -309,6 +317,7 @@ int reclaim_init(struct kernel *k)
 
 void reclaim_fini(struct kernel *k)
 {
+    workingset_fini(k);
     k->ft.policy = NULL;
     policy_fini(&k->policy);
     swap_teardown(&k->swap);

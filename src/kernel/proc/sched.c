@@ -51,6 +51,11 @@ static int os_oom_kill(void *ctx, struct mm *victim)
     return 0;
 }
 
+static uint64_t os_clock(void *ctx)
+{
+    return os_now_ns(ctx);
+}
+
 struct os *os_new(struct kernel *k, struct machine *m)
 {
     struct os *os = calloc(1, sizeof *os);
@@ -62,6 +67,7 @@ struct os *os_new(struct kernel *k, struct machine *m)
     os->next_pid = PROC_FIRST_PID;
     os->first_pid = PROC_FIRST_PID;
     kernel_set_oom_handler(k, os_oom_kill, os);
+    kernel_set_clock(k, os_clock, os);
     return os;
 }
 
@@ -70,6 +76,7 @@ void os_free(struct os *os)
     if (!os)
         return;
     kernel_set_oom_handler(os->k, NULL, NULL);
+    kernel_set_clock(os->k, NULL, NULL);
     while (os->procs) {
         struct proc *p = os->procs;
         os->procs = p->next;
@@ -80,8 +87,10 @@ void os_free(struct os *os)
 
 uint64_t os_now_ns(const struct os *os)
 {
-    return os->h->instret * OS_NS_PER_INSN + os->sleep_skip_ns;
+    /* Memory stalls (reclaim, refaults: PSI) take virtual time too. */
+    return os->h->instret * OS_NS_PER_INSN + os->sleep_skip_ns + kernel_stall_ns(os->k);
 }
+
 
 void os_add_proc(struct os *os, struct proc *p)
 {
@@ -357,6 +366,7 @@ int os_run(struct os *os)
             idle = 0;
             continue;
         }
+        kernel_psi_set_runnable(os->k, ready);
         struct proc *p = pick_next(os, now);
         os->last_pid = p->pid;
         uint64_t before = os->nexits;
