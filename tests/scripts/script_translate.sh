@@ -11,7 +11,7 @@ translate a $v
 translate a $v
 write a $v "w"
 translate a $v
-show stats a zero_fills minor_faults
+show stats a zero_fills minor_faults zero_page_maps cow_copies
 EOS
 expect_rc 0
 no_errors
@@ -28,9 +28,10 @@ while read -r name va arrow pa pfnf; do
     (( (pa >> 12) == ${pfnf#pfn=} )) || fail "pfn is not pa >> 12: $pa $pfnf"
     (( pa >= 0x80000000 )) || fail "pa below RAM_BASE: $pa"
 done <<<"$lines"
-# The read translate demand-faulted a page in; the write did not move it.
-[ "$(pfn a $v 1)" = "$(pfn a $v 2)" ] && [ "$(pfn a $v 2)" = "$(pfn a $v 3)" ] ||
-    fail "the page moved"
+# The read translate mapped Linux's shared zero page (no frame allocated);
+# the second read found it; the write copied it to a frame of its own.
+[ "$(pfn a $v 1)" = "$(pfn a $v 2)" ] && [ "$(pfn a $v 2)" != "$(pfn a $v 3)" ] ||
+    fail "the read page moved, or the write did not copy the zero page"
 grep -q 'page fault handled first' "$out" || fail "the first translate handled a fault"
 [ "$(grep -c 'page fault handled first' "$out")" -eq 1 ] || fail "only the first one faulted"
 # Walk lines: four levels 3..0, each index equal to the VPN field; the three
@@ -49,11 +50,13 @@ while read -r _ _ _ _ _ _ pte tgt; do
 done < <(sed 's/ -> / /; s/table //; s/leaf //' <<<"$walk")
 leafpfn=$(grep '^  level 0' <<<"$walk" | grep -oE 'pfn=0x[0-9a-f]+$')
 [ "$leafpfn" = "pfn=$(pfn a $v 1)" ] || fail "leaf pfn $leafpfn"
-# Leaf bits after the read (V R W U A; D not yet) and after the write (D).
+# Leaf bits after the read (V R U A: the zero page is read-only) and after
+# the write (its own page: V R W U A D).
 leaves=$(grep -E '^  leaf: ' "$out")
-grep -qE '^  leaf: V R W - U - A -' <<<"$(sed -n 1p <<<"$leaves")" || fail "leaf bits after read"
+grep -qE '^  leaf: V R - - U - A -' <<<"$(sed -n 1p <<<"$leaves")" || fail "leaf bits after read"
 grep -qE '^  leaf: V R W - U - A D' <<<"$(sed -n 3p <<<"$leaves")" || fail "leaf bits after write"
-[ "$(kv zero_fills)" = 1 ] && [ "$(kv minor_faults)" -ge 1 ] || fail "one zero fill"
+[ "$(kv zero_page_maps)" = 1 ] && [ "$(kv cow_copies)" = 1 ] && [ "$(kv zero_fills)" = 0 ] &&
+    [ "$(kv minor_faults)" -ge 2 ] || fail "one zero-page map, then one copy"
 
 # Two processes: different roots. The kernel half: a fault, through a
 # root entry that points at the same table in both.

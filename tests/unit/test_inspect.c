@@ -299,7 +299,7 @@ static void test_frames(void **state)
     assert_int_equal(vdso, 1);
     assert_int_equal(root, 1);
     /* The kernel half's tables below its root. */
-    assert_int_equal((uint64_t)(ktables + root), ki.kernel_frames - 3);
+    assert_int_equal((uint64_t)(ktables + root), ki.kernel_frames - 4); /* text, data, vDSO, zero page */
     assert_string_equal(insp_role_name(INSP_ROLE_VDSO), "vdso");
     assert_null(insp_role_name(INSP_ROLE_NONE));
 

@@ -108,6 +108,7 @@ static void test_swap_cache_shared_after_fork(void **state)
     /* Four resident user frames at most: touching four new pages pushes the
      * four shared ones out (FIFO: they are the oldest). */
     kernel_set_frame_limit(t.k, 4);
+    kernel_set_zero_page(t.k, false); /* reads must load pages (textbook paging) */
     uint64_t y = kt_mmap(a, 0, 4 * PAGE_SIZE, RW, ANON_PRIV, NULL, 0);
     for (int i = 0; i < 4; i++) {
         assert_int_equal(kt_byte(a, y + (uint64_t)i * PAGE_SIZE), 0);

@@ -291,6 +291,11 @@ static void tell_fault(struct explain *x, const struct vm_event *ev)
         fprintf(o, "the vDSO page (the kernel's frame 0x%" PRIx64 ", shared by every process)",
                 ev->pfn);
         break;
+    case VM_FAULT_ZERO_PAGE:
+        fprintf(o, "not present; a read of the anonymous region %s: mapped the shared zero page "
+                   "(frame 0x%" PRIx64 ") read-only, nothing allocated (the first write copies it)",
+                region, ev->pfn);
+        break;
     case VM_FAULT_DEVICE:
         fprintf(o, "device memory %s: mapped the device's physical page 0x%" PRIx64, region,
                 ev->pfn);

@@ -45,6 +45,7 @@ static struct json_object *counters_json(const struct vm_counters *c)
     add_u(o, "cow_faults", c->cow_faults);
     add_u(o, "cow_copies", c->cow_copies);
     add_u(o, "zero_fills", c->zero_fills);
+    add_u(o, "zero_page_maps", c->zero_page_maps);
     add_u(o, "file_reads", c->file_reads);
     add_u(o, "writebacks", c->writebacks);
     add_u(o, "segv", c->segv);

@@ -37,6 +37,7 @@ static void print_counter_delta(FILE *out, const struct vm_counters *b, const st
         {"cow_faults", b->cow_faults, a->cow_faults},
         {"cow_copies", b->cow_copies, a->cow_copies},
         {"zero_fills", b->zero_fills, a->zero_fills},
+        {"zero_page_maps", b->zero_page_maps, a->zero_page_maps},
         {"file_reads", reads_before, reads_after},
         {"pswpin", b->pswpin, a->pswpin},
     };
@@ -101,6 +102,8 @@ void cmd_translate(struct script *s, const struct token_line *tl)
                                 kafter.c.file_reads);
             if (after.c.zero_fills != before.c.zero_fills)
                 fputs(" (a zeroed frame was mapped: demand-zero)", out);
+            else if (after.c.zero_page_maps != before.c.zero_page_maps)
+                fputs(" (the shared zero page was mapped read-only: nothing allocated)", out);
             else if (kafter.c.file_reads != kbefore.c.file_reads)
                 fputs(" (the page was read from its file into the page cache)", out);
             else if (after.c.cow_faults != before.c.cow_faults)
@@ -186,6 +189,7 @@ static void print_counters(struct kv_out *out, const struct vm_counters *c)
     kv(out, "cow_faults", c->cow_faults);
     kv(out, "cow_copies", c->cow_copies);
     kv(out, "zero_fills", c->zero_fills);
+    kv(out, "zero_page_maps", c->zero_page_maps);
     kv(out, "file_reads", c->file_reads);
     kv(out, "writebacks", c->writebacks);
     kv(out, "segv", c->segv);

@@ -490,6 +490,9 @@ int cmd_trace(int argc, char **argv)
         goto out;
     }
     r->k = k;
+    /* Textbook demand paging: every first reference, read or write, loads a
+     * page into a frame (no shared zero page). */
+    kernel_set_zero_page(k, false);
     r->mm = mm_new(k);
     if (!r->mm) {
         fprintf(stderr, "vmsim trace: out of simulated memory\n");

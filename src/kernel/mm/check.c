@@ -95,6 +95,15 @@ static void check_pte(pte_t *e, uint64_t a, void *ctx)
             (unsigned long long)f.n);
         return;
     }
+    if (is_zero_pfn(mm->k, f)) {
+        /* The zero page: no rmap or count per mapping; never writable, and
+         * only in private regions without a file behind them. */
+        const struct vma *zv = vma_find(&mm->vmas, a);
+        if ((e->bits & PTE_W) || !zv || zv->file || (zv->flags & VMA_SHARED))
+            bad(c, "asid %u va 0x%llx: bad mapping of the zero page", mm->asid,
+                (unsigned long long)a);
+        return;
+    }
     struct frame *fr = frame_of(ft, f);
     c->seen[f.n - ft->pm->ram_first.n]++;
     const struct vma *v = vma_find(&mm->vmas, a);

@@ -110,6 +110,8 @@ static enum vm_fault_type classify(const struct fault_watch *w, const struct vm_
         return VM_FAULT_COW_REUSE;
     if (c->zero_fills != b->zero_fills)
         return VM_FAULT_DEMAND_ZERO;
+    if (c->zero_page_maps != b->zero_page_maps)
+        return VM_FAULT_ZERO_PAGE;
     if (pte_valid(w->before)) {
         if (ev->access == ACCESS_WRITE && (ev->vma_flags & VM_EV_VMA_SHARED) &&
             !(w->before.bits & PTE_W))
@@ -307,7 +309,7 @@ const char *vm_fault_type_name(enum vm_fault_type t)
         [VM_FAULT_DEMAND_ZERO] = "demand-zero", [VM_FAULT_FILE] = "file",
         [VM_FAULT_COW_COPY] = "cow-copy",       [VM_FAULT_COW_REUSE] = "cow-reuse",
         [VM_FAULT_SWAP_IN] = "swap-in",         [VM_FAULT_SHARED_WRITE] = "shared-write",
-        [VM_FAULT_SPURIOUS] = "spurious",       [VM_FAULT_VDSO] = "vdso",
+        [VM_FAULT_SPURIOUS] = "spurious",       [VM_FAULT_VDSO] = "vdso", [VM_FAULT_ZERO_PAGE] = "zero-page",
         [VM_FAULT_SEGV] = "segv",               [VM_FAULT_DEVICE] = "device",
     };
     return (unsigned)t < VM_FAULT_TYPES ? names[t] : "?";

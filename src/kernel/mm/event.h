@@ -56,6 +56,7 @@ enum vm_fault_type {
     VM_FAULT_VDSO,        /* the vDSO page mapped again */
     VM_FAULT_SEGV,        /* no region, or the region forbids the access */
     VM_FAULT_DEVICE,      /* device memory mapped (MMIO) */
+    VM_FAULT_ZERO_PAGE,   /* read of untouched anonymous memory: the shared zero page */
     VM_FAULT_TYPES
 };
 

@@ -2,7 +2,9 @@
  *
  *   no region, or the address is not user space   -> SIGSEGV SEGV_MAPERR
  *   the region's protection forbids the access     -> SIGSEGV SEGV_ACCERR
- *   not present, anonymous                         -> zero-filled frame (minor)
+ *   not present, anonymous                         -> zero-filled frame (minor); a read
+ *                                                     maps the shared zero page instead
+ *                                                     (a write to it copies: COW)
  *   not present, file or shared anonymous          -> page-cache page (major if read)
  *       page wholly past the end of the file       -> SIGBUS BUS_ADRERR
  *       private: mapped read-only; a write fault copies at once
@@ -298,6 +300,15 @@ static int handle_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *
     if (v->flags & VMA_VDSO) {
         MM_COUNT(mm, minor_faults);
         return mm_install_pte(mm, page, mm->k->vdso, prot_to_pte(v->prot));
+    }
+    if (acc != ACCESS_WRITE && !(v->flags & VMA_SHARED) && !mm->k->zero_page_off) {
+        /* Linux do_anonymous_page: a read maps the zero page, read-only. */
+        int zr = mm_install_pte(mm, page, mm->k->zero_page, prot_to_pte(v->prot) & ~PTE_W);
+        if (zr)
+            return zr;
+        MM_COUNT(mm, minor_faults);
+        MM_COUNT(mm, zero_page_maps);
+        return 0;
     }
     pfn_t f;
     int rc = frame_alloc(&mm->k->ft, FRAME_ANON, &f);

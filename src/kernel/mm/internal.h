@@ -70,6 +70,12 @@ struct kernel {
     pfn_t kroot;              /* kernel root table; its upper half is copied to every mm */
     uint64_t ktables;         /* table frames of the kernel half (incl. kroot) */
     pfn_t ktext, kdata, vdso; /* FRAME_KERNEL pages */
+    /* Linux's ZERO_PAGE (zeropage.c): mapped read-only for read faults on
+     * untouched private anonymous memory. A FRAME_KERNEL page that, as in
+     * Linux (vm_normal_page is NULL for it), has no rmap, no per-mapping
+     * reference and no rss: mappings of it are not counted anywhere. */
+    pfn_t zero_page;
+    bool zero_page_off;       /* kernel_set_zero_page(k, false): trace replays */
     struct mm *asid_owner[ASID_COUNT];
     uint16_t next_asid;         /* where the search for a free ASID starts */
     bool asid_used[ASID_COUNT]; /* ever handed out: a reuse needs a flush */
@@ -124,6 +130,12 @@ struct mm {
     unsigned nemptied;    /* MM_EMPTIED_MAX + 1: sweep everything */
     struct vm_counters c;
 };
+
+/* The shared zero page (see struct kernel). */
+static inline bool is_zero_pfn(const struct kernel *k, pfn_t f)
+{
+    return f.n == k->zero_page.n;
+}
 
 /* Counts an event for an address space and for the whole kernel. */
 #define MM_COUNT(mm, field) ((mm)->c.field++, (mm)->k->c.field++)

@@ -54,6 +54,10 @@ int mm_install_pte(struct mm *mm, uint64_t a, pfn_t f, uint64_t perms)
     if (!e)
         return err;
     assert(e->bits == 0);
+    if (is_zero_pfn(mm->k, f)) {
+        *e = pte_make(f, PTE_V | (perms & ~(uint64_t)(PTE_W | PTE_D))); /* never writable */
+        return 0;
+    }
     int rc = frame_map(&mm->k->ft, f, mm, a);
     if (rc)
         return rc;
@@ -74,6 +78,8 @@ void mm_zap_pte(struct mm *mm, const struct vma *v, pte_t *e, uint64_t a)
         assert(!frames_is_ram(&k->ft, f));
         return; /* a device page: no frame, no counts */
     }
+    if (is_zero_pfn(k, f))
+        return; /* the zero page: not counted per mapping */
     struct frame *fr = frame_of(&k->ft, f);
     if (fr->use == FRAME_FILE && (old.bits & PTE_D) && (v->flags & VMA_SHARED))
         fr->dirty = true;

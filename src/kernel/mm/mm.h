@@ -47,6 +47,7 @@ struct vm_counters {
     uint64_t cow_faults;     /* write faults that broke copy-on-write (copied or took the page) */
     uint64_t cow_copies;     /* ... of which copied the page */
     uint64_t zero_fills;     /* demand-zero pages */
+    uint64_t zero_page_maps; /* read faults that mapped the shared zero page (no frame) */
     uint64_t file_reads;     /* pages read from host files into the page cache */
     uint64_t writebacks;     /* dirty file pages written back to host files */
     uint64_t segv;           /* faults that ended in SIGSEGV/SIGBUS */
@@ -203,6 +204,12 @@ void kernel_psi_set_runnable(struct kernel *k, unsigned n);
 void kernel_psi_memory(struct kernel *k, struct psi_memory *out);
 /* The two lines of Linux's /proc/pressure/memory. */
 void kernel_print_psi_memory(struct kernel *k, FILE *out);
+
+/* The shared zero page (Linux's ZERO_PAGE, on by default): a read fault on
+ * untouched private anonymous memory maps one read-only zero frame and
+ * allocates nothing; the first write copies (a COW copy). Off: such a read
+ * allocates a zero-filled frame (textbook demand paging: trace replays). */
+void kernel_set_zero_page(struct kernel *k, bool on);
 
 /* Fault injection for tests: the next n writes to swap fail (as a full disk
  * or an I/O error would); the pages stay resident. */

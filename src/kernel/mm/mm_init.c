@@ -30,7 +30,8 @@ static int boot_kernel_half(struct kernel *k)
     k->ktables = 1;
     if ((rc = frame_alloc(&k->ft, FRAME_KERNEL, &k->ktext)) ||
         (rc = frame_alloc(&k->ft, FRAME_KERNEL, &k->kdata)) ||
-        (rc = frame_alloc(&k->ft, FRAME_KERNEL, &k->vdso)))
+        (rc = frame_alloc(&k->ft, FRAME_KERNEL, &k->vdso)) ||
+        (rc = frame_alloc(&k->ft, FRAME_KERNEL, &k->zero_page)))
         return rc;
     static const char banner[] = "vmsim kernel text";
     memcpy(frame_bytes(&k->ft, k->ktext), banner, sizeof banner);
@@ -42,6 +43,11 @@ static int boot_kernel_half(struct kernel *k)
     /* Every upper-half root entry the kernel will ever use exists now, so
      * copying the upper half into a new root shares all of it. */
     return 0;
+}
+
+void kernel_set_zero_page(struct kernel *k, bool on)
+{
+    k->zero_page_off = !on;
 }
 
 struct kernel *kernel_new(struct machine *m)

@@ -42,7 +42,7 @@ static void move_one(pte_t *e, uint64_t a, void *ctx)
         return; /* a swap entry names a slot, not a place: it just moves */
     assert(pte_valid(*dst) && pte_leaf(*dst));
     machine_flush_page(mm->k->m, mm->asid, va(a));
-    if (!frames_is_ram(&mm->k->ft, pte_pfn(*dst)))
+    if (!frames_is_ram(&mm->k->ft, pte_pfn(*dst)) || is_zero_pfn(mm->k, pte_pfn(*dst)))
         return; /* a device page (VMA_DEVICE): no frame to tell */
     frame_rmap_move(&mm->k->ft, pte_pfn(*dst), mm, a, a + mc->delta);
 }

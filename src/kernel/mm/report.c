@@ -69,6 +69,7 @@ struct smaps_acc {
     uint64_t referenced, anonymous;
     const struct swap_area *swap;
     uint64_t swapped, swap_pss; /* swap_pss << 12 like pss */
+    uint64_t zero_pfn;          /* the shared zero page: not counted */
 };
 
 static void smaps_one(pte_t *e, uint64_t a, void *ctx)
@@ -83,8 +84,8 @@ static void smaps_one(pte_t *e, uint64_t a, void *ctx)
         s->swap_pss += (PAGE_SIZE << 12) / (n ? n : 1);
         return;
     }
-    if (!pte_valid(*e))
-        return;
+    if (!pte_valid(*e) || pte_pfn(*e).n == s->zero_pfn)
+        return; /* the zero page is not in Rss (Linux: vm_normal_page NULL) */
     struct frame *fr = frame_of(s->ft, pte_pfn(*e));
     bool dirty = (e->bits & PTE_D) || fr->dirty;
     uint32_t mc = fr->mapcount ? fr->mapcount : 1;
@@ -156,7 +157,7 @@ static void smaps_print_counts(FILE *out, const struct smaps_acc *s, bool rollup
 
 void mm_print_smaps_rollup(struct mm *mm, FILE *out)
 {
-    struct smaps_acc s = {.ft = &mm->k->ft, .swap = &mm->k->swap};
+    struct smaps_acc s = {.ft = &mm->k->ft, .swap = &mm->k->swap, .zero_pfn = mm->k->zero_page.n};
     for (size_t i = 0; i < mm->vmas.n; i++) {
         s.v = &mm->vmas.v[i];
         if (!(s.v->flags & VMA_DEVICE))
@@ -175,7 +176,8 @@ void mm_print_smaps(struct mm *mm, FILE *out)
 {
     for (size_t i = 0; i < mm->vmas.n; i++) {
         const struct vma *v = &mm->vmas.v[i];
-        struct smaps_acc s = {.ft = &mm->k->ft, .v = v, .swap = &mm->k->swap};
+        struct smaps_acc s = {
+            .ft = &mm->k->ft, .v = v, .swap = &mm->k->swap, .zero_pfn = mm->k->zero_page.n};
         /* Linux skips VM_PFNMAP regions in the walk: device pages are not
          * memory, so Rss, Pss and the rest stay 0. */
         if (!(v->flags & VMA_DEVICE))

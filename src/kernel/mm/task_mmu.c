@@ -62,8 +62,8 @@ uint64_t mm_pagemap_entry(struct kernel *k, const struct vma *v, pte_t e)
         return 0;
     pfn_t f = pte_pfn(e);
     uint64_t pm = PM_PRESENT | (f.n & PM_PFN_MASK);
-    if (!frames_is_ram(&k->ft, f))
-        return pm; /* a device page: no struct page (vm_normal_page NULL) */
+    if (!frames_is_ram(&k->ft, f) || is_zero_pfn(k, f))
+        return pm; /* a device page or the zero page: vm_normal_page NULL */
     const struct frame *fr = frame_of(&k->ft, f);
     if (fr->use != FRAME_ANON)
         pm |= PM_FILE; /* page cache, shmem, the vDSO */
