@@ -36,7 +36,7 @@ static long region_rss_kb(void *start)
     int in = 0;
     long v = -1;
     while (f && fgets(line, sizeof line, f)) {
-        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, ' ') == line + strcspn(line, " "))
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
             in = lo == (unsigned long)start;
         else if (in && !strncmp(line, "Rss:", 4))
             v = strtol(line + 4, NULL, 10);

@@ -135,6 +135,12 @@ const sys_fn syscall_table[PROC_SYSCALL_MAX] = {
     [LX_SYS_mremap] = sys_mremap,
     [LX_SYS_msync] = sys_msync,
     [LX_SYS_madvise] = sys_madvise,
+    [LX_SYS_mlock] = sys_mlock,
+    [LX_SYS_mlock2] = sys_mlock2,
+    [LX_SYS_munlock] = sys_munlock,
+    [LX_SYS_mlockall] = sys_mlockall,
+    [LX_SYS_munlockall] = sys_munlockall,
+    [LX_SYS_mincore] = sys_mincore,
     /* signals (proc/signal.c) */
     [LX_SYS_rt_sigaction] = sys_rt_sigaction,
     [LX_SYS_rt_sigprocmask] = sys_rt_sigprocmask,

@@ -51,7 +51,7 @@ static void show_status(struct proc *t, FILE *out)
                 "RssShmem:\t%8llu kB\nVmData:\t%8llu kB\nVmStk:\t%8llu kB\nVmExe:\t%8llu kB\n"
                 "VmLib:\t%8llu kB\nVmPTE:\t%8llu kB\nVmSwap:\t%8llu kB\n"
                 "HugetlbPages:\t%8llu kB\nCoreDumping:\t0\nTHP_enabled:\t1\n",
-                KB(v.peak), KB(v.total), 0ULL, 0ULL, KB(v.hwm), KB(v.rss), KB(v.anon), KB(v.file),
+                KB(v.peak), KB(v.total), KB(v.locked), 0ULL, KB(v.hwm), KB(v.rss), KB(v.anon), KB(v.file),
                 KB(v.shmem), KB(v.data), KB(v.stack), KB(v.text), KB(v.exec) - KB(v.text),
                 (unsigned long long)v.ptes_kb, KB(v.swap), 0ULL);
     }
@@ -166,8 +166,8 @@ static void show_meminfo(struct os *os, FILE *out)
         {"Inactive(anon):", 0},
         {"Active(file):", cached - fc.shmem},
         {"Inactive(file):", 0},
-        {"Unevictable:", 0},
-        {"Mlocked:", 0},
+        {"Unevictable:", ki.unevictable_frames},
+        {"Mlocked:", ki.unevictable_frames},
         {"SwapTotal:", ki.swap_total},
         {"SwapFree:", ki.swap_total - ki.swap_used},
         {"Zswap:", 0},
@@ -245,8 +245,11 @@ static void show_vmstat(struct os *os, FILE *out)
         {"pswpin", c->pswpin},
         {"pswpout", c->pswpout},
         {"pgactivate", c->pgactivate},
+        {"pgdeactivate", c->pgdeactivate},
+        {"pglazyfree", c->pglazyfree},
         {"pgfault", c->pgfault},
         {"pgmajfault", c->pgmajfault},
+        {"pglazyfreed", c->pglazyfreed},
         {"pgreuse", c->cow_faults - c->cow_copies},
         {"pgsteal_kswapd", 0},
         {"pgsteal_direct", c->pgsteal},

@@ -125,6 +125,7 @@ int frame_alloc(struct frames *ft, enum frame_use use, pfn_t *out)
     fr->index = 0;
     fr->swap = SWAP_NO_SLOT;
     fr->workingset = false;
+    fr->lazyfree = false;
     ft->count[FRAME_FREE]--;
     ft->count[use]++;
     *out = frame_pfn(ft, fr);

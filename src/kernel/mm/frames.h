@@ -43,6 +43,7 @@ struct frame {
     uint32_t swap;      /* ANON: its swap slot while in the swap cache, else SWAP_NO_SLOT */
     uint32_t skip_gen;  /* reclaim pass in which evicting it failed (not retried then) */
     bool workingset;    /* referenced since it was loaded (workingset.c's shadow bit) */
+    bool lazyfree;      /* ANON: MADV_FREE'd; reclaim drops it unless written since */
 };
 
 #define SWAP_NO_SLOT UINT32_MAX

@@ -98,7 +98,6 @@ struct kernel {
     uint32_t reclaim_gen;       /* current reclaim pass (frame.skip_gen) */
     uint64_t no_progress_loops; /* direct reclaim passes in a row that freed nothing */
     struct insn_pins pins;      /* oom.c */
-    uint64_t nr_mlocked;        /* frames of mlocked pages (unevictable) */
     const volatile int *stop;   /* the front end's stop flag (--timeout), or NULL */
     struct workingset ws;       /* workingset.c */
     unsigned nr_runnable;       /* processes runnable (PSI full), as the process layer says */
@@ -129,6 +128,7 @@ struct mm {
     uint64_t emptied[MM_EMPTIED_MAX];
     unsigned nemptied;    /* MM_EMPTIED_MAX + 1: sweep everything */
     struct vm_counters c;
+    unsigned def_flags;   /* mlockall(MCL_FUTURE): VMA_LOCKED[|VMA_LOCKONFAULT] for new regions */
 };
 
 /* The shared zero page (see struct kernel). */
@@ -221,6 +221,37 @@ void workingset_fini(struct kernel *k);
 /* A memory stall of ns nanoseconds (PSI some, and full when nobody else is
  * runnable); the guest clock moves on by ns. */
 void psi_stall(struct kernel *k, uint64_t ns);
+
+/* ---- mlock.c -------------------------------------------------------------- */
+
+/* Every page of [start, end) lies in some region. */
+bool mm_range_mapped(struct mm *mm, uint64_t start, uint64_t end);
+/* Sets and clears VMA_* flags over [start, end) (page-aligned), splitting
+ * regions at the ends and merging alike neighbours. 0 or -ENOMEM. */
+int mm_vma_set_flags(struct mm *mm, uint64_t start, uint64_t end, unsigned set, unsigned clear);
+/* Makes the pages of [start, end) present: POPULATE_READ/WRITE as madvise's
+ * advice (a write fault breaks COW), POPULATE_LOCK as mlock (a write fault
+ * for private writable regions, else read). 0, -EFAULT (an access the
+ * region forbids, or a fault that is a signal), -ENOMEM. */
+enum { POPULATE_READ, POPULATE_WRITE, POPULATE_LOCK };
+int mm_populate_range(struct mm *mm, uint64_t start, uint64_t end, int how);
+/* A new region [start, end) under mlockall(MCL_FUTURE): locked (populated). */
+int mm_new_region_locked(struct mm *mm, uint64_t start, uint64_t end);
+/* True when a locked region maps fr (reclaim skips it). */
+bool frame_mlocked(struct kernel *k, const struct frame *fr);
+
+/* ---- reclaim.c, madvise.c, pagecache.c (advice) ------------------------------ */
+
+/* Evicts frame f now if reclaim could (MADV_PAGEOUT). 0 or -errno. */
+int reclaim_one(struct kernel *k, pfn_t f);
+/* Empties every PTE that maps the cache page f. */
+void reclaim_unmap_file_page(struct kernel *k, pfn_t f);
+/* madvise's advice of madvise.c over [start, end) (page-aligned). */
+int madvise_advice(struct mm *mm, uint64_t start, uint64_t end, int advice);
+bool madvise_handled_here(int advice);
+/* Frees pages [first, last) of the shmem object n, cached or in swap; their
+ * mappings are emptied (fallocate PUNCH_HOLE, MADV_REMOVE). */
+void pagecache_punch(struct kernel *k, struct vinode *n, uint64_t first, uint64_t last);
 
 /* ---- report helpers ----------------------------------------------------- */
 const char *vma_name(struct mm *mm, const struct vma *v, char *buf, size_t len);

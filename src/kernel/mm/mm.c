@@ -247,6 +247,10 @@ struct mm *mm_fork(struct mm *parent)
     struct fork_ctx fc = {.child = child};
     for (size_t i = 0; i < parent->vmas.n && !fc.err; i++) {
         struct vma v = parent->vmas.v[i];
+        if (v.flags & VMA_DONTFORK)
+            continue;
+        /* Linux: locks are not inherited; a wiped region starts empty. */
+        v.flags &= ~(unsigned)(VMA_LOCKED | VMA_LOCKONFAULT);
         if (v.file)
             vfile_get(v.file);
         if (vma_insert(&child->vmas, &v)) {
@@ -255,6 +259,8 @@ struct mm *mm_fork(struct mm *parent)
             break;
         }
         fc.v = &parent->vmas.v[i];
+        if (v.flags & VMA_WIPEONFORK)
+            continue;
         pt_for_each(&k->ft, parent->root, v.start, v.end, fork_one, &fc);
     }
     if (fc.parent_changed)

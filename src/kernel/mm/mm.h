@@ -71,6 +71,9 @@ struct vm_counters {
     uint64_t workingset_refault_anon, workingset_refault_file;
     uint64_t workingset_activate_anon, workingset_activate_file;
     uint64_t workingset_restore_anon, workingset_restore_file;
+    /* madvise (madvise.c): pages made lazily free (MADV_FREE), those reclaim
+     * dropped without swap; pages made old (MADV_COLD). */
+    uint64_t pglazyfree, pglazyfreed, pgdeactivate;
 };
 
 struct mm_info {
@@ -329,6 +332,21 @@ int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_le
  * part of the range is unmapped (the mapped parts are still done). */
 int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice);
 
+/* mlock(2)/mlock2 (flags LX_MLOCK_ONFAULT), munlock, mlockall (LX_MCL_*),
+ * munlockall (mlock.c): limit is the caller's RLIMIT_MEMLOCK in bytes. 0 or
+ * -EINVAL, -ENOMEM (unmapped part, or over the limit), -EPERM (limit 0). */
+int mm_mlock(struct mm *mm, vaddr_t addr, uint64_t len, int flags, uint64_t limit);
+int mm_munlock(struct mm *mm, vaddr_t addr, uint64_t len);
+int mm_mlockall(struct mm *mm, int flags, uint64_t limit);
+int mm_munlockall(struct mm *mm);
+/* Pages of the locked regions (VmLck); frames mapped by locked regions
+ * (meminfo Mlocked, Unevictable). */
+uint64_t mm_locked_pages(const struct mm *mm);
+uint64_t kernel_mlocked_frames(struct kernel *k);
+/* mincore(2): vec[i] = 1 when page i of [addr, addr + len) is in memory.
+ * 0, -EINVAL (addr not page-aligned), -ENOMEM (part unmapped). */
+int mm_mincore(struct mm *mm, vaddr_t addr, uint64_t len, uint8_t *vec);
+
 /* The heap. mm_set_brk_base() is for the loader (end of bss); mm_brk() is
  * brk(2): moves the break to newbrk if it can and returns the break. */
 void mm_set_brk_base(struct mm *mm, vaddr_t base);
@@ -410,6 +428,7 @@ void mm_print_pagetable(struct mm *mm, FILE *out);   /* the user half's tree: ta
 struct mm_task_mem {
     uint64_t total, data, stack, exec, text, peak;
     uint64_t rss, anon, file, shmem, hwm, swap, ptes_kb;
+    uint64_t locked;   /* VmLck: pages of mlocked regions */
 };
 void mm_task_mem(struct mm *mm, const char *exe, struct mm_task_mem *out);
 

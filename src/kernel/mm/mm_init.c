@@ -127,7 +127,7 @@ void kernel_get_info(struct kernel *k, struct kernel_info *out)
         .swap_used = k->swap.nslots - k->swap.nfree,
         .swapcache_pages = k->swap.cached,
         .frame_limit = k->ft.limit,
-        .unevictable_frames = k->nr_mlocked,
+        .unevictable_frames = kernel_mlocked_frames(k),
         .policy = k->policy.ops->name,
         .c = k->c,
     };

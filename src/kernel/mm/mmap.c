@@ -140,6 +140,12 @@ int mm_mmap(struct mm *mm, vaddr_t addr, uint64_t len, int prot, int flags, stru
     vma_merge(&mm->vmas, vma_index(&mm->vmas, start));
     *out = va(start);
     event_map(mm, VM_EV_MMAP, start, plen, prot, flags, anon ? NULL : f, 0);
+    /* MAP_LOCKED, mlockall(MCL_FUTURE), MAP_POPULATE (failures ignored, as Linux's mm_populate) */
+    if (flags & LX_MAP_LOCKED)
+        mm_vma_set_flags(mm, start, start + plen, VMA_LOCKED, 0);
+    mm_new_region_locked(mm, start, start + plen);
+    if ((flags & (LX_MAP_POPULATE | LX_MAP_LOCKED)) && !(flags & LX_MAP_NONBLOCK))
+        mm_populate_range(mm, start, start + plen, POPULATE_LOCK);
     return 0;
 }
 
@@ -319,16 +325,20 @@ static int madvise_do(struct mm *mm, vaddr_t addr, uint64_t len, int advice)
 {
     if (addr.v & PAGE_MASK)
         return -EINVAL;
+    if (madvise_handled_here(advice)) { /* madvise.c */
+        uint64_t plen = page_up(len);
+        if (plen < len || addr.v + plen < addr.v)
+            return -EINVAL;
+        return madvise_advice(mm, addr.v, addr.v + plen, advice);
+    }
     bool drop;
     switch (advice) {
     case LX_MADV_DONTNEED:
-    case LX_MADV_FREE:
         drop = true;
         break;
     case LX_MADV_NORMAL:
     case LX_MADV_RANDOM:
     case LX_MADV_SEQUENTIAL:
-    case LX_MADV_WILLNEED:
         drop = false;
         break;
     default:

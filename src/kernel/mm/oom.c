@@ -93,7 +93,7 @@ uint64_t reclaimable_frames(const struct kernel *k)
     uint64_t n = ft->count[FRAME_FILE];
     if (k->swap.nfree > 0)
         n += ft->count[FRAME_ANON];
-    uint64_t held = k->pins.n + k->nr_mlocked;
+    uint64_t held = k->pins.n;
     return n > held ? n - held : 0;
 }
 

@@ -543,3 +543,23 @@ void vfile_truncated(struct vfile *vf, uint64_t size)
 }
 
 bool vfile_writable(const struct vfile *f) { return f->writable; }
+
+void pagecache_punch(struct kernel *k, struct vinode *n, uint64_t first, uint64_t last)
+{
+    for (size_t i = pc_lower(n, first); i < n->npages && n->pages[i].index < last;) {
+        pfn_t f = n->pages[i].pfn;
+        struct frame *fr = frame_of(&k->ft, f);
+        if (fr->refcount != fr->mapcount + 1) {
+            i++; /* a transient reference (a fault in progress): left */
+            continue;
+        }
+        reclaim_unmap_file_page(k, f);
+        fr->dirty = false; /* the hole reads as zeros: nothing to write */
+        vinode_drop_page(k, n, i);
+    }
+    size_t s = sw_lower(n, first), e = s;
+    while (e < n->nswapped && n->swapped[e].index < last)
+        swap_slot_put(&k->swap, n->swapped[e++].slot);
+    memmove(&n->swapped[s], &n->swapped[e], (n->nswapped - e) * sizeof n->swapped[0]);
+    n->nswapped -= e - s;
+}

@@ -75,7 +75,7 @@ static bool frame_evictable(struct kernel *k, const struct frame *fr)
             return false;
         if (fr->mapcount == 0 && fr->swap == SWAP_NO_SLOT)
             return false;
-        return fr->swap != SWAP_NO_SLOT || k->swap.nfree > 0;
+        return fr->swap != SWAP_NO_SLOT || k->swap.nfree > 0 || fr->lazyfree;
     case FRAME_FILE:
         if (!fr->owner || fr->refcount != fr->mapcount + 1)
             return false;
@@ -94,7 +94,7 @@ static bool env_evictable(void *ctx, uint32_t idx)
     k->c.pgscan++;
     for (uint32_t i = 0; i < fr->mapcount; i++)
         fr->rmap[i].mm->c.pgscan++;
-    return frame_evictable(k, fr);
+    return frame_evictable(k, fr) && !frame_mlocked(k, fr);
 }
 
 static uint64_t env_next_use(void *ctx, uint32_t idx)
@@ -143,10 +143,41 @@ static void unmap_all(struct kernel *k, pfn_t f, uint32_t slot)
     }
 }
 
+/* A lazily freed page (MADV_FREE) not written since: dropped, no swap
+ * (each PTE emptied: the next access sees a zero page). True if it went. */
+static bool drop_lazyfree(struct kernel *k, pfn_t f)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    for (uint32_t i = 0; i < fr->mapcount; i++)
+        if (rmap_pte(k, &fr->rmap[i])->bits & PTE_D) {
+            fr->lazyfree = false; /* written again: an ordinary page */
+            return false;
+        }
+    if (fr->swap != SWAP_NO_SLOT)
+        return false;
+    while (fr->mapcount > 0) {
+        struct rmap_ent r = fr->rmap[fr->mapcount - 1];
+        rmap_pte(k, &r)->bits = 0;
+        mm_note_emptied(r.mm, r.va);
+        machine_flush_page(k->m, r.mm->asid, va(r.va));
+        mm_rss_account(r.mm, f, -1);
+        frame_unmap(&k->ft, f, r.mm, r.va);
+        r.mm->c.pgsteal++;
+        r.mm->c.pglazyfreed++;
+        frame_put(&k->ft, f);
+    }
+    k->c.pglazyfreed++;
+    return true;
+}
+
 static int evict_anon(struct kernel *k, pfn_t f)
 {
     struct frame *fr = frame_of(&k->ft, f);
+    if (fr->lazyfree && drop_lazyfree(k, f))
+        return 0;
     if (fr->swap == SWAP_NO_SLOT) {
+        if (!k->swap.nfree)
+            return -ENOSPC; /* a lazily freed page written again, no swap */
         uint32_t slot = swap_slot_alloc(&k->swap);
         if (slot == SWAP_NO_SLOT)
             return -ENOSPC;
@@ -208,6 +239,32 @@ static int evict_shmem(struct kernel *k, pfn_t f)
     return 0;
 }
 
+static int evict_frame(struct kernel *k, pfn_t f)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    return fr->use == FRAME_ANON ? evict_anon(k, f)
+           : fr->owner->anon     ? evict_shmem(k, f)
+                                 : evict_file(k, f);
+}
+
+int reclaim_one(struct kernel *k, pfn_t f)
+{
+    struct frame *fr = frame_of(&k->ft, f);
+    if ((fr->use != FRAME_ANON && fr->use != FRAME_FILE) || !frame_evictable(k, fr) ||
+        frame_mlocked(k, fr) || insn_pinned(k, frame_index(&k->ft, f)))
+        return -EBUSY;
+    uint64_t before = k->c.pgsteal;
+    int rc = evict_frame(k, f);
+    if (!rc && k->c.pgsteal == before)
+        k->c.pgsteal++;
+    return rc;
+}
+
+void reclaim_unmap_file_page(struct kernel *k, pfn_t f)
+{
+    unmap_all(k, f, SWAP_NO_SLOT);
+}
+
 /* Enough room: the high watermark, and below the user-frame limit. */
 static bool reclaim_done(const struct kernel *k, bool user)
 {
@@ -241,9 +298,7 @@ static uint64_t reclaim_pass(struct kernel *k, bool user)
         struct frame *fr = &k->ft.f[idx];
         pfn_t f = frame_pfn(&k->ft, fr);
         assert(frame_evictable(k, fr));
-        int rc = fr->use == FRAME_ANON ? evict_anon(k, f)
-                 : fr->owner->anon     ? evict_shmem(k, f)
-                                       : evict_file(k, f);
+        int rc = evict_frame(k, f);
         if (rc) {
             fr->skip_gen = k->reclaim_gen;
         } else {

@@ -70,6 +70,8 @@ struct smaps_acc {
     const struct swap_area *swap;
     uint64_t swapped, swap_pss; /* swap_pss << 12 like pss */
     uint64_t zero_pfn;          /* the shared zero page: not counted */
+    uint64_t locked;            /* Rss of locked regions (bytes) */
+    uint64_t lazyfree;          /* MADV_FREE'd pages not written since (bytes) */
 };
 
 static void smaps_one(pte_t *e, uint64_t a, void *ctx)
@@ -91,6 +93,10 @@ static void smaps_one(pte_t *e, uint64_t a, void *ctx)
     uint32_t mc = fr->mapcount ? fr->mapcount : 1;
     uint64_t pss = (PAGE_SIZE << 12) / mc;
     s->rss += PAGE_SIZE;
+    if (fr->use == FRAME_ANON && fr->lazyfree && !(e->bits & PTE_D))
+        s->lazyfree += PAGE_SIZE;
+    if (s->v && (s->v->flags & VMA_LOCKED))
+        s->locked += PAGE_SIZE;
     s->pss += pss;
     if (fr->use == FRAME_ANON)
         s->pss_anon += pss;
@@ -145,14 +151,15 @@ static void smaps_print_counts(FILE *out, const struct smaps_acc *s, bool rollup
     smaps_field(out, "Private_Dirty:", s->private_dirty);
     smaps_field(out, "Referenced:", s->referenced);
     smaps_field(out, "Anonymous:", s->anonymous);
-    static const char *const zero[] = {
-        "KSM:",           "LazyFree:",       "AnonHugePages:",   "ShmemPmdMapped:",
-        "FilePmdMapped:", "Shared_Hugetlb:", "Private_Hugetlb:"};
+    smaps_field(out, "KSM:", 0);
+    smaps_field(out, "LazyFree:", s->lazyfree);
+    static const char *const zero[] = {"AnonHugePages:", "ShmemPmdMapped:", "FilePmdMapped:",
+                                       "Shared_Hugetlb:", "Private_Hugetlb:"};
     for (size_t z = 0; z < sizeof zero / sizeof zero[0]; z++)
         smaps_field(out, zero[z], 0);
     smaps_field(out, "Swap:", s->swapped);
     smaps_field(out, "SwapPss:", s->swap_pss >> 12);
-    smaps_field(out, "Locked:", 0);
+    smaps_field(out, "Locked:", s->locked);
 }
 
 void mm_print_smaps_rollup(struct mm *mm, FILE *out)

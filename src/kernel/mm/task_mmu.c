@@ -26,6 +26,7 @@ void mm_task_mem(struct mm *mm, const char *exe, struct mm_task_mem *v)
         }
     }
     v->peak = mm->hiwater_vm > v->total ? mm->hiwater_vm : v->total;
+    v->locked = mm_locked_pages(mm);
     v->anon = mm->rss_anon;
     v->file = mm->rss_file;
     v->shmem = mm->rss_shmem;

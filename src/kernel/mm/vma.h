@@ -20,6 +20,10 @@ enum {
      * counted as RAM, never swapped, never copied (always VMA_SHARED too),
      * never merged with a neighbour. */
     VMA_DEVICE = 1 << 4,
+    VMA_LOCKED = 1 << 5,      /* mlock: pages present, never reclaimed (mlock.c) */
+    VMA_LOCKONFAULT = 1 << 6, /* ... made present as they are touched */
+    VMA_DONTFORK = 1 << 7,    /* madvise(MADV_DONTFORK): not in a fork child */
+    VMA_WIPEONFORK = 1 << 8,  /* madvise(MADV_WIPEONFORK): empty in a fork child */
 };
 
 

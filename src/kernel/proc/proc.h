@@ -105,6 +105,7 @@ struct proc {
     uint64_t insns;                   /* instructions retired (CPU time) */
     bool yield;                       /* sched_yield: end the turn after this call */
     uint64_t rlimit_stack;            /* RLIMIT_STACK soft limit reported to the guest */
+    uint64_t rlimit_memlock[2];       /* RLIMIT_MEMLOCK soft, hard (bytes; mlock obeys soft) */
     char comm[16];                    /* the program's name (basename, truncated) */
     /* For /proc/PID (procfs.c): the program's canonical guest path (exe;
      * NULL before the first exec) and where its argv strings lie on the

@@ -44,5 +44,12 @@ int64_t sys_mprotect(struct proc *p, const uint64_t a[6]);
 int64_t sys_mremap(struct proc *p, const uint64_t a[6]);
 int64_t sys_msync(struct proc *p, const uint64_t a[6]);
 int64_t sys_madvise(struct proc *p, const uint64_t a[6]);
+/* sys_mlock.c */
+int64_t sys_mlock(struct proc *p, const uint64_t a[6]);
+int64_t sys_mlock2(struct proc *p, const uint64_t a[6]);
+int64_t sys_munlock(struct proc *p, const uint64_t a[6]);
+int64_t sys_mlockall(struct proc *p, const uint64_t a[6]);
+int64_t sys_munlockall(struct proc *p, const uint64_t a[6]);
+int64_t sys_mincore(struct proc *p, const uint64_t a[6]);
 
 #endif

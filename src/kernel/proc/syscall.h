@@ -85,7 +85,13 @@ enum {
     LX_SYS_mmap = 222,
     LX_SYS_mprotect = 226,
     LX_SYS_msync = 227,
+    LX_SYS_mlock = 228,
+    LX_SYS_munlock = 229,
+    LX_SYS_mlockall = 230,
+    LX_SYS_munlockall = 231,
+    LX_SYS_mincore = 232,
     LX_SYS_madvise = 233,
+    LX_SYS_mlock2 = 284,
     LX_SYS_wait4 = 260,
     LX_SYS_prlimit64 = 261,
     LX_SYS_riscv_flush_icache = 259,   /* arch-specific: __NR_arch_specific_syscall + 15 */

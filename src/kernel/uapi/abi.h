@@ -37,6 +37,21 @@
 #define LX_MADV_WILLNEED   3
 #define LX_MADV_DONTNEED   4
 #define LX_MADV_FREE       8
+#define LX_MADV_REMOVE     9
+#define LX_MADV_DONTFORK   10
+#define LX_MADV_DOFORK     11
+#define LX_MADV_WIPEONFORK 18
+#define LX_MADV_KEEPONFORK 19
+#define LX_MADV_COLD       20
+#define LX_MADV_PAGEOUT    21
+#define LX_MADV_POPULATE_READ  22
+#define LX_MADV_POPULATE_WRITE 23
+
+/* mlock2, mlockall (include/uapi/asm-generic/mman-common.h, mman.h) */
+#define LX_MLOCK_ONFAULT 0x01
+#define LX_MCL_CURRENT   1
+#define LX_MCL_FUTURE    2
+#define LX_MCL_ONFAULT   4
 
 #define LX_SIGILL  4
 #define LX_SIGTRAP 5
@@ -55,5 +70,6 @@
 /* Limits (include/uapi/linux/limits.h; the default RLIMIT_NOFILE). */
 #define LX_PATH_MAX 4096      /* a path incl. the NUL */
 #define LX_NOFILE_MAX 1024    /* descriptors per process */
+#define LX_MLOCK_LIMIT (8ULL << 20) /* RLIMIT_MEMLOCK of an unprivileged user (Linux 5.16+) */
 
 #endif
