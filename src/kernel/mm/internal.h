@@ -231,8 +231,8 @@ bool mm_range_mapped(struct mm *mm, uint64_t start, uint64_t end);
 int mm_vma_set_flags(struct mm *mm, uint64_t start, uint64_t end, unsigned set, unsigned clear);
 /* Makes the pages of [start, end) present: POPULATE_READ/WRITE as madvise's
  * advice (a write fault breaks COW), POPULATE_LOCK as mlock (a write fault
- * for private writable regions, else read). 0, -EFAULT (an access the
- * region forbids, or a fault that is a signal), -ENOMEM. */
+ * for private writable regions, else read). 0, -EINVAL (an access the
+ * region forbids), -EFAULT (a fault that is a signal), -ENOMEM. */
 enum { POPULATE_READ, POPULATE_WRITE, POPULATE_LOCK };
 int mm_populate_range(struct mm *mm, uint64_t start, uint64_t end, int how);
 /* A new region [start, end) under mlockall(MCL_FUTURE): locked (populated). */

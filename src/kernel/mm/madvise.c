@@ -163,11 +163,11 @@ static int check_wipe(struct mm *mm, const struct vma *v, uint64_t s, uint64_t e
 static int check_remove(struct mm *mm, const struct vma *v, uint64_t s, uint64_t e)
 {
     (void)mm, (void)s, (void)e;
-    if (v->flags & VMA_LOCKED)
+    if ((v->flags & VMA_LOCKED) || !v->file)
         return -EINVAL;
     if (!(v->flags & VMA_SHARED) || !(v->prot & LX_PROT_WRITE))
         return -EACCES;
-    if (!v->file || !v->file->ino->anon)
+    if (!v->file->ino->anon)
         return -EOPNOTSUPP;
     return 0;
 }

@@ -86,7 +86,7 @@ int mm_populate_range(struct mm *mm, uint64_t start, uint64_t end, int how)
         bool write = how == POPULATE_WRITE ||
                      (how == POPULATE_LOCK && (v->prot & LX_PROT_WRITE) && !(v->flags & VMA_SHARED));
         if (!(v->prot & (write ? LX_PROT_WRITE : (LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC))))
-            return how == POPULATE_LOCK ? 0 : -EFAULT;
+            return how == POPULATE_LOCK ? 0 : -EINVAL; /* Linux: incompatible permissions */
         pte_t *e = pt_pte(&mm->k->ft, mm->root, va(a), false, NULL, NULL);
         if (e && pte_valid(*e) && (!write || (e->bits & PTE_W)))
             continue;

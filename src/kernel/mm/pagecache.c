@@ -560,6 +560,8 @@ void pagecache_punch(struct kernel *k, struct vinode *n, uint64_t first, uint64_
     size_t s = sw_lower(n, first), e = s;
     while (e < n->nswapped && n->swapped[e].index < last)
         swap_slot_put(&k->swap, n->swapped[e++].slot);
-    memmove(&n->swapped[s], &n->swapped[e], (n->nswapped - e) * sizeof n->swapped[0]);
-    n->nswapped -= e - s;
+    if (e > s) {
+        memmove(&n->swapped[s], &n->swapped[e], (n->nswapped - e) * sizeof n->swapped[0]);
+        n->nswapped -= e - s;
+    }
 }
