@@ -114,6 +114,10 @@ static uint64_t env_next_use(void *ctx, uint32_t idx)
 
 /* ---- eviction ------------------------------------------------------------- */
 
+/* unmap_all's slot for a shmem page on its way to swap (the PTEs are
+ * emptied; the object keeps the slot). */
+#define SHMEM_SWAP_OUT (SWAP_NO_SLOT - 1)
+
 /* Removes every mapping of f. Anonymous: each PTE becomes the swap entry of
  * slot. File: each PTE is emptied, its D bit moved to the page. */
 static void unmap_all(struct kernel *k, pfn_t f, uint32_t slot)
@@ -128,6 +132,10 @@ static void unmap_all(struct kernel *k, pfn_t f, uint32_t slot)
                 fr->dirty = true;
             e->bits = 0;
             mm_note_emptied(r.mm, r.va);
+            /* Shared anonymous memory going to swap: each mapper's pswpout
+             * counts it, as for a private page shared after fork. */
+            if (fr->owner && fr->owner->anon && slot == SHMEM_SWAP_OUT)
+                r.mm->c.pswpout++;
         } else {
             assert(!(e->bits & PTE_W) || fr->swap == SWAP_NO_SLOT || fr->mapcount == 1);
             swap_slot_dup(&k->swap, slot);
@@ -232,7 +240,7 @@ static int evict_shmem(struct kernel *k, pfn_t f)
     }
     k->c.pswpout++;
     event_swap_out(k, f, slot);
-    unmap_all(k, f, SWAP_NO_SLOT);
+    unmap_all(k, f, SHMEM_SWAP_OUT);
     fr->dirty = false; /* the slot holds the data now */
     workingset_evict(k, shadow_key_page(fr->owner, fr->index), fr);
     pagecache_swap_out(k, f, slot);
