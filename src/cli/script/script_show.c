@@ -202,6 +202,12 @@ static void print_counters(struct kv_out *out, const struct vm_counters *c)
     kv(out, "pgsteal", c->pgsteal);
     kv(out, "pgactivate", c->pgactivate);
     kv(out, "oom_kill", c->oom_kill);
+    kv(out, "workingset_refault_anon", c->workingset_refault_anon);
+    kv(out, "workingset_refault_file", c->workingset_refault_file);
+    kv(out, "workingset_activate_anon", c->workingset_activate_anon);
+    kv(out, "workingset_activate_file", c->workingset_activate_file);
+    kv(out, "workingset_restore_anon", c->workingset_restore_anon);
+    kv(out, "workingset_restore_file", c->workingset_restore_file);
 }
 
 static void show_stats(struct script *s, const struct sproc *p, struct kv_out *out)
