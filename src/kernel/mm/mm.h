@@ -6,7 +6,9 @@
  * demand zero, page-cache pages, copy-on-write), mmap/munmap/mprotect/
  * mremap/madvise/brk (mmap.c, mremap.c), the page cache of mapped files and
  * shared anonymous memory (pagecache.c), swap (swap.c), reclaim and the
- * replacement policies (reclaim.c, policy.c), device mappings (devmap.c),
+ * replacement policies (reclaim.c, policy.c), forward progress and the OOM
+ * rule (oom.c), workingset refault detection and PSI (workingset.c), mlock
+ * and mincore (mlock.c), madvise's advice (madvise.c), device mappings (devmap.c),
  * the one door into user memory (uaccess.c: copyin/copyout), the kernel half
  * of every address space (mm_init.c), and the views of all this: events
  * (event.h), a read-only inspection API (inspect.h), /proc's numbers
@@ -325,11 +327,14 @@ int mm_msync(struct mm *mm, vaddr_t addr, uint64_t len, int flags);
  * with *out, or -EINVAL, -ENOMEM, -EFAULT. MREMAP_DONTUNMAP: -EINVAL. */
 int mm_mremap(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
               vaddr_t new_addr, vaddr_t *out);
-/* madvise(2): MADV_DONTNEED and MADV_FREE drop the pages of the range (the
- * next access sees zeros, or the file, for private mappings; shared pages
- * keep their contents in the object); the other advices are accepted and
- * ignored. -EINVAL for an unaligned start or an unknown advice, -ENOMEM when
- * part of the range is unmapped (the mapped parts are still done). */
+/* madvise(2): MADV_DONTNEED drops the pages of the range (the next access
+ * sees zeros, or the file, for private mappings; shared pages keep their
+ * contents in the object); FREE, COLD, PAGEOUT, WILLNEED, POPULATE_READ/
+ * WRITE, DONTFORK/DOFORK, WIPEONFORK/KEEPONFORK and REMOVE as Linux
+ * (madvise.c); NORMAL, RANDOM, SEQUENTIAL and the other known advice are
+ * accepted and ignored. -EINVAL for an unaligned start or an unknown advice,
+ * -ENOMEM when part of the range is unmapped (the mapped parts are still
+ * done), and each advice's own errors. */
 int mm_madvise(struct mm *mm, vaddr_t addr, uint64_t len, int advice);
 
 /* mlock(2)/mlock2 (flags LX_MLOCK_ONFAULT), munlock, mlockall (LX_MCL_*),
