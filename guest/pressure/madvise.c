@@ -7,6 +7,7 @@
  * anonymous memory, and the errors of each on the wrong kind of region. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,5 +159,19 @@ int main(void)
     }
     waitpid(pid, NULL, 0);
     printf("bad advice: %s\n", err(madvise(a, PG, 999)));
+
+    /* fallocate(PUNCH_HOLE) on a memfd: the range reads as zeros, partial
+     * pages zeroed only inside it. */
+    int fd = memfd_create("punch", 0);
+    char buf[4 * PG];
+    memset(buf, 42, sizeof buf);
+    if (fd < 0 || write(fd, buf, sizeof buf) != (ssize_t)sizeof buf)
+        return 1;
+    char *m = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    printf("fallocate PUNCH_HOLE: %s\n",
+           err(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, PG + 100, 2 * PG)));
+    printf("bytes around the hole: %d %d %d %d %d\n", m[PG + 99], m[PG + 100], m[2 * PG],
+           m[3 * PG + 99], m[3 * PG + 100]);
+    printf("fallocate bad mode: %s\n", err(fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, PG)));
     return 0;
 }

@@ -4,7 +4,7 @@
 # natively; its riscv64 build runs under vmsim (--root /). Both print facts
 # (yes/no, kB of a known size, flags, errno names), so stdout must be
 # identical: the zero page (zeropage), mlock and friends (mlock), mincore
-# and madvise's advice (madvise).
+# and madvise's advice, fallocate(PUNCH_HOLE) on a memfd (madvise).
 set -u
 : "${VMSIM:?}" "${GUEST_DIR:?}"
 command -v gcc >/dev/null || { echo "no host gcc"; exit 77; }

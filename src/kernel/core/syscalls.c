@@ -39,6 +39,7 @@ const sys_fn syscall_table[PROC_SYSCALL_MAX] = {
     [LX_SYS_fchmodat] = sys_fchmodat,
     [LX_SYS_truncate] = sys_truncate,
     [LX_SYS_ftruncate] = sys_ftruncate,
+    [LX_SYS_fallocate] = sys_fallocate,
     [LX_SYS_fsync] = sys_fsync,
     [LX_SYS_fdatasync] = sys_fsync,
     [LX_SYS_dup] = sys_dup,

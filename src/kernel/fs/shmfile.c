@@ -263,3 +263,25 @@ int64_t sys_memfd_create(struct proc *p, const uint64_t a[6])
         return -ENOMEM;
     return files_install(p->files, f, 0, flags & LX_MFD_CLOEXEC);
 }
+
+#define LX_FALLOC_FL_KEEP_SIZE 0x01
+#define LX_FALLOC_FL_PUNCH_HOLE 0x02
+
+int shm_file_fallocate(struct file *f, int mode, uint64_t off, uint64_t len)
+{
+    struct shm_node *n = f->priv;
+    int acc = f->flags & LX_O_ACCMODE;
+    if (acc != LX_O_WRONLY && acc != LX_O_RDWR)
+        return -EBADF;
+    if (mode == (LX_FALLOC_FL_PUNCH_HOLE | LX_FALLOC_FL_KEEP_SIZE)) {
+        if (n->seals & (LX_F_SEAL_WRITE | LX_F_SEAL_FUTURE_WRITE))
+            return -EPERM;
+        return vfile_punch_hole(n->vf, off, len);
+    }
+    if (mode == 0 || mode == LX_FALLOC_FL_KEEP_SIZE) {
+        if (mode == 0 && off + len > vfile_size(f->vf))
+            return shm_file_truncate(f, off + len);
+        return 0;
+    }
+    return -EOPNOTSUPP;
+}

@@ -47,6 +47,11 @@ int shm_fcntl_seals(struct file *f, int cmd, uint64_t arg);
 /* mmap of f: -EPERM for a shared writable mapping of a write-sealed file. */
 int shm_mmap_check(struct file *f, int prot, int flags);
 
+/* fallocate(2) of a shmem file: FALLOC_FL_PUNCH_HOLE|KEEP_SIZE frees the
+ * range (EPERM when sealed against writes); mode 0 extends the size like
+ * ftruncate (pages are made as touched); other modes EOPNOTSUPP. */
+int shm_file_fallocate(struct file *f, int mode, uint64_t off, uint64_t len);
+
 /* memfd_create(2) */
 int64_t sys_memfd_create(struct proc *p, const uint64_t a[6]);
 

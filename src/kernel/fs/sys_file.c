@@ -343,6 +343,23 @@ int64_t sys_ftruncate(struct proc *p, const uint64_t a[6])
     return 0;
 }
 
+/* fallocate(fd, mode, off, len): shmem files (shmfile.c); host files are
+ * not punched or preallocated here (EOPNOTSUPP, as a file system without
+ * the operation says). */
+int64_t sys_fallocate(struct proc *p, const uint64_t a[6])
+{
+    struct file *f = fd_file(p, a[0]);
+    if (!f)
+        return -EBADF;
+    if ((int64_t)a[2] < 0 || (int64_t)a[3] <= 0)
+        return -EINVAL;
+    if (file_is_pipe(f))
+        return -ESPIPE;
+    if (file_is_shm(f))
+        return shm_file_fallocate(f, (int)a[1], a[2], a[3]);
+    return f->vf ? -EOPNOTSUPP : -ENODEV;
+}
+
 int64_t sys_fsync(struct proc *p, const uint64_t a[6])
 {
     struct file *f = fd_file(p, a[0]);

@@ -21,6 +21,7 @@ int64_t sys_lseek(struct proc *p, const uint64_t a[6]);
 int64_t sys_fstat(struct proc *p, const uint64_t a[6]);
 int64_t sys_getdents64(struct proc *p, const uint64_t a[6]);
 int64_t sys_ftruncate(struct proc *p, const uint64_t a[6]);
+int64_t sys_fallocate(struct proc *p, const uint64_t a[6]);
 /* memory mapping of a descriptor (sys_mmap.c) */
 int64_t sys_mmap(struct proc *p, const uint64_t a[6]);
 int64_t sys_fsync(struct proc *p, const uint64_t a[6]);   /* also fdatasync */

@@ -22,6 +22,7 @@
  * Each is visible in the counters: pglazyfree/pglazyfreed, pgdeactivate,
  * pgsteal and pswpout, file_reads, the fault counts. */
 #include <errno.h>
+#include <string.h>
 
 #include "event_impl.h"
 #include "internal.h"
@@ -252,4 +253,36 @@ bool madvise_handled_here(int advice)
     default:
         return false;
     }
+}
+
+int vfile_punch_hole(struct vfile *vf, uint64_t off, uint64_t len)
+{
+    struct vinode *n = vf->ino;
+    if (!n->anon)
+        return -EOPNOTSUPP;
+    struct kernel *k = n->k;
+    uint64_t end = off + len < off ? UINT64_MAX : off + len;
+    uint64_t first = (off + PAGE_MASK) >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+    /* Partial pages at the edges: zeroed where they are resident (a page in
+     * swap is read back first, as Linux's shmem does). */
+    uint64_t edges[2] = {off >> PAGE_SHIFT, end >> PAGE_SHIFT};
+    for (int i = 0; i < 2; i++) {
+        uint64_t idx = edges[i];
+        if (idx >= first && idx < last)
+            continue;
+        uint64_t ps = idx << PAGE_SHIFT, from = off > ps ? off - ps : 0;
+        uint64_t to = end < ps + PAGE_SIZE ? end - ps : PAGE_SIZE;
+        if (from >= to || (i == 1 && edges[0] == edges[1]))
+            continue;
+        pfn_t f;
+        bool major;
+        if (!pagecache_lookup(n, idx, &f) && pagecache_swap_slot(n, idx) != SWAP_NO_SLOT &&
+            pagecache_get(k, n, idx, NULL, &f, &major))
+            return -ENOMEM;
+        if (pagecache_lookup(n, idx, &f))
+            memset(frame_bytes(&k->ft, f) + from, 0, to - from);
+    }
+    if (first < last)
+        pagecache_punch(k, n, first, last);
+    return 0;
 }

@@ -246,6 +246,12 @@ int64_t vfile_pread(struct vfile *f, void *buf, uint64_t len, uint64_t off);
  * read-only). */
 int64_t vfile_read(struct vfile *f, void *buf, uint64_t len, uint64_t off);
 int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off);
+/* fallocate(FALLOC_FL_PUNCH_HOLE) of a shmem object (tmpfs file, memfd,
+ * shared anonymous memory; madvise.c): bytes [off, off + len) read as zeros
+ * afterwards; whole pages are freed (frames and swap slots, every mapping
+ * of them emptied), partial ones zeroed. -EOPNOTSUPP for a host file. */
+int vfile_punch_hole(struct vfile *vf, uint64_t off, uint64_t len);
+
 /* After the host file of vf was truncated to size: the cached bytes past
  * size become zeros, as Linux's truncate_pagecache leaves them for a later
  * extension. (Linux also unmaps those pages; mappings keep them here, so an

@@ -19,6 +19,7 @@ enum {
     LX_SYS_unlinkat = 35,
     LX_SYS_renameat = 38,
     LX_SYS_ftruncate = 46,
+    LX_SYS_fallocate = 47,
     LX_SYS_faccessat = 48,
     LX_SYS_chdir = 49,
     LX_SYS_fchdir = 50,
