@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../kernel/mm/mm.h"
+#include "../machine/jit.h"
 #include "parse.h"
 
 #define STR_(x) #x
@@ -15,7 +16,16 @@ const char opts_machine_help[] =
     "  --tlb-sets N    TLB sets per access kind, a power of two (default " STR(
         MACHINE_DEFAULT_TLB_SETS) ")\n"
                                   "  --tlb-ways N    TLB ways per set (default " STR(
-                                      MACHINE_DEFAULT_TLB_WAYS) ")\n";
+                                      MACHINE_DEFAULT_TLB_WAYS) ")\n"
+    "  --engine NAME   interp or jit: run guest code in the interpreter or translate it\n"
+    "                  to x86-64 (same results and counters; default interp, or\n"
+    "                  $VMSIM_ENGINE)\n"
+    "  --jit-cache SIZE\n"
+    "                  the translator's code cache per hart (K/M suffixes; default 32M)\n"
+    "  --jit-stats     print the translator's counters on stderr at exit\n"
+    "  --jit-dump ADDR write the x86-64 code of the block at guest address ADDR on\n"
+    "                  stderr when it is translated (hex; xxd -r -p | objdump -D -b binary\n"
+    "                  -mi386:x86-64 disassembles it)\n";
 
 /* Matches "--name VALUE" or "--name=VALUE"; sets *val (NULL if missing). */
 static bool match(int argc, char **argv, int *i, const char *name, const char **val)
@@ -67,6 +77,45 @@ int opts_machine(int argc, char **argv, int *i, struct machine_config *cfg, cons
             return -1;
         }
         cfg->tlb_ways = (unsigned)v;
+        return 1;
+    }
+    if (match(argc, argv, i, "--engine", &val)) {
+        if (val && strcmp(val, "interp") == 0) {
+            cfg->engine = MACHINE_ENGINE_INTERP;
+        } else if (val && strcmp(val, "jit") == 0) {
+            if (!jit_available()) {
+                fprintf(stderr, "vmsim %s: --engine jit needs an x86-64 host\n", cmd);
+                return -1;
+            }
+            cfg->engine = MACHINE_ENGINE_JIT;
+        } else {
+            fprintf(stderr, "vmsim %s: bad --engine '%s' (want interp or jit)\n", cmd,
+                    val ? val : "");
+            return -1;
+        }
+        return 1;
+    }
+    if (match(argc, argv, i, "--jit-cache", &val)) {
+        if (!val || !parse_size(val, &v) || v < JIT_MIN_CACHE || v > (1ULL << 30)) {
+            fprintf(stderr, "vmsim %s: bad --jit-cache '%s' (want 64K..1G, like 32M)\n", cmd,
+                    val ? val : "");
+            return -1;
+        }
+        cfg->jit_cache = (size_t)v;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--jit-stats") == 0) {
+        cfg->jit_stats = true;
+        return 1;
+    }
+    if (match(argc, argv, i, "--jit-dump", &val)) {
+        if (!val || !parse_u64(val, true, &v)) {
+            fprintf(stderr, "vmsim %s: bad --jit-dump '%s' (want a guest address)\n", cmd,
+                    val ? val : "");
+            return -1;
+        }
+        cfg->jit_dump = true;
+        cfg->jit_dump_pc = v;
         return 1;
     }
     return 0;

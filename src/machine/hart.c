@@ -38,6 +38,7 @@
 
 #include "exec.h"
 #include "fpu.h"
+#include "jit.h"
 
 #define DCACHE_SLOTS 256
 #define DPAGE_SLOTS (PAGE_SIZE / 2)
@@ -174,6 +175,8 @@ int hart_init(struct hart *h, struct physmem *pm, unsigned tlb_sets, unsigned tl
 
 void hart_fini(struct hart *h)
 {
+    jit_free(h->jit);
+    h->jit = NULL;
     if (h->dcache)
         for (unsigned i = 0; i < DCACHE_SLOTS; i++)
             free(h->dcache->slot[i]);
@@ -184,6 +187,8 @@ void hart_fini(struct hart *h)
 
 void hart_code_flush_page(struct hart *h, uint16_t asid, vaddr_t a)
 {
+    if (h->jit)
+        jit_flush_page(h->jit, asid, a);
     uint64_t tag = tlb_tag(a, asid);
     struct dpage *p = h->dcache->slot[dcache_index(tag)];
     if (p && p->tag == tag)
@@ -205,6 +210,8 @@ void hart_code_flush_page(struct hart *h, uint16_t asid, vaddr_t a)
 
 void hart_code_flush_all(struct hart *h)
 {
+    if (h->jit)
+        jit_flush_all(h->jit);
     for (unsigned i = 0; i < DCACHE_SLOTS; i++)
         if (h->dcache->slot[i])
             h->dcache->slot[i]->tag = TLB_TAG_INVALID;
@@ -502,6 +509,10 @@ void hart_run(struct hart *h, uint64_t max_insns, struct trap *out)
 #undef HF
     };
 #undef H
+    if (h->jit) {   /* the translator instead (jit.h) */
+        jit_run(h, max_insns, out);
+        return;
+    }
     uint64_t *x = h->x;
     struct tlb *tlb = &h->mmu.tlb;
     uint64_t tlb_hits = 0;                  /* added to the TLB's stats at the end */

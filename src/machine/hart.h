@@ -41,6 +41,7 @@ struct hart {
     uint64_t reservation;   /* LR/SC reservation address, or UINT64_MAX */
     struct mmu mmu;
     struct decode_cache *dcache;  /* owned by hart.c */
+    struct jit *jit;        /* the code translator (jit.h), or NULL: interpret */
 };
 
 int hart_init(struct hart *h, struct physmem *pm, unsigned tlb_sets, unsigned tlb_ways);

@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "jit.h"
 
 void machine_config_default(struct machine_config *cfg)
 {
@@ -11,6 +14,16 @@ void machine_config_default(struct machine_config *cfg)
     cfg->nharts = 1;
     cfg->fb_width = FB_DEFAULT_WIDTH;
     cfg->fb_height = FB_DEFAULT_HEIGHT;
+    cfg->engine = machine_default_engine();
+    cfg->jit_cache = JIT_DEFAULT_CACHE;
+}
+
+int machine_default_engine(void)
+{
+    const char *e = getenv("VMSIM_ENGINE");
+    if (e && strcmp(e, "jit") == 0 && jit_available())
+        return MACHINE_ENGINE_JIT;
+    return MACHINE_ENGINE_INTERP;
 }
 
 /* The devices of decision 14: the timer reads hart 0's clock. */
@@ -50,6 +63,16 @@ struct machine *machine_new(const struct machine_config *cfg)
             errno = -err;
             goto fail;
         }
+    if (cfg->engine == MACHINE_ENGINE_JIT)
+        for (int i = 0; i < m->nharts; i++)
+            if (!(m->harts[i].jit = jit_new(&m->harts[i], cfg->jit_cache))) {
+                err = errno;
+                machine_free(m);
+                errno = err;
+                return NULL;
+            }
+    if (cfg->engine == MACHINE_ENGINE_JIT && cfg->jit_dump)
+        jit_dump_at(m->harts[0].jit, cfg->jit_dump_pc, stderr);
     if ((err = devices_init(m, cfg)) != 0) {
         machine_free(m);
         errno = -err;
@@ -66,8 +89,11 @@ void machine_free(struct machine *m)
 {
     if (!m)
         return;
-    for (int i = 0; i < m->nharts && m->harts; i++)
+    for (int i = 0; i < m->nharts && m->harts; i++) {
+        if (m->cfg.jit_stats && m->harts[i].jit)
+            jit_print_stats(m->harts[i].jit, stderr);
         hart_fini(&m->harts[i]);
+    }
     free(m->harts);
     if (m->has_fb)
         fb_fini(&m->fb);

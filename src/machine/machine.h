@@ -19,7 +19,15 @@ struct machine_config {
     unsigned tlb_sets, tlb_ways;
     int nharts;             /* 1 for now */
     unsigned fb_width, fb_height;   /* framebuffer size; 0 x 0: no framebuffer */
+    int engine;             /* MACHINE_ENGINE_*: how the harts run code */
+    size_t jit_cache;       /* code cache per hart for MACHINE_ENGINE_JIT (bytes) */
+    bool jit_stats;         /* print the translator's counters on stderr at machine_free */
+    bool jit_dump;          /* write hart 0's code for guest address jit_dump_pc to stderr */
+    uint64_t jit_dump_pc;
 };
+
+/* The interpreter (hart.c), or the code translator (jit.h; x86-64 hosts). */
+enum { MACHINE_ENGINE_INTERP = 0, MACHINE_ENGINE_JIT = 1 };
 
 struct machine {
     struct machine_config cfg;
@@ -40,8 +48,13 @@ struct machine {
 enum { MACHINE_FLUSH_PAGE, MACHINE_FLUSH_ASID, MACHINE_FLUSH_ALL };
 
 /* Fills *cfg with the defaults (a FB_DEFAULT_WIDTH x FB_DEFAULT_HEIGHT
- * framebuffer included). */
+ * framebuffer included). The engine is machine_default_engine(). */
 void machine_config_default(struct machine_config *cfg);
+
+/* The default engine: VMSIM_ENGINE from the environment ("interp" or "jit",
+ * so that test suites can run everything under either), else the
+ * interpreter. Both give the same results and counters. */
+int machine_default_engine(void);
 
 /* Builds a machine; NULL (with errno) on failure. */
 struct machine *machine_new(const struct machine_config *cfg);

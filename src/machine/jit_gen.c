@@ -1,0 +1,433 @@
+/* The translator proper: a basic block of guest code (straight-line code
+ * within one page, ending at a jump, a branch, ecall/ebreak/fence.i, the end
+ * of the page or JIT_MAX_INSNS) becomes one stretch of x86-64.
+ *
+ * Registers: rbx = struct jit_ctx, rbp = the hart (x[] at offset 0), r14 =
+ * L0 hits not yet added to ctx->tlb_hits; guest registers stay in memory, so
+ * state is architectural at every instruction boundary and a trap needs
+ * only pc and the budget fixed. A block begins by taking its length from
+ * ctx->left (exiting at once when the budget is smaller, so jit_run runs the
+ * rest one instruction at a time and a quantum ends where the interpreter's
+ * does); an exit gives back what did not run. Integer ALU ops, loads,
+ * stores, branches and jumps are translated; everything else calls
+ * jit_help (the C semantics). A load or store probes the L0 inline (a
+ * compare and an add, as hart.c) and calls jit_ld_slow / jit_st_slow on a
+ * miss, which take the interpreter's path (TLB, walk, fault). */
+#include "jit_int.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define JIT_MAX_INSNS 64
+#define OFF_LEFT ((int32_t)offsetof(struct jit_ctx, left))
+#define OFF_HITS ((int32_t)offsetof(struct jit_ctx, tlb_hits))
+#define OFF_PC ((int32_t)offsetof(struct jit_ctx, pc))
+#define OFF_CAUSE ((int32_t)offsetof(struct jit_ctx, cause))
+#define OFF_CHAIN ((int32_t)offsetof(struct jit_ctx, chain))
+#define OFF_L0 ((int32_t)offsetof(struct jit_ctx, l0))
+#define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
+#define XR(r) ((int32_t)((r) * 8))
+
+_Static_assert(offsetof(struct hart, x) == 0, "generated code addresses x[] from the hart");
+_Static_assert(sizeof(struct jl0) == 16, "L0 index scaling");
+
+void jit_gen_tramp(struct jit *j, struct jbuf *b)
+{
+    static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
+    j->enter = (int (*)(struct jit_ctx *, struct hart *, const void *))(uintptr_t)jb_rx(b, b->p);
+    for (int i = 0; i < 6; i++)
+        x_push(b, saved[i]);
+    x_alu_ri(b, ALU_SUB, RSP, 8, true);   /* 16-byte alignment for calls */
+    x_mov_rr(b, RBX, RDI, true);
+    x_mov_rr(b, RBP, RSI, true);
+    x_alu_rr(b, ALU_XOR, R14, R14, false);
+    x_byte(b, 0xff);
+    x_byte(b, 0xe2);   /* jmp rdx */
+    j->exit_rx = jb_rx(b, b->p);
+    /* add [rbx + hits], r14 */
+    x_byte(b, 0x4c);
+    x_byte(b, 0x01);
+    x_byte(b, (uint8_t)(0x40 | ((R14 & 7) << 3) | RBX));
+    x_byte(b, (uint8_t)OFF_HITS);
+    x_alu_ri(b, ALU_ADD, RSP, 8, true);
+    for (int i = 5; i >= 0; i--)
+        x_pop(b, saved[i]);
+    x_byte(b, 0xc3);
+}
+
+/* A fixup: a rel32 that must point at an out-of-line stub. */
+struct fix {
+    uint8_t *rel;
+    int kind;           /* FX_TRAP, FX_LD, FX_ST, FX_UNDER */
+    int i;              /* instruction index */
+    uint8_t *back;      /* where the slow path resumes (write view) */
+};
+enum { FX_TRAP, FX_LD, FX_ST, FX_UNDER };
+
+struct gen {
+    struct jit *j;
+    struct jbuf *b;
+    uint64_t page;          /* va of the block's page */
+    uint64_t pc0;
+    unsigned n;
+    struct dinsn d[JIT_MAX_INSNS];
+    uint64_t pcs[JIT_MAX_INSNS];
+    struct fix fx[3 * JIT_MAX_INSNS + 1];
+    unsigned nfx;
+};
+
+static void add_fix(struct gen *g, uint8_t *rel, int kind, int i, uint8_t *back)
+{
+    if (rel && g->nfx < sizeof g->fx / sizeof g->fx[0])
+        g->fx[g->nfx++] = (struct fix){rel, kind, i, back};
+    else
+        g->b->full = true;   /* cannot happen for a block of JIT_MAX_INSNS; refuse */
+}
+
+/* Leaves the block for target; chainable exits (a target in the same page)
+ * start with a jump jit_run may later point at the target's block. */
+static void exit_to(struct gen *g, uint64_t target, int status)
+{
+    struct jbuf *b = g->b;
+    bool chain = status == JX_NEXT && (target & ~PAGE_MASK) == g->page;
+    if (chain) {
+        uint8_t *rel = x_jmp(b);   /* rel32 0: falls through until patched */
+        x_mov_imm(b, RAX, rel ? (uint64_t)(uintptr_t)jb_rx(b, rel) : 0);
+        x_store(b, RAX, RBX, OFF_CHAIN, 8);
+    } else {
+        x_store_imm(b, RBX, OFF_CHAIN, 0);
+    }
+    x_mov_imm(b, RAX, target);
+    x_store(b, RAX, RBX, OFF_PC, 8);
+    x_mov_imm(b, RAX, (uint64_t)status);
+    x_jmp_to(b, g->j->exit_rx);
+}
+
+static bool ends_block(enum op op)
+{
+    return (op >= OP_JAL && op <= OP_BGEU) || op == OP_ECALL || op == OP_EBREAK ||
+           op == OP_FENCE_I || op == OP_ILLEGAL || op == OP_UNDECODED;
+}
+
+static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
+{
+    struct jbuf *b = g->b;
+    x_mov_rr(b, RDI, RBX, true);
+    x_mov_imm(b, RSI, (uint64_t)(uintptr_t)stored);
+    x_mov_imm(b, RDX, g->pcs[i]);
+    x_mov_imm(b, RCX, g->n - (unsigned)i);
+    x_call(b, (const void *)jit_help);
+    x_alu_ri(b, ALU_CMP, RAX, 0, false);
+    add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
+}
+
+/* rsi = effective address; rax = its L0 entry minus OFF_L0 (+ rbx). */
+static void l0_probe(struct gen *g, int i, const struct dinsn *d, unsigned size, bool wr)
+{
+    struct jbuf *b = g->b;
+    x_load(b, RSI, RBP, XR(d->rs1));
+    if (d->imm)
+        x_alu_ri(b, ALU_ADD, RSI, d->imm, true);
+    x_mov_rr(b, RAX, RSI, true);
+    x_shift_ri(b, SH_SHR, RAX, PAGE_SHIFT - 4, true);
+    x_alu_ri(b, ALU_AND, RAX, (JL0_SIZE - 1) << 4, false);
+    x_alu_rr(b, ALU_ADD, RAX, RBX, true);
+    x_mov_rr(b, RDX, RSI, true);
+    x_alu_ri(b, ALU_AND, RDX, (int32_t)~(uint32_t)(PAGE_MASK ^ (size - 1)), true);
+    x_alu_rm(b, ALU_CMP, RDX, RAX, wr ? OFF_L0W : OFF_L0, true);
+}
+
+static void emit_load(struct gen *g, int i, const struct dinsn *d, unsigned size, bool sign)
+{
+    struct jbuf *b = g->b;
+    l0_probe(g, i, d, size, false);
+    uint8_t *miss = x_jcc(b, CC_NE);
+    x_alu_rm(b, ALU_ADD, RSI, RAX, OFF_L0 + 8, true);
+    x_load_ext(b, RCX, RSI, 0, size, sign);
+    x_inc(b, R14);
+    uint8_t *back = b->p;
+    add_fix(g, miss, FX_LD, i, back);
+    x_store(b, RCX, RBP, XR(d->rd), 8);
+}
+
+static void emit_store(struct gen *g, int i, const struct dinsn *d, unsigned size)
+{
+    struct jbuf *b = g->b;
+    l0_probe(g, i, d, size, true);
+    x_load(b, RCX, RBP, XR(d->rs2));
+    uint8_t *miss = x_jcc(b, CC_NE);
+    x_alu_rm(b, ALU_ADD, RSI, RAX, OFF_L0W + 8, true);
+    x_store(b, RCX, RSI, 0, size);
+    x_inc(b, R14);
+    add_fix(g, miss, FX_ST, i, b->p);
+}
+
+static const struct { uint8_t size, sign; } ld_kind[] = {
+    [OP_LB] = {1, 1}, [OP_LH] = {2, 1}, [OP_LW] = {4, 1}, [OP_LD] = {8, 0},
+    [OP_LBU] = {1, 0}, [OP_LHU] = {2, 0}, [OP_LWU] = {4, 0},
+};
+
+/* One instruction; returns false if it must go through jit_help. */
+static bool emit_native(struct gen *g, int i)
+{
+    struct jbuf *b = g->b;
+    const struct dinsn *d = &g->d[i];
+    uint64_t pc = g->pcs[i], link = pc + d->len;
+    int32_t rd = XR(d->rd), r1 = XR(d->rs1), r2 = XR(d->rs2);
+    int alu = -1, cc = -1, sh = -1;
+    bool w = true;
+    switch ((enum op)d->op) {
+    case OP_LUI: x_mov_imm(b, RAX, (uint64_t)(int64_t)d->imm); x_store(b, RAX, RBP, rd, 8); return true;
+    case OP_AUIPC: x_mov_imm(b, RAX, pc + (uint64_t)(int64_t)d->imm); x_store(b, RAX, RBP, rd, 8); return true;
+    case OP_ADDI: alu = ALU_ADD; goto alu_imm;
+    case OP_XORI: alu = ALU_XOR; goto alu_imm;
+    case OP_ORI: alu = ALU_OR; goto alu_imm;
+    case OP_ANDI: alu = ALU_AND; goto alu_imm;
+    case OP_ADDIW: alu = ALU_ADD; w = false; goto alu_imm;
+    alu_imm:
+        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
+        x_alu_ri(b, alu, RAX, d->imm, w);
+        if (!w) x_movsxd(b, RAX, RAX);
+        x_store(b, RAX, RBP, rd, 8);
+        return true;
+    case OP_ADD: alu = ALU_ADD; goto alu_reg;
+    case OP_SUB: alu = ALU_SUB; goto alu_reg;
+    case OP_XOR: alu = ALU_XOR; goto alu_reg;
+    case OP_OR: alu = ALU_OR; goto alu_reg;
+    case OP_AND: alu = ALU_AND; goto alu_reg;
+    case OP_ADDW: alu = ALU_ADD; w = false; goto alu_reg;
+    case OP_SUBW: alu = ALU_SUB; w = false; goto alu_reg;
+    alu_reg:
+        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
+        x_alu_rm(b, alu, RAX, RBP, r2, w);
+        if (!w) x_movsxd(b, RAX, RAX);
+        x_store(b, RAX, RBP, rd, 8);
+        return true;
+    case OP_MUL: case OP_MULW:
+        w = d->op == OP_MUL;
+        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
+        x_imul_rm(b, RAX, RBP, r2, w);
+        if (!w) x_movsxd(b, RAX, RAX);
+        x_store(b, RAX, RBP, rd, 8);
+        return true;
+    case OP_MULH: case OP_MULHU:
+        x_load(b, RAX, RBP, r1);
+        x_mul1_m(b, d->op == OP_MULH ? 5 : 4, RBP, r2);
+        x_store(b, RDX, RBP, rd, 8);
+        return true;
+    case OP_SLT: cc = CC_L; goto set_reg;
+    case OP_SLTU: cc = CC_B; goto set_reg;
+    case OP_SLTI: cc = CC_L; goto set_imm;
+    case OP_SLTIU: cc = CC_B; goto set_imm;
+    set_reg:
+    set_imm:
+        x_alu_rr(b, ALU_XOR, RCX, RCX, false);
+        x_load(b, RAX, RBP, r1);
+        if (d->op == OP_SLT || d->op == OP_SLTU)
+            x_alu_rm(b, ALU_CMP, RAX, RBP, r2, true);
+        else
+            x_alu_ri(b, ALU_CMP, RAX, d->imm, true);
+        x_setcc(b, cc, RCX);
+        x_store(b, RCX, RBP, rd, 8);
+        return true;
+    case OP_SLLI: sh = SH_SHL; goto sh_imm;
+    case OP_SRLI: sh = SH_SHR; goto sh_imm;
+    case OP_SRAI: sh = SH_SAR; goto sh_imm;
+    case OP_SLLIW: sh = SH_SHL; w = false; goto sh_imm;
+    case OP_SRLIW: sh = SH_SHR; w = false; goto sh_imm;
+    case OP_SRAIW: sh = SH_SAR; w = false; goto sh_imm;
+    sh_imm:
+        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
+        x_shift_ri(b, sh, RAX, (unsigned)d->imm & (w ? 63 : 31), w);
+        if (!w) x_movsxd(b, RAX, RAX);
+        x_store(b, RAX, RBP, rd, 8);
+        return true;
+    case OP_SLL: sh = SH_SHL; goto sh_reg;
+    case OP_SRL: sh = SH_SHR; goto sh_reg;
+    case OP_SRA: sh = SH_SAR; goto sh_reg;
+    case OP_SLLW: sh = SH_SHL; w = false; goto sh_reg;
+    case OP_SRLW: sh = SH_SHR; w = false; goto sh_reg;
+    case OP_SRAW: sh = SH_SAR; w = false; goto sh_reg;
+    sh_reg:
+        x_load(b, RCX, RBP, r2);
+        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
+        x_shift_rcl(b, sh, RAX, w);   /* x86 masks the count as RISC-V does */
+        if (!w) x_movsxd(b, RAX, RAX);
+        x_store(b, RAX, RBP, rd, 8);
+        return true;
+    case OP_LB: case OP_LH: case OP_LW: case OP_LD: case OP_LBU: case OP_LHU: case OP_LWU:
+        emit_load(g, i, d, ld_kind[d->op].size, ld_kind[d->op].sign);
+        return true;
+    case OP_SB: emit_store(g, i, d, 1); return true;
+    case OP_SH: emit_store(g, i, d, 2); return true;
+    case OP_SW: emit_store(g, i, d, 4); return true;
+    case OP_SD: emit_store(g, i, d, 8); return true;
+    case OP_BEQ: cc = CC_E; goto branch;
+    case OP_BNE: cc = CC_NE; goto branch;
+    case OP_BLT: cc = CC_L; goto branch;
+    case OP_BGE: cc = CC_GE; goto branch;
+    case OP_BLTU: cc = CC_B; goto branch;
+    case OP_BGEU: cc = CC_AE; goto branch;
+    branch: {
+        x_load(b, RAX, RBP, r1);
+        x_alu_rm(b, ALU_CMP, RAX, RBP, r2, true);
+        uint8_t *taken = x_jcc(b, cc);
+        exit_to(g, link, JX_NEXT);
+        x_patch(taken, b, b->p);
+        exit_to(g, pc + (uint64_t)(int64_t)d->imm, JX_NEXT);
+        return true;
+    }
+    case OP_JAL:
+        x_mov_imm(b, RAX, link);
+        x_store(b, RAX, RBP, rd, 8);
+        exit_to(g, pc + (uint64_t)(int64_t)d->imm, JX_NEXT);
+        return true;
+    case OP_JALR:
+        x_load(b, RAX, RBP, r1);
+        if (d->imm)
+            x_alu_ri(b, ALU_ADD, RAX, d->imm, true);
+        x_alu_ri(b, ALU_AND, RAX, -2, true);
+        x_mov_imm(b, RCX, link);
+        x_store(b, RCX, RBP, rd, 8);
+        x_store(b, RAX, RBX, OFF_PC, 8);
+        x_store_imm(b, RBX, OFF_CHAIN, 0);
+        x_mov_imm(b, RAX, JX_NEXT);
+        x_jmp_to(b, g->j->exit_rx);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void emit_stubs(struct gen *g)
+{
+    struct jbuf *b = g->b;
+    uint8_t *trap_at[JIT_MAX_INSNS] = {0};
+    /* Slow paths first: they jump to the trap stubs, made on demand below. */
+    unsigned nfx = g->nfx;
+    for (unsigned k = 0; k < nfx; k++) {
+        struct fix *f = &g->fx[k];
+        if (f->kind != FX_LD && f->kind != FX_ST)
+            continue;
+        const struct dinsn *d = &g->d[f->i];
+        x_patch(f->rel, b, b->p);
+        uint64_t rem = g->n - (unsigned)f->i;
+        x_mov_rr(b, RDI, RBX, true);
+        if (f->kind == FX_LD) {
+            uint64_t info = ld_kind[d->op].size | (uint64_t)ld_kind[d->op].sign << 4 | rem << 8;
+            x_mov_imm(b, RDX, info);
+            x_call(b, (const void *)jit_ld_slow);
+            x_load32(b, RDX, RBX, OFF_CAUSE);
+            x_alu_ri(b, ALU_CMP, RDX, 0, false);
+            add_fix(g, x_jcc(b, CC_NE), FX_TRAP, f->i, NULL);
+            x_mov_rr(b, RCX, RAX, true);
+        } else {
+            unsigned size = d->op == OP_SB ? 1 : d->op == OP_SH ? 2 : d->op == OP_SW ? 4 : 8;
+            x_mov_rr(b, RDX, RCX, true);
+            x_mov_imm(b, RCX, size | rem << 8);
+            x_call(b, (const void *)jit_st_slow);
+            x_alu_ri(b, ALU_CMP, RAX, 0, false);
+            add_fix(g, x_jcc(b, CC_NE), FX_TRAP, f->i, NULL);
+        }
+        uint8_t *rel = x_jmp(b);
+        x_patch(rel, b, f->back);
+    }
+    for (unsigned k = 0; k < g->nfx; k++) {
+        struct fix *f = &g->fx[k];
+        if (f->kind == FX_TRAP) {
+            if (!trap_at[f->i]) {
+                trap_at[f->i] = b->p;
+                x_alu_mi(b, ALU_ADD, RBX, OFF_LEFT, (int32_t)(g->n - (unsigned)f->i));
+                x_mov_imm(b, RAX, g->pcs[f->i]);
+                x_store(b, RAX, RBX, OFF_PC, 8);
+                x_store_imm(b, RBX, OFF_CHAIN, 0);
+                x_mov_imm(b, RAX, JX_TRAP);
+                x_jmp_to(b, g->j->exit_rx);
+            }
+            x_patch(f->rel, b, trap_at[f->i]);
+        } else if (f->kind == FX_UNDER) {
+            x_patch(f->rel, b, b->p);
+            x_alu_mi(b, ALU_ADD, RBX, OFF_LEFT, (int32_t)g->n);
+            x_mov_imm(b, RAX, g->pc0);
+            x_store(b, RAX, RBX, OFF_PC, 8);
+            x_store_imm(b, RBX, OFF_CHAIN, 0);
+            x_mov_imm(b, RAX, JX_NEXT);
+            x_jmp_to(b, g->j->exit_rx);
+        }
+    }
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return v;
+}
+
+struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jpage *pg, uint64_t pc)
+{
+    static __thread struct gen gs;   /* large: not on the stack */
+    struct gen *g = &gs;
+    g->j = j;
+    g->b = b;
+    g->page = pc & ~PAGE_MASK;
+    g->pc0 = pc;
+    g->n = 0;
+    g->nfx = 0;
+    unsigned off = (unsigned)(pc & PAGE_MASK);
+    while (g->n < JIT_MAX_INSNS && off < PAGE_SIZE) {
+        uint16_t lo = rd16(pg->host + off);
+        unsigned len = insn_len(lo);
+        if (off + len > PAGE_SIZE)
+            break;   /* straddles: jit_run steps it */
+        struct dinsn *d = &g->d[g->n];
+        decode_insn(lo, len == 4 ? rd16(pg->host + off + 2) : 0, d);
+        jit_fix_rd(d);
+        g->pcs[g->n++] = g->page + off;
+        off += len;
+        if (ends_block((enum op)d->op))
+            break;
+    }
+    if (g->n == 0)
+        return NULL;
+    if (j->nblk == j->capblk || j->ndins + g->n > j->capdins) {
+        b->full = true;
+        return NULL;
+    }
+    uint8_t *start = b->p;
+    x_alu_mi(b, ALU_SUB, RBX, OFF_LEFT, (int32_t)g->n);
+    add_fix(g, x_jcc(b, CC_B), FX_UNDER, 0, NULL);
+    bool ended = false;
+    for (unsigned i = 0; i < g->n && !b->full; i++) {
+        const struct dinsn *d = &g->d[i];
+        if (emit_native(g, (int)i)) {
+            ended = ends_block((enum op)d->op);
+            continue;
+        }
+        struct dinsn *stored = &j->dins[j->ndins++];
+        *stored = *d;
+        emit_helper(g, (int)i, stored);
+        if (d->op == OP_FENCE_I) {
+            exit_to(g, g->pcs[i] + d->len, JX_NEWPAGE);
+            ended = true;
+        }
+    }
+    if (!ended)
+        exit_to(g, g->pcs[g->n - 1] + g->d[g->n - 1].len, JX_NEXT);
+    emit_stubs(g);
+    if (b->full)
+        return NULL;
+    struct jblock *blk = &j->blk[j->nblk++];
+    *blk = (struct jblock){.pc = pc, .entry = jb_rx(b, start), .n = g->n, .pg = pg};
+    j->st.blocks++;
+    j->st.guest_insns += g->n;
+    j->st.code_bytes += (uint64_t)(b->p - start);
+    if (j->dump_f && j->dump_pc == pc) {
+        fprintf(j->dump_f, "jit: block at 0x%llx: %u guest instructions, %zu bytes of x86-64 at %p\n",
+                (unsigned long long)pc, g->n, (size_t)(b->p - start), (const void *)blk->entry);
+        for (const uint8_t *q = start; q < b->p; q++)
+            fprintf(j->dump_f, "%02x%s", *q, (q - start) % 32 == 31 || q + 1 == b->p ? "\n" : "");
+        fflush(j->dump_f);
+    }
+    return blk;
+}

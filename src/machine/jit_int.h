@@ -1,0 +1,149 @@
+/* Internal to the translator (jit*.c): the state generated code reaches
+ * through a host register, the code cache's bookkeeping, and the emitter. */
+#ifndef VMSIM_MACHINE_JIT_INT_H
+#define VMSIM_MACHINE_JIT_INT_H
+
+#include "decode.h"
+#include "exec.h"
+#include "jit.h"
+
+/* The translator's L0 TLB: the interpreter's design (hart.c, struct
+ * l0_entry) with the same invariant, an entry only ever a copy of an entry
+ * the machine's TLB holds, so that an L0 hit is exactly a TLB hit. */
+#define JL0_SIZE 256
+#define JL0_INVALID UINT64_MAX
+struct jl0 {
+    uint64_t page;
+    uintptr_t addend;
+};
+
+/* What generated code sees (rbx points here; rbp points to the hart, whose
+ * x[] comes first). Offsets are taken with offsetof by the emitter. */
+struct jit_ctx {
+    uint64_t left;          /* instruction budget left (a block subtracts its
+                             * length on entry and gives back what it did not run) */
+    uint64_t tlb_hits;      /* L0 and TLB hits not yet added to the TLB's stats */
+    uint64_t pc;            /* where a block left off */
+    uint64_t tval;          /* of a trap */
+    int32_t cause;          /* of a trap; 0 after a successful slow access */
+    int32_t pad;
+    uint64_t chain;         /* exec address of the rel32 of the chainable exit
+                             * just taken, or 0 */
+    uint64_t max;           /* max_insns of this run */
+    struct hart *h;
+    uint64_t l0_walks;      /* mmu.stats.walks when the L0 was last in step */
+    uint16_t l0_asid;
+    struct jl0 l0[2 * JL0_SIZE];   /* reads, then writes */
+};
+
+/* Block exits (what the generated code returns to jit_run). */
+enum { JX_NEXT = 0, JX_TRAP = 1, JX_NEWPAGE = 2 };
+
+struct jpage;
+struct jblock {
+    uint64_t pc;
+    const uint8_t *entry;   /* exec address */
+    uint32_t n;             /* guest instructions */
+    struct jpage *pg;
+};
+
+/* The translations of one virtual page of one ASID made from one frame: the
+ * decode cache's key (hart.c), so it is dropped exactly when the decoded
+ * page is. Chains only link blocks of one jpage, so dropping one needs no
+ * unlinking. */
+struct jpage {
+    uint64_t tag;               /* tlb_tag() or TLB_TAG_INVALID */
+    const uint8_t *host;        /* host address of the frame */
+    struct jblock *b[PAGE_SIZE / 2];
+};
+#define JPAGE_SLOTS 512
+
+struct jit {
+    struct jit_ctx ctx;
+    struct hart *h;
+    uint8_t *rw, *rx;           /* two views of one memfd: write, execute */
+    size_t size, used;
+    size_t code_start;          /* after the trampolines */
+    int (*enter)(struct jit_ctx *c, struct hart *h, const void *code);
+    const uint8_t *exit_rx;     /* common epilogue */
+    struct jpage *slot[JPAGE_SLOTS];
+    struct jblock *blk;         /* block records, reset with the cache */
+    struct dinsn *dins;         /* decoded instructions helpers read */
+    size_t nblk, capblk, ndins, capdins;
+    uint64_t epoch;             /* bumped by every cache flush */
+    struct jit_stats st;
+    FILE *dump_f;
+    uint64_t dump_pc;
+};
+
+/* ---- emitter (jit_x86.c) ---- */
+struct jbuf {
+    uint8_t *p, *end;       /* write position and end, in the write view */
+    uint8_t *rw, *rx;       /* the views' bases, to convert addresses */
+    bool full;
+};
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+enum { CC_O, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A, CC_S, CC_NS, CC_P, CC_NP, CC_L, CC_GE,
+       CC_LE, CC_G };
+/* x86 group-1 ALU ops (the /digit of 81 /n, and op = n * 8 + 1 / + 3). */
+enum { ALU_ADD = 0, ALU_OR = 1, ALU_AND = 4, ALU_SUB = 5, ALU_XOR = 6, ALU_CMP = 7 };
+enum { SH_SHL = 4, SH_SHR = 5, SH_SAR = 7 };
+
+static inline const uint8_t *jb_rx(const struct jbuf *b, const uint8_t *p)
+{
+    return b->rx + (p - b->rw);
+}
+void x_byte(struct jbuf *b, uint8_t v);
+void x_u32(struct jbuf *b, uint32_t v);
+void x_u64(struct jbuf *b, uint64_t v);
+/* reg <- [base + disp] (w: 64-bit), and the other forms; size 1/2/4/8. */
+void x_load(struct jbuf *b, int reg, int base, int32_t disp);
+void x_load32(struct jbuf *b, int reg, int base, int32_t disp);
+void x_store(struct jbuf *b, int reg, int base, int32_t disp, unsigned size);
+void x_load_ext(struct jbuf *b, int reg, int base, int32_t disp, unsigned size, bool sign);
+void x_mov_imm(struct jbuf *b, int reg, uint64_t v);
+void x_mov_rr(struct jbuf *b, int dst, int src, bool w);
+void x_store_imm(struct jbuf *b, int base, int32_t disp, int32_t v);   /* qword */
+void x_alu_rm(struct jbuf *b, int op, int reg, int base, int32_t disp, bool w);   /* reg op= [m] */
+void x_alu_ri(struct jbuf *b, int op, int reg, int32_t imm, bool w);
+void x_alu_rr(struct jbuf *b, int op, int dst, int src, bool w);
+void x_alu_mi(struct jbuf *b, int op, int base, int32_t disp, int32_t imm);   /* qword [m] op= imm */
+void x_shift_ri(struct jbuf *b, int op, int reg, unsigned n, bool w);
+void x_shift_rcl(struct jbuf *b, int op, int reg, bool w);
+void x_imul_rm(struct jbuf *b, int reg, int base, int32_t disp, bool w);
+void x_mul1_m(struct jbuf *b, int ext, int base, int32_t disp);   /* F7 /ext qword [m] */
+void x_movsxd(struct jbuf *b, int dst, int src);
+void x_setcc(struct jbuf *b, int cc, int reg);   /* reg8 <- cc (reg < 4) */
+void x_inc(struct jbuf *b, int reg);
+void x_call(struct jbuf *b, const void *fn);     /* via rax */
+/* Jumps with a rel32 to fill: return the rel32's address (write view). */
+uint8_t *x_jcc(struct jbuf *b, int cc);
+uint8_t *x_jmp(struct jbuf *b);
+void x_patch(uint8_t *rel, const struct jbuf *b, const uint8_t *target_w);   /* target in write view */
+void x_jmp_to(struct jbuf *b, const uint8_t *target_rx);
+void x_push(struct jbuf *b, int reg);
+void x_pop(struct jbuf *b, int reg);
+
+/* ---- execution in C (jit_exec.c) ---- */
+void jl0_flush(struct jit_ctx *c);
+/* One instruction with the interpreter's semantics (x0 writes to the sink:
+ * d as cache_decoded leaves it). rem: instructions of the running block
+ * counted in c->left but not retired before this one (0 outside blocks).
+ * Returns 0 with *next, or a CAUSE_* with c->tval. */
+int jit_exec1(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t rem,
+              uint64_t *next);
+/* Called by generated code: */
+int jit_help(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t rem);
+uint64_t jit_ld_slow(struct jit_ctx *c, uint64_t a, uint64_t info);
+int jit_st_slow(struct jit_ctx *c, uint64_t a, uint64_t val, uint64_t info);
+/* info of the slow paths: size | signed << 4 | rem << 8 */
+void jit_fix_rd(struct dinsn *d);
+
+/* ---- translation (jit_gen.c) ---- */
+/* Emits the trampolines at the start of the cache. */
+void jit_gen_tramp(struct jit *j, struct jbuf *b);
+/* Translates the block at pc (in the page at host). NULL when nothing can be
+ * translated there or the cache is full (b->full). */
+struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jpage *pg, uint64_t pc);
+
+#endif
