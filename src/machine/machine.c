@@ -16,6 +16,9 @@ void machine_config_default(struct machine_config *cfg)
     cfg->fb_height = FB_DEFAULT_HEIGHT;
     cfg->engine = machine_default_engine();
     cfg->jit_cache = JIT_DEFAULT_CACHE;
+    cfg->jit_stats = false;
+    cfg->jit_dump = false;
+    cfg->jit_dump_pc = 0;
 }
 
 int machine_default_engine(void)
