@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include "fpu.h"
 
 void jl0_flush(struct jit_ctx *c)
 {
@@ -290,11 +289,10 @@ int jit_exec1(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t re
         c->tval = d->raw;
         return CAUSE_ILLEGAL_INSN;
     default:   /* OP_FP and the double-precision ops: the general FPU path */
-        if (fpu_exec(h, d->raw)) {
+        if (jit_fp(h, d)) {
             c->tval = d->raw;
             return CAUSE_ILLEGAL_INSN;
         }
-        x[0] = 0;
         break;
     }
     return 0;

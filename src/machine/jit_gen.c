@@ -27,6 +27,7 @@
 #define OFF_L0 ((int32_t)offsetof(struct jit_ctx, l0))
 #define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
 #define XR(r) ((int32_t)((r) * 8))
+#define FR(r) ((int32_t)(offsetof(struct hart, f) + (r) * 8))
 
 _Static_assert(offsetof(struct hart, x) == 0, "generated code addresses x[] from the hart");
 _Static_assert(sizeof(struct jl0) == 16, "L0 index scaling");
@@ -112,6 +113,14 @@ static bool ends_block(enum op op)
 static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
 {
     struct jbuf *b = g->b;
+    if (stored->op == OP_FP || (stored->op >= OP_FADD_D && stored->op < OP_COUNT)) {
+        x_mov_rr(b, RDI, RBX, true);
+        x_mov_imm(b, RSI, (uint64_t)(uintptr_t)stored);
+        x_call(b, (const void *)jit_fp_help);
+        x_alu_ri(b, ALU_CMP, RAX, 0, false);
+        add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
+        return;
+    }
     x_mov_rr(b, RDI, RBX, true);
     x_mov_imm(b, RSI, (uint64_t)(uintptr_t)stored);
     x_mov_imm(b, RDX, g->pcs[i]);
@@ -147,14 +156,18 @@ static void emit_load(struct gen *g, int i, const struct dinsn *d, unsigned size
     x_inc(b, R14);
     uint8_t *back = b->p;
     add_fix(g, miss, FX_LD, i, back);
-    x_store(b, RCX, RBP, XR(d->rd), 8);
+    if (d->op == OP_FLW) {   /* NaN-boxed single */
+        x_mov_imm(b, RDX, 0xffffffff00000000ULL);
+        x_alu_rr(b, ALU_OR, RCX, RDX, true);
+    }
+    x_store(b, RCX, RBP, d->op == OP_FLW || d->op == OP_FLD ? FR(d->rd) : XR(d->rd), 8);
 }
 
 static void emit_store(struct gen *g, int i, const struct dinsn *d, unsigned size)
 {
     struct jbuf *b = g->b;
     l0_probe(g, i, d, size, true);
-    x_load(b, RCX, RBP, XR(d->rs2));
+    x_load(b, RCX, RBP, d->op == OP_FSW || d->op == OP_FSD ? FR(d->rs2) : XR(d->rs2));
     uint8_t *miss = x_jcc(b, CC_NE);
     x_alu_rm(b, ALU_ADD, RSI, RAX, OFF_L0W + 8, true);
     x_store(b, RCX, RSI, 0, size);
@@ -164,7 +177,7 @@ static void emit_store(struct gen *g, int i, const struct dinsn *d, unsigned siz
 
 static const struct { uint8_t size, sign; } ld_kind[] = {
     [OP_LB] = {1, 1}, [OP_LH] = {2, 1}, [OP_LW] = {4, 1}, [OP_LD] = {8, 0},
-    [OP_LBU] = {1, 0}, [OP_LHU] = {2, 0}, [OP_LWU] = {4, 0},
+    [OP_LBU] = {1, 0}, [OP_LHU] = {2, 0}, [OP_LWU] = {4, 0}, [OP_FLW] = {4, 0}, [OP_FLD] = {8, 0},
 };
 
 /* One instruction; returns false if it must go through jit_help. */
@@ -256,12 +269,14 @@ static bool emit_native(struct gen *g, int i)
         x_store(b, RAX, RBP, rd, 8);
         return true;
     case OP_LB: case OP_LH: case OP_LW: case OP_LD: case OP_LBU: case OP_LHU: case OP_LWU:
+    case OP_FLW: case OP_FLD:
         emit_load(g, i, d, ld_kind[d->op].size, ld_kind[d->op].sign);
         return true;
     case OP_SB: emit_store(g, i, d, 1); return true;
     case OP_SH: emit_store(g, i, d, 2); return true;
     case OP_SW: emit_store(g, i, d, 4); return true;
-    case OP_SD: emit_store(g, i, d, 8); return true;
+    case OP_SD: case OP_FSD: emit_store(g, i, d, 8); return true;
+    case OP_FSW: emit_store(g, i, d, 4); return true;
     case OP_BEQ: cc = CC_E; goto branch;
     case OP_BNE: cc = CC_NE; goto branch;
     case OP_BLT: cc = CC_L; goto branch;
@@ -322,7 +337,7 @@ static void emit_stubs(struct gen *g)
             add_fix(g, x_jcc(b, CC_NE), FX_TRAP, f->i, NULL);
             x_mov_rr(b, RCX, RAX, true);
         } else {
-            unsigned size = d->op == OP_SB ? 1 : d->op == OP_SH ? 2 : d->op == OP_SW ? 4 : 8;
+            unsigned size = d->op == OP_SB ? 1 : d->op == OP_SH ? 2 : d->op == OP_SW || d->op == OP_FSW ? 4 : 8;
             x_mov_rr(b, RDX, RCX, true);
             x_mov_imm(b, RCX, size | rem << 8);
             x_call(b, (const void *)jit_st_slow);

@@ -136,6 +136,9 @@ int jit_exec1(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t re
 int jit_help(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t rem);
 uint64_t jit_ld_slow(struct jit_ctx *c, uint64_t a, uint64_t info);
 int jit_st_slow(struct jit_ctx *c, uint64_t a, uint64_t val, uint64_t info);
+/* Double precision and OP-FP (jit_fp.c): 0 or CAUSE_ILLEGAL_INSN. */
+int jit_fp(struct hart *h, const struct dinsn *d);
+int jit_fp_help(struct jit_ctx *c, const struct dinsn *d);   /* from generated code */
 /* info of the slow paths: size | signed << 4 | rem << 8 */
 void jit_fix_rd(struct dinsn *d);
 
