@@ -62,6 +62,7 @@ struct fix {
     int kind;           /* FX_TRAP, FX_LD, FX_ST, FX_UNDER */
     int i;              /* instruction index */
     uint8_t *back;      /* where the slow path resumes (write view) */
+    uint64_t dirty;     /* gen.dirty there */
 };
 enum { FX_TRAP, FX_LD, FX_ST, FX_UNDER };
 
@@ -75,14 +76,75 @@ struct gen {
     uint64_t pcs[JIT_MAX_INSNS];
     struct fix fx[3 * JIT_MAX_INSNS + 1];
     unsigned nfx;
+    int8_t hreg[33];        /* host register caching guest x[r], or -1 */
+    uint64_t dirty;         /* guest registers whose host copy is newer */
+    struct jpage *pg;
 };
+
+/* Guest registers held in host registers within a block: the block loads
+ * them on entry and stores the ones it changed before it leaves, before a
+ * call into C that reads them, and on a trap (so state is architectural
+ * wherever C or the kernel can see it). The last four are caller-saved and
+ * are reloaded after every call. */
+static const int cache_regs[] = {R12, R13, R15, R8, R9, R10, R11};
+#define NCACHE 7
+#define NCALLEE 3
 
 static void add_fix(struct gen *g, uint8_t *rel, int kind, int i, uint8_t *back)
 {
     if (rel && g->nfx < sizeof g->fx / sizeof g->fx[0])
-        g->fx[g->nfx++] = (struct fix){rel, kind, i, back};
+        g->fx[g->nfx++] = (struct fix){rel, kind, i, back, g->dirty};
     else
         g->b->full = true;   /* cannot happen for a block of JIT_MAX_INSNS; refuse */
+}
+
+static void g_ld(struct gen *g, int dst, unsigned r, bool w)
+{
+    if (g->hreg[r] >= 0)
+        x_mov_rr(g->b, dst, g->hreg[r], w);
+    else if (w)
+        x_load(g->b, dst, RBP, XR(r));
+    else
+        x_load32(g->b, dst, RBP, XR(r));
+}
+
+static void g_op(struct gen *g, int op, int dst, unsigned r, bool w)
+{
+    if (g->hreg[r] >= 0)
+        x_alu_rr(g->b, op, dst, g->hreg[r], w);
+    else
+        x_alu_rm(g->b, op, dst, RBP, XR(r), w);
+}
+
+static void g_st(struct gen *g, unsigned r, int src)
+{
+    if (r == 32)
+        return;   /* x0: nothing reads the sink */
+    if (g->hreg[r] >= 0) {
+        x_mov_rr(g->b, g->hreg[r], src, true);
+        g->dirty |= 1ULL << r;
+    } else {
+        x_store(g->b, src, RBP, XR(r), 8);
+    }
+}
+
+/* Stores the cached registers of mask that are dirty; callee-saved only if
+ * !all. */
+static void g_writeback(struct gen *g, uint64_t dirty, bool callee_too)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if ((dirty >> r & 1) && g->hreg[r] >= 0 &&
+            (callee_too || g->hreg[r] == R8 || g->hreg[r] == R9 || g->hreg[r] == R10 ||
+             g->hreg[r] == R11))
+            x_store(g->b, g->hreg[r], RBP, XR(r), 8);
+}
+
+static void g_reload(struct gen *g, bool callee_too)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (g->hreg[r] >= 0 && (callee_too || g->hreg[r] == R8 || g->hreg[r] == R9 ||
+                                g->hreg[r] == R10 || g->hreg[r] == R11))
+            x_load(g->b, g->hreg[r], RBP, XR(r));
 }
 
 /* Leaves the block for target; chainable exits (a target in the same page)
@@ -91,6 +153,7 @@ static void exit_to(struct gen *g, uint64_t target, int status)
 {
     struct jbuf *b = g->b;
     bool chain = status == JX_NEXT && (target & ~PAGE_MASK) == g->page;
+    g_writeback(g, g->dirty, true);
     if (chain) {
         uint8_t *rel = x_jmp(b);   /* rel32 0: falls through until patched */
         x_mov_imm(b, RAX, rel ? (uint64_t)(uintptr_t)jb_rx(b, rel) : 0);
@@ -113,28 +176,27 @@ static bool ends_block(enum op op)
 static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
 {
     struct jbuf *b = g->b;
-    if (stored->op == OP_FP || (stored->op >= OP_FADD_D && stored->op < OP_COUNT)) {
-        x_mov_rr(b, RDI, RBX, true);
-        x_mov_imm(b, RSI, (uint64_t)(uintptr_t)stored);
-        x_call(b, (const void *)jit_fp_help);
-        x_alu_ri(b, ALU_CMP, RAX, 0, false);
-        add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
-        return;
-    }
+    g_writeback(g, g->dirty, true);
+    g->dirty = 0;
     x_mov_rr(b, RDI, RBX, true);
     x_mov_imm(b, RSI, (uint64_t)(uintptr_t)stored);
-    x_mov_imm(b, RDX, g->pcs[i]);
-    x_mov_imm(b, RCX, g->n - (unsigned)i);
-    x_call(b, (const void *)jit_help);
+    if (stored->op == OP_FP || (stored->op >= OP_FADD_D && stored->op < OP_COUNT)) {
+        x_call(b, (const void *)jit_fp_help);
+    } else {
+        x_mov_imm(b, RDX, g->pcs[i]);
+        x_mov_imm(b, RCX, g->n - (unsigned)i);
+        x_call(b, (const void *)jit_help);
+    }
     x_alu_ri(b, ALU_CMP, RAX, 0, false);
     add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
+    g_reload(g, true);   /* the call may have written any register */
 }
 
 /* rsi = effective address; rax = its L0 entry minus OFF_L0 (+ rbx). */
 static void l0_probe(struct gen *g, int i, const struct dinsn *d, unsigned size, bool wr)
 {
     struct jbuf *b = g->b;
-    x_load(b, RSI, RBP, XR(d->rs1));
+    g_ld(g, RSI, d->rs1, true);
     if (d->imm)
         x_alu_ri(b, ALU_ADD, RSI, d->imm, true);
     x_mov_rr(b, RAX, RSI, true);
@@ -160,14 +222,20 @@ static void emit_load(struct gen *g, int i, const struct dinsn *d, unsigned size
         x_mov_imm(b, RDX, 0xffffffff00000000ULL);
         x_alu_rr(b, ALU_OR, RCX, RDX, true);
     }
-    x_store(b, RCX, RBP, d->op == OP_FLW || d->op == OP_FLD ? FR(d->rd) : XR(d->rd), 8);
+    if (d->op == OP_FLW || d->op == OP_FLD)
+        x_store(b, RCX, RBP, FR(d->rd), 8);
+    else
+        g_st(g, d->rd, RCX);
 }
 
 static void emit_store(struct gen *g, int i, const struct dinsn *d, unsigned size)
 {
     struct jbuf *b = g->b;
     l0_probe(g, i, d, size, true);
-    x_load(b, RCX, RBP, d->op == OP_FSW || d->op == OP_FSD ? FR(d->rs2) : XR(d->rs2));
+    if (d->op == OP_FSW || d->op == OP_FSD)
+        x_load(b, RCX, RBP, FR(d->rs2));
+    else
+        g_ld(g, RCX, d->rs2, true);
     uint8_t *miss = x_jcc(b, CC_NE);
     x_alu_rm(b, ALU_ADD, RSI, RAX, OFF_L0W + 8, true);
     x_store(b, RCX, RSI, 0, size);
@@ -186,22 +254,22 @@ static bool emit_native(struct gen *g, int i)
     struct jbuf *b = g->b;
     const struct dinsn *d = &g->d[i];
     uint64_t pc = g->pcs[i], link = pc + d->len;
-    int32_t rd = XR(d->rd), r1 = XR(d->rs1), r2 = XR(d->rs2);
+    unsigned rd = d->rd, r1 = d->rs1, r2 = d->rs2;
     int alu = -1, cc = -1, sh = -1;
     bool w = true;
     switch ((enum op)d->op) {
-    case OP_LUI: x_mov_imm(b, RAX, (uint64_t)(int64_t)d->imm); x_store(b, RAX, RBP, rd, 8); return true;
-    case OP_AUIPC: x_mov_imm(b, RAX, pc + (uint64_t)(int64_t)d->imm); x_store(b, RAX, RBP, rd, 8); return true;
+    case OP_LUI: x_mov_imm(b, RAX, (uint64_t)(int64_t)d->imm); g_st(g, rd, RAX); return true;
+    case OP_AUIPC: x_mov_imm(b, RAX, pc + (uint64_t)(int64_t)d->imm); g_st(g, rd, RAX); return true;
     case OP_ADDI: alu = ALU_ADD; goto alu_imm;
     case OP_XORI: alu = ALU_XOR; goto alu_imm;
     case OP_ORI: alu = ALU_OR; goto alu_imm;
     case OP_ANDI: alu = ALU_AND; goto alu_imm;
     case OP_ADDIW: alu = ALU_ADD; w = false; goto alu_imm;
     alu_imm:
-        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
+        g_ld(g, RAX, r1, w);
         x_alu_ri(b, alu, RAX, d->imm, w);
         if (!w) x_movsxd(b, RAX, RAX);
-        x_store(b, RAX, RBP, rd, 8);
+        g_st(g, rd, RAX);
         return true;
     case OP_ADD: alu = ALU_ADD; goto alu_reg;
     case OP_SUB: alu = ALU_SUB; goto alu_reg;
@@ -211,22 +279,28 @@ static bool emit_native(struct gen *g, int i)
     case OP_ADDW: alu = ALU_ADD; w = false; goto alu_reg;
     case OP_SUBW: alu = ALU_SUB; w = false; goto alu_reg;
     alu_reg:
-        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
-        x_alu_rm(b, alu, RAX, RBP, r2, w);
+        g_ld(g, RAX, r1, w);
+        g_op(g, alu, RAX, r2, w);
         if (!w) x_movsxd(b, RAX, RAX);
-        x_store(b, RAX, RBP, rd, 8);
+        g_st(g, rd, RAX);
         return true;
     case OP_MUL: case OP_MULW:
         w = d->op == OP_MUL;
-        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
-        x_imul_rm(b, RAX, RBP, r2, w);
+        g_ld(g, RAX, r1, w);
+        if (g->hreg[r2] >= 0)
+            x_imul_rr(b, RAX, g->hreg[r2], w);
+        else
+            x_imul_rm(b, RAX, RBP, XR(r2), w);
         if (!w) x_movsxd(b, RAX, RAX);
-        x_store(b, RAX, RBP, rd, 8);
+        g_st(g, rd, RAX);
         return true;
     case OP_MULH: case OP_MULHU:
-        x_load(b, RAX, RBP, r1);
-        x_mul1_m(b, d->op == OP_MULH ? 5 : 4, RBP, r2);
-        x_store(b, RDX, RBP, rd, 8);
+        g_ld(g, RAX, r1, true);
+        if (g->hreg[r2] >= 0)
+            x_mul1_r(b, d->op == OP_MULH ? 5 : 4, g->hreg[r2]);
+        else
+            x_mul1_m(b, d->op == OP_MULH ? 5 : 4, RBP, XR(r2));
+        g_st(g, rd, RDX);
         return true;
     case OP_SLT: cc = CC_L; goto set_reg;
     case OP_SLTU: cc = CC_B; goto set_reg;
@@ -235,13 +309,13 @@ static bool emit_native(struct gen *g, int i)
     set_reg:
     set_imm:
         x_alu_rr(b, ALU_XOR, RCX, RCX, false);
-        x_load(b, RAX, RBP, r1);
+        g_ld(g, RAX, r1, true);
         if (d->op == OP_SLT || d->op == OP_SLTU)
-            x_alu_rm(b, ALU_CMP, RAX, RBP, r2, true);
+            g_op(g, ALU_CMP, RAX, r2, true);
         else
             x_alu_ri(b, ALU_CMP, RAX, d->imm, true);
         x_setcc(b, cc, RCX);
-        x_store(b, RCX, RBP, rd, 8);
+        g_st(g, rd, RCX);
         return true;
     case OP_SLLI: sh = SH_SHL; goto sh_imm;
     case OP_SRLI: sh = SH_SHR; goto sh_imm;
@@ -250,10 +324,10 @@ static bool emit_native(struct gen *g, int i)
     case OP_SRLIW: sh = SH_SHR; w = false; goto sh_imm;
     case OP_SRAIW: sh = SH_SAR; w = false; goto sh_imm;
     sh_imm:
-        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
+        g_ld(g, RAX, r1, w);
         x_shift_ri(b, sh, RAX, (unsigned)d->imm & (w ? 63 : 31), w);
         if (!w) x_movsxd(b, RAX, RAX);
-        x_store(b, RAX, RBP, rd, 8);
+        g_st(g, rd, RAX);
         return true;
     case OP_SLL: sh = SH_SHL; goto sh_reg;
     case OP_SRL: sh = SH_SHR; goto sh_reg;
@@ -262,11 +336,11 @@ static bool emit_native(struct gen *g, int i)
     case OP_SRLW: sh = SH_SHR; w = false; goto sh_reg;
     case OP_SRAW: sh = SH_SAR; w = false; goto sh_reg;
     sh_reg:
-        x_load(b, RCX, RBP, r2);
-        if (w) x_load(b, RAX, RBP, r1); else x_load32(b, RAX, RBP, r1);
+        g_ld(g, RCX, r2, true);
+        g_ld(g, RAX, r1, w);
         x_shift_rcl(b, sh, RAX, w);   /* x86 masks the count as RISC-V does */
         if (!w) x_movsxd(b, RAX, RAX);
-        x_store(b, RAX, RBP, rd, 8);
+        g_st(g, rd, RAX);
         return true;
     case OP_LB: case OP_LH: case OP_LW: case OP_LD: case OP_LBU: case OP_LHU: case OP_LWU:
     case OP_FLW: case OP_FLD:
@@ -284,8 +358,10 @@ static bool emit_native(struct gen *g, int i)
     case OP_BLTU: cc = CC_B; goto branch;
     case OP_BGEU: cc = CC_AE; goto branch;
     branch: {
-        x_load(b, RAX, RBP, r1);
-        x_alu_rm(b, ALU_CMP, RAX, RBP, r2, true);
+        g_ld(g, RAX, r1, true);
+        g_writeback(g, g->dirty, true);   /* for both exits (flags survive movs) */
+        g->dirty = 0;
+        g_op(g, ALU_CMP, RAX, r2, true);
         uint8_t *taken = x_jcc(b, cc);
         exit_to(g, link, JX_NEXT);
         x_patch(taken, b, b->p);
@@ -294,21 +370,42 @@ static bool emit_native(struct gen *g, int i)
     }
     case OP_JAL:
         x_mov_imm(b, RAX, link);
-        x_store(b, RAX, RBP, rd, 8);
+        g_st(g, rd, RAX);
         exit_to(g, pc + (uint64_t)(int64_t)d->imm, JX_NEXT);
         return true;
-    case OP_JALR:
-        x_load(b, RAX, RBP, r1);
+    case OP_JALR: {
+        g_ld(g, RAX, r1, true);
         if (d->imm)
             x_alu_ri(b, ALU_ADD, RAX, d->imm, true);
         x_alu_ri(b, ALU_AND, RAX, -2, true);
         x_mov_imm(b, RCX, link);
-        x_store(b, RCX, RBP, rd, 8);
+        g_st(g, rd, RCX);
+        g_writeback(g, g->dirty, true);
         x_store(b, RAX, RBX, OFF_PC, 8);
         x_store_imm(b, RBX, OFF_CHAIN, 0);
+        /* A target in this page: its block straight from the page's table
+         * (no fetch lookup: the interpreter makes none either). */
+        x_mov_rr(b, RDX, RAX, true);
+        x_alu_ri(b, ALU_AND, RDX, -(int32_t)PAGE_SIZE, true);
+        x_mov_imm(b, RCX, g->page);
+        x_alu_rr(b, ALU_CMP, RDX, RCX, true);
+        uint8_t *far = x_jcc(b, CC_NE);
+        x_mov_rr(b, RDX, RAX, false);
+        x_alu_ri(b, ALU_AND, RDX, (int32_t)PAGE_MASK & ~1, false);
+        x_shift_ri(b, SH_SHL, RDX, 2, false);   /* (off / 2) * 8 */
+        x_mov_imm(b, RCX, (uint64_t)(uintptr_t)&g->pg->b[0]);
+        x_alu_rr(b, ALU_ADD, RCX, RDX, true);
+        x_load(b, RCX, RCX, 0);
+        x_test_rr(b, RCX, RCX);
+        uint8_t *none = x_jcc(b, CC_E);
+        x_load(b, RCX, RCX, (int32_t)offsetof(struct jblock, entry));
+        x_jmp_r(b, RCX);
+        x_patch(far, b, b->p);
+        x_patch(none, b, b->p);
         x_mov_imm(b, RAX, JX_NEXT);
         x_jmp_to(b, g->j->exit_rx);
         return true;
+    }
     default:
         return false;
     }
@@ -318,6 +415,7 @@ static void emit_stubs(struct gen *g)
 {
     struct jbuf *b = g->b;
     uint8_t *trap_at[JIT_MAX_INSNS] = {0};
+    uint64_t trap_dirty[JIT_MAX_INSNS];
     /* Slow paths first: they jump to the trap stubs, made on demand below. */
     unsigned nfx = g->nfx;
     for (unsigned k = 0; k < nfx; k++) {
@@ -327,11 +425,14 @@ static void emit_stubs(struct gen *g)
         const struct dinsn *d = &g->d[f->i];
         x_patch(f->rel, b, b->p);
         uint64_t rem = g->n - (unsigned)f->i;
+        g_writeback(g, f->dirty, false);   /* the call clobbers r8..r11 */
+        g->dirty = f->dirty;
         x_mov_rr(b, RDI, RBX, true);
         if (f->kind == FX_LD) {
             uint64_t info = ld_kind[d->op].size | (uint64_t)ld_kind[d->op].sign << 4 | rem << 8;
             x_mov_imm(b, RDX, info);
             x_call(b, (const void *)jit_ld_slow);
+            g_reload(g, false);
             x_load32(b, RDX, RBX, OFF_CAUSE);
             x_alu_ri(b, ALU_CMP, RDX, 0, false);
             add_fix(g, x_jcc(b, CC_NE), FX_TRAP, f->i, NULL);
@@ -341,6 +442,7 @@ static void emit_stubs(struct gen *g)
             x_mov_rr(b, RDX, RCX, true);
             x_mov_imm(b, RCX, size | rem << 8);
             x_call(b, (const void *)jit_st_slow);
+            g_reload(g, false);
             x_alu_ri(b, ALU_CMP, RAX, 0, false);
             add_fix(g, x_jcc(b, CC_NE), FX_TRAP, f->i, NULL);
         }
@@ -350,8 +452,10 @@ static void emit_stubs(struct gen *g)
     for (unsigned k = 0; k < g->nfx; k++) {
         struct fix *f = &g->fx[k];
         if (f->kind == FX_TRAP) {
-            if (!trap_at[f->i]) {
+            if (!trap_at[f->i] || trap_dirty[f->i] != f->dirty) {
                 trap_at[f->i] = b->p;
+                trap_dirty[f->i] = f->dirty;
+                g_writeback(g, f->dirty, true);
                 x_alu_mi(b, ALU_ADD, RBX, OFF_LEFT, (int32_t)(g->n - (unsigned)f->i));
                 x_mov_imm(b, RAX, g->pcs[f->i]);
                 x_store(b, RAX, RBX, OFF_PC, 8);
@@ -369,6 +473,33 @@ static void emit_stubs(struct gen *g)
             x_mov_imm(b, RAX, JX_NEXT);
             x_jmp_to(b, g->j->exit_rx);
         }
+    }
+}
+
+/* The NCACHE integer registers the block uses most (at least twice). */
+static void choose_cached(struct gen *g)
+{
+    unsigned cnt[33] = {0};
+    for (unsigned i = 0; i < g->n; i++) {
+        const struct dinsn *d = &g->d[i];
+        bool fp = d->op == OP_FP || d->op >= OP_FADD_D;
+        cnt[d->rs1]++;
+        if (!fp) {
+            cnt[d->rs2]++;
+            if (d->op != OP_FLW && d->op != OP_FLD)
+                cnt[d->rd]++;
+        }
+    }
+    memset(g->hreg, -1, sizeof g->hreg);
+    g->dirty = 0;
+    for (unsigned k = 0; k < NCACHE; k++) {
+        unsigned best = 0;
+        for (unsigned r = 1; r < 32; r++)
+            if (g->hreg[r] < 0 && cnt[r] >= 2 && (best == 0 || cnt[r] > cnt[best]))
+                best = r;
+        if (!best)
+            break;
+        g->hreg[best] = (int8_t)cache_regs[k];
     }
 }
 
@@ -409,9 +540,12 @@ struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jpage *pg, ui
         b->full = true;
         return NULL;
     }
+    choose_cached(g);
+    g->pg = pg;
     uint8_t *start = b->p;
     x_alu_mi(b, ALU_SUB, RBX, OFF_LEFT, (int32_t)g->n);
     add_fix(g, x_jcc(b, CC_B), FX_UNDER, 0, NULL);
+    g_reload(g, true);
     bool ended = false;
     for (unsigned i = 0; i < g->n && !b->full; i++) {
         const struct dinsn *d = &g->d[i];

@@ -112,6 +112,10 @@ void x_shift_ri(struct jbuf *b, int op, int reg, unsigned n, bool w);
 void x_shift_rcl(struct jbuf *b, int op, int reg, bool w);
 void x_imul_rm(struct jbuf *b, int reg, int base, int32_t disp, bool w);
 void x_mul1_m(struct jbuf *b, int ext, int base, int32_t disp);   /* F7 /ext qword [m] */
+void x_imul_rr(struct jbuf *b, int dst, int src, bool w);
+void x_mul1_r(struct jbuf *b, int ext, int reg);   /* F7 /ext reg */
+void x_jmp_r(struct jbuf *b, int reg);
+void x_test_rr(struct jbuf *b, int a, int c);
 void x_movsxd(struct jbuf *b, int dst, int src);
 void x_setcc(struct jbuf *b, int cc, int reg);   /* reg8 <- cc (reg < 4) */
 void x_inc(struct jbuf *b, int reg);

@@ -262,3 +262,32 @@ void x_pop(struct jbuf *b, int reg)
     rex(b, false, 0, reg, false);
     x_byte(b, (uint8_t)(0x58 + (reg & 7)));
 }
+
+void x_imul_rr(struct jbuf *b, int dst, int src, bool w)
+{
+    rex(b, w, dst, src, false);
+    x_byte(b, 0x0f);
+    x_byte(b, 0xaf);
+    modrm_rr(b, dst, src);
+}
+
+void x_mul1_r(struct jbuf *b, int ext, int reg)
+{
+    rex(b, true, 0, reg, false);
+    x_byte(b, 0xf7);
+    modrm_rr(b, ext, reg);
+}
+
+void x_jmp_r(struct jbuf *b, int reg)
+{
+    rex(b, false, 0, reg, false);
+    x_byte(b, 0xff);
+    modrm_rr(b, 4, reg);
+}
+
+void x_test_rr(struct jbuf *b, int a, int c)
+{
+    rex(b, true, c, a, false);
+    x_byte(b, 0x85);
+    modrm_rr(b, c, a);
+}
