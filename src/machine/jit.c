@@ -66,6 +66,7 @@ struct jit *jit_new(struct hart *h, size_t cache_bytes)
         return NULL;
     j->h = h;
     j->ctx.h = h;
+    j->ctx.j = j;
     j->ctx.l0_asid = UINT16_MAX;
     jl0_flush(&j->ctx);
     j->size = cache_bytes;
@@ -222,6 +223,29 @@ static inline uint16_t rd16(const uint8_t *p)
     return v;
 }
 
+const void *jit_far(struct jit_ctx *c, uint64_t target)
+{
+    if (c->left == 0)
+        return NULL;
+    struct hart *h = c->h;
+    uint8_t *p = mmu_fast(&h->mmu, va(target), ACCESS_EXEC);
+    if (!p)
+        return NULL;   /* a miss counts nothing: jit_run walks */
+    struct jit *j = c->j;
+    unsigned off = (unsigned)(target & PAGE_MASK);
+    c->host = p - off;
+    c->page = target & ~PAGE_MASK;
+    c->pg = jpage_get(j, tlb_tag(va(target), satp_asid(h->mmu.satp)), c->host);
+    c->chain = 0;
+    if (off == PAGE_SIZE - 2 && insn_len(rd16(c->host + off)) == 4)
+        return NULL;
+    const struct jblock *blk = c->pg->b[off >> 1];
+    if (!blk || c->left < blk->n)
+        return NULL;
+    j->st.far_jumps++;
+    return blk->entry;
+}
+
 void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
 {
     struct jit *j = h->jit;
@@ -236,11 +260,10 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
     c->max = max_insns;
     c->tlb_hits = 0;
     c->chain = 0;
+    c->page = TLB_TAG_INVALID;
+    c->pg = NULL;
     h->x[0] = 0;
     uint64_t pc = h->pc;
-    uint64_t page = TLB_TAG_INVALID;
-    const uint8_t *host = NULL;
-    struct jpage *pg = NULL;
     uint64_t epoch = j->epoch;
     int cause;
     uint64_t tval = 0;
@@ -248,7 +271,7 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
     if (max_insns == 0)
         goto quantum;
     for (;;) {
-        if ((pc & ~PAGE_MASK) != page) {
+        if ((pc & ~PAGE_MASK) != c->page) {
             uint8_t *p;
             paddr_t dev;
             int cc = mem_translate(h, pc, ACCESS_EXEC, &p, &dev);
@@ -257,20 +280,21 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
                 tval = pc;
                 goto trap;
             }
-            host = p - (pc & PAGE_MASK);
-            page = pc & ~PAGE_MASK;
-            pg = jpage_get(j, tlb_tag(va(pc), asid), host);
+            c->host = p - (pc & PAGE_MASK);
+            c->page = pc & ~PAGE_MASK;
+            c->pg = jpage_get(j, tlb_tag(va(pc), asid), c->host);
             c->chain = 0;
         }
+        const uint8_t *host = c->host;
         unsigned off = (unsigned)(pc & PAGE_MASK);
         uint16_t lo = rd16(host + off);
         bool straddles = insn_len(lo) == 4 && off == PAGE_SIZE - 2;
         if (!straddles) {
-            if (pg->tag == TLB_TAG_INVALID)   /* flushed (fence.i): made again */
-                pg = jpage_get(j, tlb_tag(va(pc), asid), host);
-            struct jblock *blk = pg->b[off >> 1];
+            if (c->pg->tag == TLB_TAG_INVALID)   /* flushed (fence.i): made again */
+                c->pg = jpage_get(j, tlb_tag(va(pc), asid), host);
+            struct jblock *blk = c->pg->b[off >> 1];
             if (!blk) {
-                blk = translate(j, &pg, pc);
+                blk = translate(j, &c->pg, pc);
                 if (j->epoch != epoch) {
                     epoch = j->epoch;
                     c->chain = 0;
@@ -288,8 +312,8 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
                     goto trap;
                 }
                 if (rc == JX_NEWPAGE) {
-                    page = TLB_TAG_INVALID;
-                    pg = NULL;
+                    c->page = TLB_TAG_INVALID;
+                    c->pg = NULL;
                 }
                 if (c->left == 0)
                     goto quantum;
@@ -322,8 +346,8 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
         }
         pc = next;
         if (straddles || d.op == OP_FENCE_I) {
-            page = TLB_TAG_INVALID;
-            pg = NULL;
+            c->page = TLB_TAG_INVALID;
+            c->pg = NULL;
         }
         if (--c->left == 0)
             goto quantum;
@@ -348,13 +372,14 @@ void jit_print_stats(const struct jit *j, FILE *f)
     fprintf(f,
             "jit: %llu blocks translated (%llu guest instructions, %llu bytes of x86-64, "
             "cache %zu KiB), %llu cache flushes, %llu page invalidations, %llu full "
-            "invalidations, %llu chains, %llu block entries, %llu single steps, "
-            "%.3f ms translating\n",
+            "invalidations, %llu chains, %llu block entries, %llu far jumps, %llu single "
+            "steps, %.3f ms translating\n",
             (unsigned long long)s->blocks, (unsigned long long)s->guest_insns,
             (unsigned long long)s->code_bytes, j->size >> 10,
             (unsigned long long)s->cache_flushes, (unsigned long long)s->inval_pages,
             (unsigned long long)s->inval_all, (unsigned long long)s->chains,
-            (unsigned long long)s->block_runs, (unsigned long long)s->steps,
+            (unsigned long long)s->block_runs, (unsigned long long)s->far_jumps,
+            (unsigned long long)s->steps,
             (double)s->translate_ns / 1e6);
 }
 

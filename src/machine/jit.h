@@ -31,6 +31,7 @@ struct jit_stats {
     uint64_t inval_all;      /* flushes of everything (fence.i, ASID reuse) */
     uint64_t chains;         /* direct block-to-block jumps patched in */
     uint64_t block_runs;     /* entries from the dispatcher into generated code */
+    uint64_t far_jumps;      /* jumps to another page without the dispatcher */
     uint64_t steps;          /* instructions run one at a time in C */
     uint64_t translate_ns;   /* host time spent translating */
 };

@@ -147,6 +147,20 @@ static void g_reload(struct gen *g, bool callee_too)
             x_load(g->b, g->hreg[r], RBP, XR(r));
 }
 
+/* To another page (rax = target, ctx->pc set): through jit_far, else on
+ * to the exit that follows. */
+static void far_jump(struct gen *g)
+{
+    struct jbuf *b = g->b;
+    x_mov_rr(b, RDI, RBX, true);
+    x_mov_rr(b, RSI, RAX, true);
+    x_call(b, (const void *)jit_far);
+    x_test_rr(b, RAX, RAX);
+    uint8_t *none = x_jcc(b, CC_E);
+    x_jmp_r(b, RAX);
+    x_patch(none, b, b->p);
+}
+
 /* Leaves the block for target; chainable exits (a target in the same page)
  * start with a jump jit_run may later point at the target's block. */
 static void exit_to(struct gen *g, uint64_t target, int status)
@@ -163,6 +177,8 @@ static void exit_to(struct gen *g, uint64_t target, int status)
     }
     x_mov_imm(b, RAX, target);
     x_store(b, RAX, RBX, OFF_PC, 8);
+    if (status == JX_NEXT && !chain)
+        far_jump(g);
     x_mov_imm(b, RAX, (uint64_t)status);
     x_jmp_to(b, g->j->exit_rx);
 }
@@ -401,6 +417,7 @@ static bool emit_native(struct gen *g, int i)
         x_load(b, RCX, RCX, (int32_t)offsetof(struct jblock, entry));
         x_jmp_r(b, RCX);
         x_patch(far, b, b->p);
+        far_jump(g);
         x_patch(none, b, b->p);
         x_mov_imm(b, RAX, JX_NEXT);
         x_jmp_to(b, g->j->exit_rx);

@@ -33,6 +33,12 @@ struct jit_ctx {
     struct hart *h;
     uint64_t l0_walks;      /* mmu.stats.walks when the L0 was last in step */
     uint16_t l0_asid;
+    /* The page jit_run is in (entered through the fetch TLB), as hart_run's
+     * `page`; jit_far moves it. */
+    uint64_t page;          /* va, or TLB_TAG_INVALID */
+    const uint8_t *host;    /* host address of its frame */
+    struct jpage *pg;       /* its translations */
+    struct jit *j;
     struct jl0 l0[2 * JL0_SIZE];   /* reads, then writes */
 };
 
@@ -145,6 +151,12 @@ int jit_fp(struct hart *h, const struct dinsn *d);
 int jit_fp_help(struct jit_ctx *c, const struct dinsn *d);   /* from generated code */
 /* info of the slow paths: size | signed << 4 | rem << 8 */
 void jit_fix_rd(struct dinsn *d);
+
+/* Called by generated code leaving for target in another page: when the
+ * fetch TLB hits for it (counted, as hart_run's page entry counts it) and
+ * its block is translated and fits the budget, enters the page and returns
+ * the block's entry; else NULL (nothing counted) and jit_run takes over. */
+const void *jit_far(struct jit_ctx *c, uint64_t target);
 
 /* ---- translation (jit_gen.c) ---- */
 /* Emits the trampolines at the start of the cache. */
