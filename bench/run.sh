@@ -14,5 +14,6 @@ echo
 "$bin" "$@"
 echo; bench/trace_bench.sh "$@"   # trace replay rate (docs/performance.md, "Trace replay")
 echo; bench/cpu_bench.sh   # interpreter against qemu-riscv64 (docs/performance.md, "CPU")
+echo; bench/jit_bench.sh "$@"   # interp and translator against qemu-riscv64 (docs/performance.md, "Translator")
 echo; VMSIM="$rel/vmsim" bench/proc_bench.sh   # fork/execve/malloc against qemu-riscv64 and native (docs/performance.md, "Processes")
 echo; "$rel/bench/swap_bench" "$@"; echo; bench/swap_sweep.sh "$@"   # memory pressure (docs/performance.md, "Memory pressure (issue 5)")
