@@ -76,6 +76,7 @@ struct gen {
     uint64_t pcs[JIT_MAX_INSNS];
     struct fix fx[3 * JIT_MAX_INSNS + 1];
     unsigned nfx;
+    uint8_t *body;          /* after the entry's register loads (write view) */
     int8_t hreg[33];        /* host register caching guest x[r], or -1 */
     uint64_t dirty;         /* guest registers whose host copy is newer */
     struct jpage *pg;
@@ -381,7 +382,17 @@ static bool emit_native(struct gen *g, int i)
         uint8_t *taken = x_jcc(b, cc);
         exit_to(g, link, JX_NEXT);
         x_patch(taken, b, b->p);
-        exit_to(g, pc + (uint64_t)(int64_t)d->imm, JX_NEXT);
+        uint64_t target = pc + (uint64_t)(int64_t)d->imm;
+        if (target == g->pc0) {
+            /* A loop on itself: the registers are written back already and
+             * the host copies stay valid, so only the budget is taken again. */
+            x_alu_mi(b, ALU_SUB, RBX, OFF_LEFT, (int32_t)g->n);
+            uint8_t *under = x_jcc(b, CC_B);
+            x_patch(x_jmp(b), b, g->body);
+            x_patch(under, b, b->p);
+            x_alu_mi(b, ALU_ADD, RBX, OFF_LEFT, (int32_t)g->n);
+        }
+        exit_to(g, target, JX_NEXT);
         return true;
     }
     case OP_JAL:
@@ -563,6 +574,7 @@ struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jpage *pg, ui
     x_alu_mi(b, ALU_SUB, RBX, OFF_LEFT, (int32_t)g->n);
     add_fix(g, x_jcc(b, CC_B), FX_UNDER, 0, NULL);
     g_reload(g, true);
+    g->body = b->p;
     bool ended = false;
     for (unsigned i = 0; i < g->n && !b->full; i++) {
         const struct dinsn *d = &g->d[i];
