@@ -88,6 +88,7 @@ const sys_fn syscall_table[PROC_SYSCALL_MAX] = {
     [LX_SYS_epoll_ctl] = sys_epoll_ctl,
     [LX_SYS_epoll_pwait] = sys_epoll_pwait,
     [LX_SYS_epoll_pwait2] = sys_epoll_pwait2,
+    [LX_SYS_flock] = sys_flock,
     /* processes (proc/sys_proc.c) */
     [LX_SYS_clone] = sys_clone,
     [LX_SYS_clone3] = sys_clone3,

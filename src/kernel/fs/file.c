@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "devfile.h"
+#include "lock.h"
 #include "../mm/mm.h"
 #include "vfs.h"
 
@@ -53,6 +54,7 @@ void file_put(struct file *f)
     assert(f->refcount > 0);
     if (--f->refcount > 0)
         return;
+    lock_file_release(f);
     if (f->ops->release)
         f->ops->release(f);
     vfile_put(f->vf);
@@ -491,7 +493,10 @@ void files_put(struct files *fs)
     if (--fs->refcount > 0)
         return;
     for (int i = 0; i < FILES_MAX; i++)
-        file_put(fs->fd[i]);
+        if (fs->fd[i]) {
+            lock_close(fs, fs->fd[i]);
+            file_put(fs->fd[i]);
+        }
     free(fs);
 }
 
@@ -524,6 +529,8 @@ int files_install_at(struct files *fs, struct file *f, int newfd, bool cloexec)
     struct file *old = fs->fd[newfd];
     fs->fd[newfd] = file_get(f);
     fs->cloexec[newfd] = cloexec;
+    if (old)
+        lock_close(fs, old);   /* POSIX: closing any descriptor of a file drops our locks */
     file_put(old);
     return newfd;
 }
@@ -535,6 +542,7 @@ int files_close(struct files *fs, int fd)
         return -EBADF;
     fs->fd[fd] = NULL;
     fs->cloexec[fd] = false;
+    lock_close(fs, f);   /* POSIX: closing any descriptor of a file drops our locks */
     file_put(f);
     return 0;
 }

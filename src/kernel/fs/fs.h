@@ -28,6 +28,7 @@
 #include "evfd.h"
 #include "file.h"
 #include "ipc_shm.h"
+#include "lock.h"
 #include "pipe.h"
 #include "procfs.h"
 #include "shmfile.h"

@@ -141,6 +141,22 @@ enum {
     LX_SYS_sendmsg = 211,
     LX_SYS_recvmsg = 212,
     LX_SYS_accept4 = 242,
+    LX_SYS_flock = 32,   /* files: locks */
+    LX_SYS_mknodat = 33,   /* files */
+    LX_SYS_sendfile = 71,   /* files */
+    LX_SYS_copy_file_range = 285,   /* files */
+    LX_SYS_setgid = 144,   /* credentials */
+    LX_SYS_setuid = 146,
+    LX_SYS_setreuid = 145,
+    LX_SYS_setregid = 143,
+    LX_SYS_setresuid = 147,
+    LX_SYS_getresuid = 148,
+    LX_SYS_setresgid = 149,
+    LX_SYS_getresgid = 150,
+    LX_SYS_setfsuid = 151,
+    LX_SYS_setfsgid = 152,
+    LX_SYS_getgroups = 158,
+    LX_SYS_setgroups = 159,
 };
 
 /* Kernel-internal results, never seen by the guest. */
