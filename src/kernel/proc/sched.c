@@ -280,6 +280,10 @@ static bool run_turn(struct os *os, struct proc *p)
         }
     }
     p->insns += h->instret - start;
+    /* Ending is progress: a signal that kills a blocked process changes
+     * what its parent's wait and its pipe's other end see. */
+    if (p->exited)
+        progress = true;
     if (!p->exited)
         context_save(p, h);
     p->hart = NULL;
