@@ -70,7 +70,24 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
         proc_free(p);
         return -ENOMEM;
     }
-    int e = 0;
+    /* The working directory: --cwd, or where vmsim was started if that is
+     * inside the root. */
+    char cwd[VFS_PATH_MAX];
+    if (vfs && vfs->cwd)
+        snprintf(cwd, sizeof cwd, "%s", vfs->cwd);
+    else
+        vfs_default_cwd(vfs, cwd, sizeof cwd);
+    struct vfs_lookup l;
+    int e = vfs_lookup(p->fs, VFS_ROOT, NULL, cwd, VFS_FOLLOW, &l);
+    if (!e) {
+        e = fs_chdir(p->fs, &l);
+        vfs_lookup_done(&l);
+    }
+    if (e) {
+        snprintf(err, errlen, "working directory %s: %s", cwd, strerror(-e));
+        proc_free(p);
+        return e;
+    }
     /* Named by its absolute guest path, as Linux's maps and /proc/PID/exe
      * show a program even when started with a relative one. */
     char name[VFS_PATH_MAX];
@@ -81,7 +98,23 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
         proc_free(p);
         return e;
     }
-    e = proc_execve(p, f, host_path, argv, envp, err, errlen);
+    /* argv[0] is the guest's name for the program, so that a program that
+     * runs argv[0] again finds itself. */
+    size_t argc = 0;
+    while (argv[argc])
+        argc++;
+    char **gargv = calloc(argc + 1, sizeof *gargv);
+    if (!gargv) {
+        vfile_put(f);
+        proc_free(p);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < argc; i++)
+        gargv[i] = argv[i];
+    if (argc)
+        gargv[0] = name;
+    e = proc_execve(p, f, name, gargv, envp, err, errlen);
+    free(gargv);
     if (e) {
         proc_free(p);
         return e;

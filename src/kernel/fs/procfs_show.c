@@ -38,7 +38,8 @@ static void show_status(struct proc *t, FILE *out)
     fprintf(out, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", t->comm,
             t->fs ? fs_get_umask(t->fs) : 022, pf_state_name(st));
     fprintf(out, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->pid, t->pid, ppid);
-    fprintf(out, "Uid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\n");
+    unsigned u = t->os->uid, g = t->os->gid;
+    fprintf(out, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", u, u, u, u, g, g, g, g);
     fprintf(out, "FDSize:\t%d\nGroups:\t \n", t->files ? 64 : 0);
     fprintf(out, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", t->pid, t->pid,
             sid, sid);

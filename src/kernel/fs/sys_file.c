@@ -48,18 +48,18 @@ static uint64_t lx_dev(dev_t d)
     return (min & 0xff) | (maj << 8) | ((min & ~0xffULL) << 12);
 }
 
-uint32_t sys_file_guest_id(uint32_t host_id, bool gid)
+uint32_t sys_file_guest_id(const struct proc *p, uint32_t host_id, bool gid)
 {
     uint32_t self = gid ? (uint32_t)getegid() : (uint32_t)geteuid();
-    return host_id == self ? SYS_FILE_GUEST_ID : host_id;
+    return host_id == self ? (gid ? p->os->gid : p->os->uid) : host_id;
 }
 
 int sys_put_stat(struct proc *p, uint64_t g_st, const struct stat *hs)
 {
     struct lx_stat st = {
         .st_dev = lx_dev(hs->st_dev), .st_ino = hs->st_ino, .st_mode = hs->st_mode,
-        .st_nlink = (uint32_t)hs->st_nlink, .st_uid = sys_file_guest_id(hs->st_uid, false),
-        .st_gid = sys_file_guest_id(hs->st_gid, true),
+        .st_nlink = (uint32_t)hs->st_nlink, .st_uid = sys_file_guest_id(p, hs->st_uid, false),
+        .st_gid = sys_file_guest_id(p, hs->st_gid, true),
         .st_rdev = lx_dev(hs->st_rdev), .st_size = hs->st_size,
         .st_blksize = (int32_t)hs->st_blksize, .st_blocks = hs->st_blocks,
         .st_atime_sec = hs->st_atim.tv_sec, .st_atime_nsec = hs->st_atim.tv_nsec,

@@ -74,10 +74,9 @@ int sys_stat_at(struct proc *p, int dirfd, uint64_t g_path, int flags, struct st
 struct stat;
 int sys_put_stat(struct proc *p, uint64_t g_st, const struct stat *hs);
 
-/* Owners: files of the user running vmsim belong to the guest's user (uid
- * and gid 1000, what getuid/getgid say); other ids pass unchanged. */
-#define SYS_FILE_GUEST_ID 1000u
-uint32_t sys_file_guest_id(uint32_t host_id, bool gid);
+/* Owners: files of the user running vmsim belong to the guest's user
+ * (p->os->uid and gid, what getuid/getgid say); other ids pass unchanged. */
+uint32_t sys_file_guest_id(const struct proc *p, uint32_t host_id, bool gid);
 
 
 #endif

@@ -279,8 +279,8 @@ int64_t sys_statx(struct proc *p, const uint64_t a[6])
         return rc;
     struct lx_statx sx = {
         .mask = LX_STATX_BASIC_STATS, .blksize = (uint32_t)st.st_blksize,
-        .nlink = (uint32_t)st.st_nlink, .uid = sys_file_guest_id(st.st_uid, false),
-        .gid = sys_file_guest_id(st.st_gid, true),
+        .nlink = (uint32_t)st.st_nlink, .uid = sys_file_guest_id(p, st.st_uid, false),
+        .gid = sys_file_guest_id(p, st.st_gid, true),
         .mode = (uint16_t)st.st_mode, .ino = st.st_ino, .size = (uint64_t)st.st_size,
         .blocks = (uint64_t)st.st_blocks,
         .atime = {st.st_atim.tv_sec, (uint32_t)st.st_atim.tv_nsec, 0},

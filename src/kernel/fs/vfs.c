@@ -89,6 +89,17 @@ int vfs_parse_option(int argc, char **argv, int *i, struct vfs_config *cfg)
         cfg->tmpfs[cfg->ntmpfs++] = val;
         return 1;
     }
+    if (strcmp(a, "--cwd") == 0 || strncmp(a, "--cwd=", 6) == 0) {
+        if (a[5] == '=') {
+            cfg->cwd = a + 6;
+        } else if (*i + 1 < argc) {
+            cfg->cwd = argv[++*i];
+        } else {
+            fprintf(stderr, "vmsim run: --cwd needs a directory (a guest path)\n");
+            return -1;
+        }
+        return 1;
+    }
     if (strcmp(a, "--root") == 0 || strcmp(a, "-L") == 0 || strcmp(a, "--sysroot") == 0) {
         root = strcmp(a, "--root") == 0;
         if (*i + 1 >= argc) {
@@ -140,6 +151,19 @@ void vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *o
     free(real);
     const char *base = strrchr(host_path, '/');
     snprintf(out, outlen, "/%s", base ? base + 1 : host_path);
+}
+
+void vfs_default_cwd(const struct vfs_config *cfg, char *out, size_t outlen)
+{
+    char *real = realpath(".", NULL);
+    const char *root = cfg->root ? cfg->root : ".";
+    char *rr = realpath(root, NULL);
+    if (real && rr && strcmp(real, rr) == 0)
+        snprintf(out, outlen, "/");
+    else if (!real || !guest_path_under(root, real, out, outlen))
+        snprintf(out, outlen, "/");
+    free(real);
+    free(rr);
 }
 
 /* ---- fs contexts --------------------------------------------------------- */

@@ -44,13 +44,21 @@ struct vfs_config {
     const char *tmpfs[8];
     int ntmpfs;
     uint64_t tmpfs_size;
+    const char *cwd;       /* the first process's working directory (a guest path),
+                            * or NULL: vfs_default_cwd */
 };
+
+/* The default working directory of the first process: the guest path of
+ * the host's working directory when it lies inside root, else "/". */
+void vfs_default_cwd(const struct vfs_config *cfg, char *out, size_t outlen);
 
 /* root ".", sysroot VFS_DEFAULT_SYSROOT if that directory exists, else NULL. */
 void vfs_config_default(struct vfs_config *cfg);
 
 /* Command-line options of `vmsim run`: --root DIR, -L DIR, --sysroot DIR
- * (also --root=DIR, --sysroot=DIR), --tmpfs GUEST_DIR, --tmpfs-size SIZE. argv[*i] is the option; consumes its
+ * (also --root=DIR, --sysroot=DIR), --tmpfs GUEST_DIR, --tmpfs-size SIZE,
+ * --cwd DIR (a guest path, checked when the first process starts). argv[*i]
+ * is the option; consumes its
  * value (advancing *i). Returns 1 if consumed, 0 if argv[*i] is not one of
  * these, -1 after printing a message when the value is missing or not a
  * directory. The strings stay owned by argv. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../mm/mm.h"
 #include "signal.h"
@@ -61,6 +62,8 @@ struct os *os_new(struct kernel *k, struct machine *m)
     os->h = &m->harts[0];
     os->next_pid = PROC_FIRST_PID;
     os->first_pid = PROC_FIRST_PID;
+    os->uid = os->gid = PROC_GUEST_ID;
+    os->epoch_ns = OS_EPOCH_NS;
     kernel_set_oom_handler(k, os_oom_kill, os);
     return os;
 }
@@ -78,8 +81,24 @@ void os_free(struct os *os)
     free(os);
 }
 
+static uint64_t host_ns(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void os_set_host_clock(struct os *os)
+{
+    os->clock_host = true;
+    os->host_boot_ns = host_ns(CLOCK_MONOTONIC);
+    os->epoch_ns = host_ns(CLOCK_REALTIME);
+}
+
 uint64_t os_now_ns(const struct os *os)
 {
+    if (os->clock_host)
+        return host_ns(CLOCK_MONOTONIC) - os->host_boot_ns;
     return os->h->instret * OS_NS_PER_INSN + os->sleep_skip_ns;
 }
 
@@ -327,8 +346,13 @@ static void all_waiting(struct os *os)
             wake = q->sleep_until;
     if (wake) {
         uint64_t now = os_now_ns(os);
-        if (wake > now)
+        if (wake > now && os->clock_host) {   /* real time: the host sleeps too */
+            struct timespec ts = {(time_t)((wake - now) / 1000000000ULL),
+                                  (long)((wake - now) % 1000000000ULL)};
+            nanosleep(&ts, NULL);
+        } else if (wake > now) {
             os->sleep_skip_ns += wake - now;
+        }
         return;
     }
     fprintf(stderr, "vmsim: deadlock: all processes blocked\n");

@@ -431,7 +431,7 @@ int64_t sys_sigaltstack(struct proc *p, const uint64_t a[6])
 
 static void send_from(struct proc *from, struct proc *to, int s, int code)
 {
-    struct sig_info si = {.signo = s, .code = code, .pid = from->pid, .uid = 1000};
+    struct sig_info si = {.signo = s, .code = code, .pid = from->pid, .uid = from->os->uid};
     signal_send_info(to, &si);
 }
 

@@ -255,7 +255,7 @@ int64_t sys_waitid(struct proc *p, const uint64_t a[6])
     uint8_t info[128] = {0};
     if (c) {
         int32_t v[6] = {LX_SIGCHLD, 0, c->term_signal ? LX_CLD_KILLED : LX_CLD_EXITED, 0,
-                        c->pid, 1000};
+                        c->pid, (int32_t)p->os->uid};
         memcpy(info, v, sizeof v);
         int32_t st = c->term_signal ? c->term_signal : (c->wait_status >> 8) & 0xff;
         memcpy(info + 24, &st, 4);
@@ -281,7 +281,6 @@ int64_t sys_getppid(struct proc *p, const uint64_t a[6])
 {
     return p->parent ? p->parent->pid : PROC_INIT_PID;
 }
-int64_t sys_getid(struct proc *p, const uint64_t a[6]) { return 1000; }
 /* One session, one process group: the first process's. */
 int64_t sys_getpgid(struct proc *p, const uint64_t a[6])
 {
@@ -484,7 +483,7 @@ static int clock_now(struct proc *p, uint64_t clk, uint64_t *ns)
     switch (clk) {
     case 0: case 5: case 8:            /* REALTIME, REALTIME_COARSE, REALTIME_ALARM */
     case 11:                           /* TAI */
-        *ns = OS_EPOCH_NS + now;
+        *ns = p->os->epoch_ns + now;
         return 0;
     case 1: case 4: case 6: case 7: case 9:   /* MONOTONIC(_RAW/_COARSE), BOOTTIME(_ALARM) */
         *ns = now;
@@ -523,7 +522,7 @@ int64_t sys_clock_getres(struct proc *p, const uint64_t a[6])
 
 int64_t sys_gettimeofday(struct proc *p, const uint64_t a[6])
 {
-    uint64_t ns = OS_EPOCH_NS + os_now_ns(p->os);
+    uint64_t ns = p->os->epoch_ns + os_now_ns(p->os);
     if (a[0]) {
         int64_t tv[2] = {(int64_t)(ns / NS_PER_S), (int64_t)(ns % NS_PER_S / 1000)};
         int rc = user_copyout(p, a[0], tv, sizeof tv);
