@@ -268,6 +268,7 @@ int cmd_run(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (os->check_failed)
             status = 70;
+        os_print_nosys(os, stderr, rr.stats);
         if (rr.stats)
             print_run_stats(os, (double)(t1.tv_sec - t0.tv_sec) +
                                     (t1.tv_nsec - t0.tv_nsec) / 1e9);

@@ -88,6 +88,24 @@ static uint64_t host_ns(clockid_t c)
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+void os_print_nosys(const struct os *os, FILE *out, bool counts)
+{
+    const char *sep = "vmsim: system calls not implemented (ENOSYS): ";
+    for (unsigned nr = 0; nr < PROC_SYSCALL_MAX; nr++) {
+        if (!os->nosys[nr] || nr == LX_SYS_rseq || nr == LX_SYS_clone3)
+            continue;
+        fprintf(out, "%s%s (%u)", sep, syscall_name(nr), nr);
+        if (counts)
+            fprintf(out, " x%u", os->nosys[nr]);
+        sep = ", ";
+    }
+    if (os->nosys_high)
+        fprintf(out, "%snumbers >= %d x%u", sep, PROC_SYSCALL_MAX, os->nosys_high);
+    else if (*sep != ',')
+        return;
+    fputc('\n', out);
+}
+
 void os_set_host_clock(struct os *os)
 {
     os->clock_host = true;

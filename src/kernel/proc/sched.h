@@ -60,10 +60,18 @@ struct os {
     /* The clock (issue 12): virtual (default: instructions plus skipped
      * sleep, reproducible) or the host's (os_set_host_clock: real time,
      * sleeps take real time). epoch_ns: CLOCK_REALTIME at boot. */
+    /* Calls answered -ENOSYS, by number (and above the table), for the
+     * summary at exit (os_print_nosys). */
+    uint32_t nosys[PROC_SYSCALL_MAX];
+    uint32_t nosys_high;
     bool clock_host;
     uint64_t host_boot_ns;            /* host CLOCK_MONOTONIC at boot (host clock) */
     uint64_t epoch_ns;                /* OS_EPOCH_NS unless --clock-start or the host clock */
 };
+
+/* Prints one line naming the system calls that were not implemented in
+ * this run (nothing if none), with their counts when counts is set. */
+void os_print_nosys(const struct os *os, FILE *out, bool counts);
 
 /* Switches os to the host's clock: monotonic time counts from now, the
  * realtime clock reads the host's. */

@@ -1,6 +1,6 @@
 /* The Linux riscv64 system-call interface: one table indexed by the generic
- * syscall numbers below; unknown numbers return -ENOSYS and are named once
- * on stderr. Arguments in a0..a5, number in a7, result in a0 (a -errno on
+ * syscall numbers below; unknown numbers return -ENOSYS, are named once per
+ * run on stderr and counted (os->nosys, summed up at exit). Arguments in a0..a5, number in a7, result in a0 (a -errno on
  * failure). Handlers live by concern: proc/sys_proc.c (processes, memory,
  * time), proc/signal.c (signals), fs/sys_*.c (files); the table naming them
  * all is core/syscalls.c, the dispatcher syscall.c. */
@@ -181,6 +181,9 @@ int user_copyout(struct proc *p, uint64_t g_dst, const void *src, uint64_t len);
  * handler set the registers itself). Returns true when the call must wait
  * (pc stays at the ecall, p->blocked is set). */
 bool syscall_dispatch(struct proc *p, struct hart *h);
+
+/* The Linux name of riscv64 call number nr ("?" when it has none). */
+const char *syscall_name(unsigned nr);
 
 /* The table (core/syscalls.c): the handler of each call number, or NULL. */
 extern const sys_fn syscall_table[PROC_SYSCALL_MAX];
