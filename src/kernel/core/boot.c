@@ -29,6 +29,8 @@ static int hook_fork(struct proc *parent, struct proc *child)
 
 static void hook_release(struct proc *p)
 {
+    fifo_proc_gone(p);   /* an open or a lock it was waiting in */
+    lock_proc_gone(p);
     if (p->files)
         files_put(p->files);
     if (p->fs)

@@ -89,6 +89,9 @@ const sys_fn syscall_table[PROC_SYSCALL_MAX] = {
     [LX_SYS_epoll_pwait] = sys_epoll_pwait,
     [LX_SYS_epoll_pwait2] = sys_epoll_pwait2,
     [LX_SYS_flock] = sys_flock,
+    [LX_SYS_mknodat] = sys_mknodat,
+    [LX_SYS_sendfile] = sys_sendfile,
+    [LX_SYS_copy_file_range] = sys_copy_file_range,
     /* processes (proc/sys_proc.c) */
     [LX_SYS_clone] = sys_clone,
     [LX_SYS_clone3] = sys_clone3,

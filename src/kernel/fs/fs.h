@@ -26,6 +26,7 @@
 
 #include "devfile.h"
 #include "evfd.h"
+#include "fifo.h"
 #include "file.h"
 #include "ipc_shm.h"
 #include "lock.h"

@@ -372,6 +372,11 @@ int64_t sys_flock(struct proc *p, const uint64_t a[6])
     return 0;
 }
 
+void lock_proc_gone(struct proc *p)
+{
+    waiter_remove(p->os, p->pid);
+}
+
 void lock_close(const struct files *owner, struct file *f)
 {
     if (!locks)

@@ -42,6 +42,9 @@ int64_t sys_flock(struct proc *p, const uint64_t a[6]);
  * POSIX locks on f's file. */
 void lock_close(const struct files *owner, struct file *f);
 
+/* p is ending: forgets the lock request it was waiting in. */
+void lock_proc_gone(struct proc *p);
+
 /* f's last reference is going: drops its OFD and flock locks. */
 void lock_file_release(struct file *f);
 

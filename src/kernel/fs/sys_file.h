@@ -32,6 +32,10 @@ int64_t sys_pipe2(struct proc *p, const uint64_t a[6]);
 int64_t sys_fchdir(struct proc *p, const uint64_t a[6]);
 int64_t sys_fchmod(struct proc *p, const uint64_t a[6]);
 
+/* copies between descriptors (sys_copy.c) */
+int64_t sys_sendfile(struct proc *p, const uint64_t a[6]);
+int64_t sys_copy_file_range(struct proc *p, const uint64_t a[6]);
+
 /* waiting for descriptors (sys_poll.c) */
 int64_t sys_ppoll(struct proc *p, const uint64_t a[6]);
 int64_t sys_pselect6(struct proc *p, const uint64_t a[6]);
@@ -44,6 +48,7 @@ int64_t sys_readlinkat(struct proc *p, const uint64_t a[6]);
 int64_t sys_faccessat(struct proc *p, const uint64_t a[6]);
 int64_t sys_faccessat2(struct proc *p, const uint64_t a[6]);
 int64_t sys_mkdirat(struct proc *p, const uint64_t a[6]);
+int64_t sys_mknodat(struct proc *p, const uint64_t a[6]);
 int64_t sys_unlinkat(struct proc *p, const uint64_t a[6]);
 int64_t sys_renameat2(struct proc *p, const uint64_t a[6]);
 int64_t sys_symlinkat(struct proc *p, const uint64_t a[6]);

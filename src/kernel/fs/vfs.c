@@ -347,6 +347,12 @@ static int dev_virt(const char *name)
         return VFS_DEV_ZERO;
     if (strcmp(name, "urandom") == 0 || strcmp(name, "random") == 0)
         return VFS_DEV_URANDOM;
+    if (strcmp(name, "full") == 0)
+        return VFS_DEV_FULL;
+    if (strcmp(name, "tty") == 0)
+        return VFS_DEV_TTY;
+    if (strcmp(name, "stdin") == 0 || strcmp(name, "stdout") == 0 || strcmp(name, "stderr") == 0)
+        return VFS_DEV_FD;
     return -1;
 }
 
@@ -531,8 +537,32 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
             out->trailing_slash = slash;
             goto proc_out;
         }
+        if (w.virt == VFS_DEV_DIR && strcmp(comp, "fd") == 0 && !is_last) {
+            w.virt = VFS_DEV_FDDIR;   /* /dev/fd/N: the descriptors (Linux: /proc/self/fd) */
+            strcpy(w.canon, "/dev/fd");
+            continue;
+        }
+        if (w.virt == VFS_DEV_FDDIR) {
+            char *end;
+            long fdn = strtol(comp, &end, 10);
+            if (!is_last || !*comp || *end || fdn < 0 || fdn >= LX_NOFILE_MAX) {
+                rc = -ENOENT;
+                goto fail;
+            }
+            if ((rc = set_name(out, &w, comp)) != 0)
+                goto fail;
+            out->virt = VFS_DEV_FD;
+            out->fdnum = (int)fdn;
+            out->exists = true;
+            out->base = base;
+            out->dirfd = -1;
+            walk_setfd(&w, -1);
+            return 0;
+        }
         if (w.virt == VFS_DEV_DIR) {
             int v = dev_virt(comp);
+            if (v == VFS_DEV_FD)
+                out->fdnum = comp[3] == 'i' ? 0 : comp[3] == 'o' ? 1 : 2;   /* std{in,out,err} */
             if (v < 0) {
                 rc = (flags & VFS_CREATE) && is_last ? -EACCES : -ENOENT;
                 goto fail;

@@ -116,7 +116,10 @@ enum vfs_base { VFS_ROOT = 0, VFS_SYSROOT = 1 };
 enum vfs_virt { VFS_HOST = 0, VFS_DEV_DIR, VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_URANDOM,
                  VFS_DEV_FB0, VFS_DEV_TIMER, /* issue 7: devfile.h */
                 VFS_PROC, /* anything under /proc (procfs.h): path names it, st says what */
-                VFS_TMPFS, VFS_TMPFS_DIR /* issue 16: a file in / the directory of a tmpfs mount */ };
+                VFS_TMPFS, VFS_TMPFS_DIR, /* issue 16: a file in / the directory of a tmpfs mount */
+                VFS_DEV_FULL, VFS_DEV_TTY, /* issue 12: /dev/full, /dev/tty (no terminal) */
+                VFS_DEV_FD,    /* /dev/fd/N, /dev/stdin|stdout|stderr: descriptor fdnum */
+                VFS_DEV_FDDIR  /* inside /dev/fd while walking */ };
 
 #define VFS_FOLLOW 1   /* follow a symlink in the last component */
 #define VFS_CREATE 2   /* the last component may be missing (its directory must exist) */
@@ -127,6 +130,7 @@ enum vfs_virt { VFS_HOST = 0, VFS_DEV_DIR, VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_U
 struct vfs_lookup {
     int base;                    /* enum vfs_base: the tree the object is in */
     int virt;                    /* enum vfs_virt */
+    int fdnum;                   /* VFS_DEV_FD: the descriptor */
     int dirfd;                   /* O_PATH fd of its directory (owned), -1 if virtual */
     char name[VFS_NAME_MAX + 1]; /* its name in dirfd; "." when it is dirfd itself */
     bool exists;                 /* false: VFS_CREATE and the name is free */
