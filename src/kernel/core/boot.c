@@ -49,6 +49,7 @@ static const struct proc_fs_ops fs_ops = {
     .release = hook_release,
     .exec = hook_exec,
     .open_exec = vfs_open_vfile,
+    .break_deadlock = lock_break_deadlock,
 };
 
 int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,

@@ -34,6 +34,7 @@ struct waiter {
     struct waiter *next;
     struct os *os;
     int pid;
+    bool broken;          /* lock_break_deadlock chose it: EDEADLK on the retry */
     struct lock req;
 };
 
@@ -103,6 +104,28 @@ static void waiter_remove(struct os *os, int pid)
             pw = &w->next;
         }
     }
+}
+
+/* Did lock_break_deadlock end p's wait? (Then the entry goes.) */
+static bool waiter_broken(struct proc *p)
+{
+    for (struct waiter *w = waiters; w; w = w->next)
+        if (w->os == p->os && w->pid == p->pid && w->broken) {
+            waiter_remove(p->os, p->pid);
+            return true;
+        }
+    return false;
+}
+
+bool lock_break_deadlock(struct os *os)
+{
+    struct waiter *pick = NULL;
+    for (struct waiter *w = waiters; w; w = w->next)
+        if (w->os == os && still_waiting(os, w->pid) && (!pick || w->pid > pick->pid))
+            pick = w;
+    if (pick)
+        pick->broken = true;
+    return pick != NULL;
 }
 
 static int waiter_add(struct proc *p, const struct lock *req)
@@ -297,6 +320,8 @@ int64_t lock_fcntl(struct proc *p, struct file *f, int cmd, uint64_t g_flock)
         if (c) {
             if (!wait)
                 return -EAGAIN;
+            if (waiter_broken(p))
+                return -EDEADLK;
             if (!ofd && would_deadlock(p, req.owner, c)) {
                 waiter_remove(p->os, p->pid);
                 return -EDEADLK;
@@ -360,6 +385,8 @@ int64_t sys_flock(struct proc *p, const uint64_t a[6])
     if (find_conflict(&req)) {
         if (a[1] & LX_LOCK_NB)
             return -EWOULDBLOCK;
+        if (waiter_broken(p))
+            return -EDEADLK;
         int rc = waiter_add(p, &req);
         return rc ? rc : -LX_ERESTART_BLOCK;
     }

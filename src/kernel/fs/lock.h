@@ -42,6 +42,10 @@ int64_t sys_flock(struct proc *p, const uint64_t a[6]);
  * POSIX locks on f's file. */
 void lock_close(const struct files *owner, struct file *f);
 
+/* Every process waits (proc_fs_ops.break_deadlock): the newest lock
+ * waiter will get EDEADLK when it retries. false when none waits for a lock. */
+bool lock_break_deadlock(struct os *os);
+
 /* p is ending: forgets the lock request it was waiting in. */
 void lock_proc_gone(struct proc *p);
 

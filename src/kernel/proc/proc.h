@@ -52,6 +52,10 @@ struct proc_fs_ops {
      * reason in err. */
     int (*open_exec)(struct proc *p, const char *guest_path, bool for_interp, struct vfile **out,
                      char *err, size_t errlen);
+    /* Every live process waits and none sleeps: ends one wait that can
+     * never be satisfied on its own (a file lock: EDEADLK, as Linux).
+     * true if one was ended (the run goes on), false: a real deadlock. */
+    bool (*break_deadlock)(struct os *os);
 };
 
 #define PROC_SYSCALL_MAX 512          /* syscall numbers are below this */

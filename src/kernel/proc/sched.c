@@ -355,7 +355,9 @@ static struct proc *pick_next(struct os *os, uint64_t now)
 }
 
 /* Nobody can make progress: time jumps to the earliest sleeper's wake-up;
- * without sleepers it is a deadlock and everyone is killed. */
+ * without sleepers, a process waiting for a file lock gets EDEADLK (the
+ * holders all wait too), and failing that it is a deadlock and everyone
+ * is killed. */
 static void all_waiting(struct os *os)
 {
     uint64_t wake = 0;
@@ -373,6 +375,8 @@ static void all_waiting(struct os *os)
         }
         return;
     }
+    if (os->fs_ops && os->fs_ops->break_deadlock && os->fs_ops->break_deadlock(os))
+        return;   /* a lock waiter gets EDEADLK on its retry */
     fprintf(stderr, "vmsim: deadlock: all processes blocked\n");
     kill_all(os, LX_SIGKILL);
 }
