@@ -94,15 +94,17 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
     /* Named by its absolute guest path, as Linux's maps and /proc/PID/exe
      * show a program even when started with a relative one. */
     char name[VFS_PATH_MAX];
-    vfs_guest_name(vfs, host_path, name, sizeof name);
+    bool inside = vfs_guest_name(vfs, host_path, name, sizeof name);
     struct vfile *f = vfile_open(os->k, host_path, name, false, &e);
     if (!f) {
         snprintf(err, errlen, "%s", strerror(-e));
         proc_free(p);
         return e;
     }
-    /* argv[0] is the guest's name for the program, so that a program that
-     * runs argv[0] again finds itself. */
+    /* argv[0] is the guest's path of the program when it lies in the
+     * sandbox, so that a program that runs argv[0] again finds itself;
+     * a program from outside keeps the name it was given (as qemu-riscv64
+     * does: there is no path the guest could run it by). */
     size_t argc = 0;
     while (argv[argc])
         argc++;
@@ -114,9 +116,9 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
     }
     for (size_t i = 0; i < argc; i++)
         gargv[i] = argv[i];
-    if (argc)
+    if (argc && inside)
         gargv[0] = name;
-    e = proc_execve(p, f, name, gargv, envp, err, errlen);
+    e = proc_execve(p, f, inside ? name : host_path, gargv, envp, err, errlen);
     free(gargv);
     if (e) {
         proc_free(p);

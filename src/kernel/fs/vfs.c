@@ -140,17 +140,18 @@ static bool guest_path_under(const char *dir, const char *real, char *out, size_
     return in && snprintf(out, outlen, "%s", real + n) < (int)outlen;
 }
 
-void vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen)
+bool vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen)
 {
     char *real = realpath(host_path, NULL);
     if (real && (guest_path_under(cfg->root ? cfg->root : ".", real, out, outlen) ||
                  guest_path_under(cfg->sysroot, real, out, outlen))) {
         free(real);
-        return;
+        return true;
     }
     free(real);
     const char *base = strrchr(host_path, '/');
     snprintf(out, outlen, "/%s", base ? base + 1 : host_path);
+    return false;
 }
 
 void vfs_default_cwd(const struct vfs_config *cfg, char *out, size_t outlen)

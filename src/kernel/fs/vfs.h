@@ -68,7 +68,9 @@ int vfs_parse_option(int argc, char **argv, int *i, struct vfs_config *cfg);
  * its maps and /proc/PID/exe show it: where it lies inside root, or else the
  * sysroot, its path there; otherwise "/" and its file name (absolute, as
  * glibc's static startup requires; a host path is never shown to the guest). */
-void vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen);
+/* Returns true when the program lies inside root or the sysroot (the name
+ * is then a path the guest can open). */
+bool vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen);
 
 /* Per-process file-system context (Linux's fs_struct): the sandbox, the
  * current directory (a canonical guest path) and the umask. Refcounted. */
