@@ -3,11 +3,17 @@
  * see WIFSIGNALED with signal 15, whoever sent it. Also a parent blocked in
  * a pipe read killed from outside, and a sleeping child killed by its
  * parent. The native build is the reference (coord_native.sh). */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static volatile int got_usr1;
+static void on_usr1(int s) { got_usr1 = s == SIGUSR1; }
 
 static void report(const char *what, int st)
 {
@@ -85,5 +91,55 @@ int main(void)
     }
     waitpid(self, &st, 0);
     report("self", st);
+
+    /* 5. Process groups: the first process leads its group and session
+     * (run by setsid natively). */
+    printf("leader: pgid==pid %d sid==pid %d\n", getpgid(0) == getpid(), getsid(0) == getpid());
+    printf("setsid as a group leader: %s\n", setsid() < 0 ? strerrorname_np(errno) : "ok");
+    printf("setpgid of a stranger: %s\n", setpgid(1, 0) < 0 ? strerrorname_np(errno) : "ok");
+    printf("getpgid of nobody: %s\n", getpgid(999999) < 0 ? strerrorname_np(errno) : "ok");
+    int sync[2];
+    pipe(sync);
+    fflush(stdout);
+    pid_t g = fork();
+    if (g == 0) {
+        setpgid(0, 0);
+        for (int i = 0; i < 2; i++)
+            if (fork() == 0) {
+                pause();
+                _exit(0);
+            }
+        write(sync[1], "r", 1);
+        pause();
+        _exit(0);
+    }
+    setpgid(g, g);
+    char b;
+    read(sync[0], &b, 1);
+    printf("child leads a new group: %d\n", getpgid(g) == g);
+    printf("setpgid into a missing group: %s\n",
+           setpgid(g, 999999) < 0 ? strerrorname_np(errno) : "ok");
+    kill(-g, SIGTERM);
+    waitpid(g, &st, 0);
+    report("group leader after kill(-pgrp)", st);
+    printf("wait for a group with no child: %s\n",
+           waitpid(-g, &st, WNOHANG) < 0 ? strerrorname_np(errno) : "a child");
+
+    /* kill(0): the caller's group, the caller included. */
+    struct sigaction sa = {.sa_handler = on_usr1};
+    sigaction(SIGUSR1, &sa, NULL);
+    fflush(stdout);
+    pid_t k = fork();
+    if (k == 0) {
+        signal(SIGUSR1, SIG_DFL);
+        write(sync[1], "r", 1);
+        pause();
+        _exit(0);
+    }
+    read(sync[0], &b, 1);
+    kill(0, SIGUSR1);
+    waitpid(0, &st, 0);
+    report("child after kill(0)", st);
+    printf("the caller got it too: %d\n", got_usr1);
     return 0;
 }

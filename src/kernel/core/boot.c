@@ -126,6 +126,7 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
     }
     os_add_proc(os, p);
     os->first_pid = p->pid;
+    p->pgid = p->sid = p->pid;   /* leads its group and session */
     event_proc(os->k, VM_EV_EXEC, p->mm, p->pid, 0, p->comm, 0);
     return 0;
 }

@@ -305,6 +305,8 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->sig = p->sig;
     c->sig.pending = 0;   /* a child starts with no pending signal */
     c->rlimit_stack = p->rlimit_stack;
+    c->pgid = p->pgid;
+    c->sid = p->sid;
     c->vdso = p->vdso;
     memcpy(c->comm, p->comm, sizeof c->comm);
     c->exe = p->exe ? strdup(p->exe) : NULL;

@@ -115,7 +115,11 @@ struct proc {
      * initial stack (cmdline reads them from memory, as Linux does). */
     char *exe;
     uint64_t arg_start, arg_end, env_end;   /* argv strings, then envp strings, on the stack */
+    int pgid, sid;                    /* process group and session (sys_pgrp.c) */
 };
+
+/* Is p in process group pgid? (kill and wait of a group.) */
+bool proc_in_group(const struct proc *p, int pgid);
 
 /* Replaces p's program with the ELF file f (a reference the call consumes),
  * like execve: builds the new address space aside (program, interpreter for

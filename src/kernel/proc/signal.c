@@ -435,8 +435,8 @@ static void send_from(struct proc *from, struct proc *to, int s, int code)
     signal_send_info(to, &si);
 }
 
-/* kill(2). No process groups: every process is in one group, so pid 0 and
- * -pgrp mean every process, and -1 every process but the caller. */
+/* kill(2): pid > 0 one process, 0 the caller's group, -1 every process
+ * but the caller, < -1 the group -pid (ESRCH when it has no process). */
 int64_t sys_kill(struct proc *p, const uint64_t a[6])
 {
     int pid = (int)a[0];
@@ -451,9 +451,12 @@ int64_t sys_kill(struct proc *p, const uint64_t a[6])
             send_from(p, t, (int)s, LX_SI_USER);
         return 0;
     }
+    if (pid == INT32_MIN)
+        return -ESRCH;
+    int group = pid == 0 ? p->pgid : -pid;
     int n = 0;
     for (struct proc *t = p->os->procs; t; t = t->next) {
-        if (pid == -1 && t == p)
+        if (pid == -1 ? t == p : (t->exited || !proc_in_group(t, group)))
             continue;
         n++;
         if (s)

@@ -177,11 +177,15 @@ int64_t sys_exit(struct proc *p, const uint64_t a[6])
     return 0;
 }
 
-/* Does child c match wait4's pid argument? No process groups: 0 and -pgrp
- * match every child, like -1. */
-static bool wait_match(const struct proc *c, int pid)
+/* Does child c of p match wait4's pid argument? -1: any child, 0: one in
+ * p's group, < -1: one in group -pid. */
+static bool wait_match(const struct proc *p, const struct proc *c, int pid)
 {
-    return pid <= 0 || c->pid == pid;
+    if (pid == -1)
+        return true;
+    if (pid == 0)
+        return proc_in_group(c, p->pgid);
+    return pid < 0 ? proc_in_group(c, -pid) : c->pid == pid;
 }
 
 /* The first zombie child matching pid (Linux scans oldest first), or NULL;
@@ -190,7 +194,7 @@ static struct proc *find_zombie(struct proc *p, int pid, bool *any)
 {
     *any = false;
     for (struct proc *c = p->os->procs; c; c = c->next) {
-        if (c->parent != p || !wait_match(c, pid))
+        if (c->parent != p || !wait_match(p, c, pid))
             continue;
         *any = true;
         if (c->exited)
@@ -206,6 +210,8 @@ int64_t sys_wait4(struct proc *p, const uint64_t a[6])
     if (options & ~(uint64_t)(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WNOTHREAD |
                               LX_WALL | LX_WCLONE))
         return -EINVAL;
+    if (pid == INT32_MIN)
+        return -ESRCH;   /* Linux: there is no group -INT_MIN */
     bool any;
     struct proc *c = find_zombie(p, pid, &any);
     if (!any)
@@ -241,7 +247,10 @@ int64_t sys_waitid(struct proc *p, const uint64_t a[6])
     case 0: pid = -1; break;                  /* P_ALL */
     case 1: if (id <= 0) return -EINVAL;      /* P_PID */
             pid = id; break;
-    case 2: pid = 0; break;                   /* P_PGID: one group */
+    case 2: if (id < 0) return -EINVAL;       /* P_PGID: 0 is the caller's */
+            pid = id ? -id : 0;
+            if (pid == -1) return -ECHILD;    /* group 1 (init's): none of ours */
+            break;
     default: return -EINVAL;
     }
     bool any;
@@ -281,16 +290,6 @@ int64_t sys_getppid(struct proc *p, const uint64_t a[6])
 {
     return p->parent ? p->parent->pid : PROC_INIT_PID;
 }
-/* One session, one process group: the first process's. */
-int64_t sys_getpgid(struct proc *p, const uint64_t a[6])
-{
-    if ((int)a[0] < 0)
-        return -EINVAL;
-    if (a[0] && !os_find(p->os, (int)a[0]))
-        return -ESRCH;
-    return p->os->first_pid;
-}
-int64_t sys_setpgid(struct proc *p, const uint64_t a[6]) { return 0; }
 int64_t sys_set_tid_address(struct proc *p, const uint64_t a[6]) { return p->pid; }
 int64_t sys_zero(struct proc *p, const uint64_t a[6]) { return 0; }
 
