@@ -9,10 +9,12 @@
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static volatile int got_usr1;
+static volatile int got_usr1, alrm_count;
+static void on_alrm(int s) { alrm_count += s == SIGALRM; }
 static void on_usr1(int s) { got_usr1 = s == SIGUSR1; }
 
 static void report(const char *what, int st)
@@ -141,5 +143,36 @@ int main(void)
     waitpid(0, &st, 0);
     report("child after kill(0)", st);
     printf("the caller got it too: %d\n", got_usr1);
+
+    /* 6. alarm and setitimer (ITIMER_REAL): a handler interrupts pause()
+     * (never restarted, SA_RESTART or not); an interval timer ticks; the
+     * default action kills. */
+    signal(SIGALRM, on_alrm);
+    alarm(1);
+    pause();
+    printf("alarm: handler ran %d time(s)\n", alrm_count);
+    alarm(5);
+    printf("alarm(0) returns what was left: %u\n", alarm(0));
+    struct itimerval it = {{0, 50000}, {0, 50000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    while (alrm_count < 4)
+        pause();
+    struct itimerval z = {{0, 0}, {0, 0}}, old;
+    setitimer(ITIMER_REAL, &z, &old);
+    printf("interval timer: %d ticks, interval %ld us\n", alrm_count, (long)old.it_interval.tv_usec);
+    printf("setitimer(7): %s\n", setitimer(7, &z, NULL) < 0 ? strerrorname_np(errno) : "ok");
+    struct itimerval bad = {{0, 0}, {0, 2000000}};
+    printf("setitimer usec 2000000: %s\n",
+           setitimer(ITIMER_REAL, &bad, NULL) < 0 ? strerrorname_np(errno) : "ok");
+    fflush(stdout);
+    pid_t a = fork();
+    if (a == 0) {
+        signal(SIGALRM, SIG_DFL);
+        alarm(1);
+        for (;;)
+            pause();
+    }
+    waitpid(a, &st, 0);
+    report("a child without a SIGALRM handler", st);
     return 0;
 }

@@ -15,6 +15,10 @@ trap 'rm -rf "$tmp"' EXIT
 source "$root/tests/scripts/compare_lib.bash"
 fail=0
 mkdir "$tmp/n" "$tmp/v"
+# PATH cannot hold the cache's directory (the Debian epoch puts a ':' in it).
+ln -s "$out/native" "$tmp/native"
+ln -s "$out/rv64" "$tmp/rv64"
+out=$tmp
 (cd "$tmp/n" && PATH="$out/native/bin" exec "$out/native/busybox" ash "$root/tests/real/busybox_checks.sh") \
     >"$tmp/n.out" 2>/dev/null </dev/null
 nrc=$?

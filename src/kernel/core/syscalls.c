@@ -143,6 +143,8 @@ const sys_fn syscall_table[PROC_SYSCALL_MAX] = {
     [LX_SYS_nanosleep] = sys_nanosleep,
     [LX_SYS_clock_nanosleep] = sys_clock_nanosleep,
     [LX_SYS_times] = sys_times,
+    [LX_SYS_getitimer] = sys_getitimer,
+    [LX_SYS_setitimer] = sys_setitimer,
     [LX_SYS_sched_yield] = sys_sched_yield,
     /* memory (proc/sys_proc.c; mmap, which takes a descriptor: fs/sys_mmap.c) */
     [LX_SYS_brk] = sys_brk,

@@ -116,6 +116,8 @@ struct proc {
     char *exe;
     uint64_t arg_start, arg_end, env_end;   /* argv strings, then envp strings, on the stack */
     int pgid, sid;                    /* process group and session (sys_pgrp.c) */
+    uint64_t itimer_at;               /* ITIMER_REAL: when SIGALRM is due (os_now_ns), 0: off */
+    uint64_t itimer_interval;         /* its period, 0: one-shot (sys_timer.c) */
 };
 
 /* Is p in process group pgid? (kill and wait of a group.) */

@@ -354,13 +354,17 @@ static struct proc *pick_next(struct os *os, uint64_t now)
     return first;
 }
 
-/* Nobody can make progress: time jumps to the earliest sleeper's wake-up;
+/* Nobody can make progress: time jumps to the earliest sleeper's wake-up
+ * or interval timer;
  * without sleepers, a process waiting for a file lock gets EDEADLK (the
  * holders all wait too), and failing that it is a deadlock and everyone
  * is killed. */
 static void all_waiting(struct os *os)
 {
-    uint64_t wake = 0;
+    bool fired = false;
+    uint64_t wake = os_fire_timers(os, os_now_ns(os), &fired);   /* an alarm wakes too */
+    if (fired)
+        return;   /* a SIGALRM is on its way: someone can run */
     for (struct proc *q = os->procs; q; q = q->next)
         if (!q->exited && q->sleep_until && (!wake || q->sleep_until < wake))
             wake = q->sleep_until;
@@ -386,6 +390,7 @@ int os_run(struct os *os)
     unsigned idle = 0;
     for (;;) {
         uint64_t now = os_now_ns(os);
+        os_fire_timers(os, now, NULL);
         unsigned live = 0, ready = 0;
         for (struct proc *p = os->procs; p; p = p->next) {
             live += !p->exited;

@@ -69,6 +69,11 @@ struct os {
     uint64_t epoch_ns;                /* OS_EPOCH_NS unless --clock-start or the host clock */
 };
 
+/* Sends SIGALRM to each process whose ITIMER_REAL is due at now (and
+ * re-arms it; *fired set when one was, if fired is not NULL); returns the
+ * earliest deadline still armed, or 0. */
+uint64_t os_fire_timers(struct os *os, uint64_t now, bool *fired);
+
 /* Prints one line naming the system calls that were not implemented in
  * this run (nothing if none), with their counts when counts is set. */
 void os_print_nosys(const struct os *os, FILE *out, bool counts);

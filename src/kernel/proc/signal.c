@@ -218,6 +218,16 @@ static bool setup_frame(struct proc *p, struct hart *h, int signo, uint64_t old_
     return true;
 }
 
+/* Calls Linux never restarts after a handler ran, SA_RESTART or not
+ * (-ERESTARTNOHAND and friends: poll, select, pause, the sleeps,
+ * sigsuspend): they return EINTR. */
+static bool never_restarted(uint64_t nr)
+{
+    return nr == LX_SYS_ppoll || nr == LX_SYS_pselect6 || nr == LX_SYS_nanosleep ||
+           nr == LX_SYS_clock_nanosleep || nr == LX_SYS_rt_sigsuspend || nr == LX_SYS_epoll_pwait ||
+           nr == LX_SYS_epoll_pwait2;
+}
+
 bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
 {
     bool interrupted = false;
@@ -249,7 +259,8 @@ bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
         }
         if (blocked_call) {
             /* nanosleep and sigsuspend are never restarted (Linux: EINTR). */
-            if ((sa->flags & LX_SA_RESTART) && !p->sleep_until && !suspended) {
+            if ((sa->flags & LX_SA_RESTART) && !p->sleep_until && !suspended &&
+                !never_restarted(h->x[17])) {
                 /* SA_RESTART: pc stays at the ecall, so the handler's return re-runs it. */
             } else {
                 h->x[10] = (uint64_t)-EINTR;

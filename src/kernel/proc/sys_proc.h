@@ -44,6 +44,10 @@ int64_t sys_mremap(struct proc *p, const uint64_t a[6]);
 int64_t sys_msync(struct proc *p, const uint64_t a[6]);
 int64_t sys_madvise(struct proc *p, const uint64_t a[6]);
 
+/* the interval timer (sys_timer.c) */
+int64_t sys_getitimer(struct proc *p, const uint64_t a[6]);
+int64_t sys_setitimer(struct proc *p, const uint64_t a[6]);
+
 /* process groups and sessions (sys_pgrp.c) */
 int64_t sys_getsid(struct proc *p, const uint64_t a[6]);
 int64_t sys_setsid(struct proc *p, const uint64_t a[6]);

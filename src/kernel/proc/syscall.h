@@ -141,6 +141,8 @@ enum {
     LX_SYS_sendmsg = 211,
     LX_SYS_recvmsg = 212,
     LX_SYS_accept4 = 242,
+    LX_SYS_getitimer = 102,
+    LX_SYS_setitimer = 103,
     LX_SYS_flock = 32,   /* files: locks */
     LX_SYS_mknodat = 33,   /* files */
     LX_SYS_sendfile = 71,   /* files */
