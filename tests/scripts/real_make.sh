@@ -23,7 +23,7 @@ source "$root/tests/scripts/compare_lib.bash"
 project() {   # project DIR: the sources and makefiles
     mkdir -p "$1/src" "$1/subdir"
     for i in $(seq -w 1 24); do
-        printf 'file %s\nline two of %s\n%s\n' "$i" "$i" "$((i % 5))" >"$1/src/a$i.txt"
+        printf 'file %s\nline two of %s\n%s\n' "$i" "$i" "$((10#$i % 5))" >"$1/src/a$i.txt"
     done
     cat >"$1/Makefile" <<'MK'
 SRCS := $(sort $(wildcard src/*.txt))
@@ -51,13 +51,13 @@ fail=0
 project "$tmp/n"
 project "$tmp/v"
 (cd "$tmp/n" && PATH="$tmp/bin-native" exec "$mk/native/make" -j4 -s --no-print-directory \
-    SHELL="$dash/native/dash") >"$tmp/n.out" 2>&1 </dev/null
+    SHELL="$dash/native/dash") >"$tmp/n.out" 2>"$tmp/n.err" </dev/null
 nrc=$?
 to=$(command -v timeout)
-(cd "$tmp/v" && PATH="$tmp/bin-rv64" exec "$to" 300 "$VMSIM" run --root / "$mk/rv64/make" -j4 -s \
+(cd "$tmp/v" && PATH="$tmp/bin-rv64" exec "$to" 300 "$VMSIM" run --root / --clock-start "$(date +%s)" "$mk/rv64/make" -j4 -s \
     --no-print-directory SHELL="$dash/rv64/dash") >"$tmp/v.out" 2>"$tmp/v.err" </dev/null
 vrc=$?
 for d in n v; do cat "$tmp/$d/result.txt" "$tmp/$d/subdir/total" >>"$tmp/$d.out" 2>&1; done
 compare_runs "make -j4" "$vrc" "$nrc"
-[ "$nrc" -eq 0 ] || { echo "FAIL: the native make failed"; cat "$tmp/n.out"; fail=1; }
+[ "$nrc" -eq 0 ] || { echo "FAIL: the native make failed"; cat "$tmp/n.err"; fail=1; }
 exit $fail
