@@ -391,7 +391,9 @@ struct dev_ent {
 };
 static const struct dev_ent dev_ents[] = {
     {".", 4}, {"..", 4}, {"null", 2}, {"zero", 2}, {"urandom", 2}, {"fb0", 2}, {"vmsim-timer", 2},
-    {"full", 2}, {"tty", 2}, {"fd", 10}, {"stdin", 10}, {"stdout", 10}, {"stderr", 10},
+    /* /dev/std*: the descriptor's file itself (stat says what it is: no DT_
+     * type); /dev/fd/N is reachable but not listed (no directory of its own) */
+    {"full", 2}, {"tty", 2}, {"stdin", 0}, {"stdout", 0}, {"stderr", 0},
 };
 
 static int64_t devdir_getdents(struct file *f, void *buf, uint64_t len)

@@ -104,7 +104,6 @@ struct proc {
     uint64_t sigsuspend_saved;        /* mask to restore after rt_sigsuspend */
     bool in_sigsuspend;
     uint64_t rng;                     /* getrandom's deterministic generator state */
-    uint64_t nosys_warned[PROC_SYSCALL_MAX / 64];   /* -ENOSYS said once per number */
     uint64_t syscalls;                /* ecalls handled */
     uint64_t insns;                   /* instructions retired (CPU time) */
     bool yield;                       /* sched_yield: end the turn after this call */
