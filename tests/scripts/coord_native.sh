@@ -28,8 +28,13 @@ if [ "$uid" -eq 0 ]; then
     uid=1000 gid=1000
     asuser=(setpriv --reuid=$uid --regid=$gid --clear-groups)
 fi
+progs="locks sigwait fifo cred"
+if [ ${#asuser[@]} -eq 0 ] && [ "$(id -G | wc -w)" -gt 1 ]; then
+    echo "skip cred: not root, and this user has supplementary groups (the guest has none)"
+    progs="locks sigwait fifo"
+fi
 fail=0
-for p in locks sigwait fifo cred; do
+for p in $progs; do
     rm -rf "$tmp/n" "$tmp/v"
     mkdir "$tmp/n" "$tmp/v"
     chmod 777 "$tmp/n" "$tmp/v"
