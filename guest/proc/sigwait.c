@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static volatile int got_usr1, alrm_count;
+static volatile int got_usr1, alrm_count, usr2_count;
+static void on_usr2(int s) { usr2_count += s == SIGUSR2; }
 static void on_alrm(int s) { alrm_count += s == SIGALRM; }
 static void on_usr1(int s) { got_usr1 = s == SIGUSR1; }
 
@@ -174,5 +176,37 @@ int main(void)
     }
     waitpid(a, &st, 0);
     report("a child without a SIGALRM handler", st);
+
+    /* 7. POSIX timers: a periodic one with its own signal, an absolute
+     * one on CLOCK_REALTIME. */
+    got_usr1 = 0;
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGUSR2;
+    signal(SIGUSR2, on_usr2);
+    timer_t t;
+    printf("timer_create: %d\n", timer_create(CLOCK_MONOTONIC, &ev, &t));
+    struct itimerspec its = {{0, 20000000}, {0, 50000000}};
+    printf("timer_settime: %d\n", timer_settime(t, 0, &its, NULL));
+    while (usr2_count < 3)
+        pause();
+    struct itimerspec cur;
+    timer_gettime(t, &cur);
+    printf("timer: %d ticks, interval %ld ns\n", usr2_count, cur.it_interval.tv_nsec);
+    int d1 = timer_delete(t);
+    int d2 = timer_delete(t) < 0 ? errno : 0;
+    printf("timer_delete: %d, again: %s\n", d1, d2 ? strerrorname_np(d2) : "ok");
+    timer_t t2;
+    timer_create(CLOCK_REALTIME, NULL, &t2);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct itimerspec abs_ = {{0, 0}, {now.tv_sec + 1, now.tv_nsec}};
+    int before = alrm_count;
+    timer_settime(t2, TIMER_ABSTIME, &abs_, NULL);
+    pause();
+    printf("absolute timer: SIGALRM %d\n", alrm_count - before);
+    printf("timer_create on a bad clock: %s\n",
+           timer_create(99, NULL, &t) < 0 ? strerrorname_np(errno) : "ok");
     return 0;
 }

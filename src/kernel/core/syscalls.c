@@ -145,6 +145,11 @@ const sys_fn syscall_table[PROC_SYSCALL_MAX] = {
     [LX_SYS_times] = sys_times,
     [LX_SYS_getitimer] = sys_getitimer,
     [LX_SYS_setitimer] = sys_setitimer,
+    [LX_SYS_timer_create] = sys_timer_create,
+    [LX_SYS_timer_settime] = sys_timer_settime,
+    [LX_SYS_timer_gettime] = sys_timer_gettime,
+    [LX_SYS_timer_getoverrun] = sys_timer_getoverrun,
+    [LX_SYS_timer_delete] = sys_timer_delete,
     [LX_SYS_sched_yield] = sys_sched_yield,
     /* memory (proc/sys_proc.c; mmap, which takes a descriptor: fs/sys_mmap.c) */
     [LX_SYS_brk] = sys_brk,

@@ -265,6 +265,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
     if (p->files)
         p->os->fs_ops->exec(p);
     signal_exec_reset(&p->sig);
+    proc_ptimers_free(p);   /* POSIX timers do not survive execve */
     const char *base = strrchr(filename, '/');
     snprintf(p->comm, sizeof p->comm, "%s", base ? base + 1 : filename);
     if (p->pid)   /* the first process: os_spawn tells, once it has a pid */
@@ -434,6 +435,7 @@ void proc_free(struct proc *p)
         mm_destroy(p->mm);
     if (p->files || p->fs)
         p->os->fs_ops->release(p);
+    proc_ptimers_free(p);
     free(p->exe);
     free(p);
 }

@@ -117,7 +117,11 @@ struct proc {
     int pgid, sid;                    /* process group and session (sys_pgrp.c) */
     uint64_t itimer_at;               /* ITIMER_REAL: when SIGALRM is due (os_now_ns), 0: off */
     uint64_t itimer_interval;         /* its period, 0: one-shot (sys_timer.c) */
+    struct ptimer *ptimers;           /* timer_create's timers (sys_timer.c) */
 };
+
+/* Frees p's POSIX timers (exit, exec). */
+void proc_ptimers_free(struct proc *p);
 
 /* Is p in process group pgid? (kill and wait of a group.) */
 bool proc_in_group(const struct proc *p, int pgid);

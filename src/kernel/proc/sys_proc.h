@@ -47,6 +47,11 @@ int64_t sys_madvise(struct proc *p, const uint64_t a[6]);
 /* the interval timer (sys_timer.c) */
 int64_t sys_getitimer(struct proc *p, const uint64_t a[6]);
 int64_t sys_setitimer(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_create(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_settime(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_gettime(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_getoverrun(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_delete(struct proc *p, const uint64_t a[6]);
 
 /* process groups and sessions (sys_pgrp.c) */
 int64_t sys_getsid(struct proc *p, const uint64_t a[6]);

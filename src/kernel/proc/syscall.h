@@ -141,6 +141,11 @@ enum {
     LX_SYS_sendmsg = 211,
     LX_SYS_recvmsg = 212,
     LX_SYS_accept4 = 242,
+    LX_SYS_timer_create = 107,
+    LX_SYS_timer_gettime = 108,
+    LX_SYS_timer_getoverrun = 109,
+    LX_SYS_timer_settime = 110,
+    LX_SYS_timer_delete = 111,
     LX_SYS_getitimer = 102,
     LX_SYS_setitimer = 103,
     LX_SYS_flock = 32,   /* files: locks */
