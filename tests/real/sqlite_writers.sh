@@ -6,8 +6,10 @@
 db=t.db
 "$SQLITE" $db 'CREATE TABLE t(w INTEGER, i INTEGER, PRIMARY KEY (w, i));' || exit 1
 # One writer holds an exclusive transaction for a while; the others wait
-# with a busy timeout (sqlite3 sleeps and retries on SQLITE_BUSY).
-"$SQLITE" $db "BEGIN EXCLUSIVE; INSERT INTO t VALUES (0, 0);
+# with a busy timeout (sqlite3 sleeps and retries on SQLITE_BUSY). Every
+# process has one, so whoever comes first, every commit happens and the
+# final table is the same in every interleaving.
+"$SQLITE" -cmd '.timeout 20000' $db "BEGIN EXCLUSIVE; INSERT INTO t VALUES (0, 0);
 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000)
 SELECT count(*) FROM c WHERE x % 7 = 0; COMMIT;" >excl.out &
 for w in 1 2 3 4; do
