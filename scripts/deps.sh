@@ -22,6 +22,11 @@ have_cmd chromium || need+=(chromium)   # the HTML report's test (headless)
 have_cmd python3 || need+=(python3)     # tests check reports, traces and PNGs with it
 have_cmd valgrind || need+=(valgrind)   # trace_lackey.sh: a real trace from lackey
 have_cmd script || need+=(bsdutils)     # script(1): the tests of terminal output
+have_cmd tclsh || need+=(tcl)           # sqlite3's amalgamation (tests/real/sqlite3.build)
+have_cmd dpkg-source || need+=(dpkg-dev) # apt-get source (scripts/debsrc.sh)
+have_cmd autoreconf || need+=(autoconf automake)   # GNU make's source (tests/real/make.build)
+have_cmd autopoint || need+=(autopoint)
+have_cmd setpriv || need+=(util-linux)  # native references run unprivileged (coord_native.sh)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

@@ -48,7 +48,7 @@ open /created_via_link: created inside
 creat ../../escaped: ok
 ls /: . .. absin created_via_link esc_abs esc_rel escaped escdir etc inside.txt newlink newlink2 sub
 ls /..: . .. absin created_via_link esc_abs esc_rel escaped escdir etc inside.txt newlink newlink2 sub
-ls /dev: . .. fb0 null urandom vmsim-timer zero
+ls /dev: . .. fb0 full null stderr stdin stdout tty urandom vmsim-timer zero
 ls escdir: ENOENT
 cd /sub/deeper: /sub/deeper
 cd ../../..: /

@@ -46,6 +46,17 @@ static void usage(FILE *f)
             "                  (exit status 152 = 128 + SIGXCPU)\n"
             "  --timeout SECS  stop after SECS seconds of host time, wherever the run is\n"
             "                  (also inside reclaim): exit status 124, as timeout(1)\n"
+            "  --cwd DIR       the first process's working directory, a guest path (default:\n"
+            "                  the current directory's guest path when it is inside --root,\n"
+            "                  else /)\n"
+            "  --uid N, --gid N\n"
+            "                  the guest's one user and group (default 1000, 1000)\n"
+            "  --clock virtual|host\n"
+            "                  virtual (default): time runs with the instructions, sleeps\n"
+            "                  skip ahead, every run is the same; host: the host's clock,\n"
+            "                  sleeps take real time\n"
+            "  --clock-start SECONDS\n"
+            "                  the virtual clock's CLOCK_REALTIME at boot (default 1700000000)\n"
             "  --fb WxH        the framebuffer's size (/dev/fb0; default 640x480)\n"
             "  --fb-out FILE.png\n"
             "                  save the framebuffer as FILE-0001.png, ... at each write of\n"
@@ -87,6 +98,58 @@ static int arm_timeout(double secs)
     return setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* The guest's identity and clock (issue 12). */
+struct guest_opts {
+    long uid, gid;          /* -1: the default */
+    bool clock_host;
+    long long clock_start;  /* -1: the default */
+};
+
+static bool parse_num(const char *v, long long max, long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || errno || n < 0 || n > max)
+        return false;
+    *out = n;
+    return true;
+}
+
+/* 1: consumed argv[*i] (and its value), 0: not ours, -1: bad value (said). */
+static int guest_opt(int argc, char **argv, int *i, struct guest_opts *g)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--uid") && strcmp(a, "--gid") && strcmp(a, "--clock") &&
+        strcmp(a, "--clock-start"))
+        return 0;
+    const char *v = *i + 1 < argc ? argv[++*i] : "";
+    long long n;
+    if (strcmp(a, "--clock") == 0) {
+        if (strcmp(v, "host") && strcmp(v, "virtual")) {
+            fprintf(stderr, "vmsim run: bad --clock '%s' (want virtual or host)\n", v);
+            return -1;
+        }
+        g->clock_host = strcmp(v, "host") == 0;
+    } else if (strcmp(a, "--clock-start") == 0) {
+        if (!parse_num(v, 1LL << 40, &n)) {
+            fprintf(stderr, "vmsim run: bad --clock-start '%s' (want seconds since 1970)\n", v);
+            return -1;
+        }
+        g->clock_start = n;
+    } else {
+        if (!parse_num(v, 0xfffffffeLL, &n)) {
+            fprintf(stderr, "vmsim run: bad %s '%s' (want 0..4294967294)\n", a, v);
+            return -1;
+        }
+        if (a[2] == 'u')
+            g->uid = (long)n;
+        else
+            g->gid = (long)n;
+    }
+    return 1;
+}
+
 static void print_run_stats(struct os *os, double secs)
 {
     uint64_t n = os->h->instret;
@@ -116,6 +179,7 @@ int cmd_run(int argc, char **argv)
     double timeout_secs = 0;
     struct watch_options wo = {0};
     struct fb_out fbo = {0};
+    struct guest_opts go = {.uid = -1, .gid = -1, .clock_start = -1};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -169,7 +233,9 @@ int cmd_run(int argc, char **argv)
             fbo.path = argv[++i];
             continue;
         }
-        int r = vfs_parse_option(argc, argv, &i, &vfs);
+        int r = guest_opt(argc, argv, &i, &go);
+        if (r == 0)
+            r = vfs_parse_option(argc, argv, &i, &vfs);
         if (r == 0)
             r = opts_machine(argc, argv, &i, &cfg, "run");
         if (r == 0)
@@ -224,6 +290,14 @@ int cmd_run(int argc, char **argv)
         os->stop_message = stop_msg;
         kernel_set_stop_flag(k, &timeout_flag);
     }
+    if (go.uid >= 0)
+        os->uid = (uint32_t)go.uid;
+    if (go.gid >= 0)
+        os->gid = (uint32_t)go.gid;
+    if (go.clock_start >= 0)
+        os->epoch_ns = (uint64_t)go.clock_start * 1000000000ULL;
+    if (go.clock_host)
+        os_set_host_clock(os);
     os->exit_smaps = smaps ? stderr : NULL;
     os->exit_hook = report_exit_hook;
     os->exit_hook_ctx = &rr;
@@ -259,6 +333,7 @@ int cmd_run(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (os->check_failed)
             status = 70;
+        os_print_nosys(os, stderr, rr.stats);
         if (rr.stats)
             print_run_stats(os, (double)(t1.tv_sec - t0.tv_sec) +
                                     (t1.tv_nsec - t0.tv_nsec) / 1e9);

@@ -29,6 +29,8 @@ static int hook_fork(struct proc *parent, struct proc *child)
 
 static void hook_release(struct proc *p)
 {
+    fifo_proc_gone(p);   /* an open or a lock it was waiting in */
+    lock_proc_gone(p);
     if (p->files)
         files_put(p->files);
     if (p->fs)
@@ -47,6 +49,7 @@ static const struct proc_fs_ops fs_ops = {
     .release = hook_release,
     .exec = hook_exec,
     .open_exec = vfs_open_vfile,
+    .break_deadlock = lock_break_deadlock,
 };
 
 int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
@@ -71,24 +74,60 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
         proc_free(p);
         return -ENOMEM;
     }
-    int e = 0;
+    /* The working directory: --cwd, or where vmsim was started if that is
+     * inside the root. */
+    char cwd[VFS_PATH_MAX];
+    if (vfs && vfs->cwd)
+        snprintf(cwd, sizeof cwd, "%s", vfs->cwd);
+    else
+        vfs_default_cwd(vfs, cwd, sizeof cwd);
+    struct vfs_lookup l;
+    int e = vfs_lookup(p->fs, VFS_ROOT, NULL, cwd, VFS_FOLLOW, &l);
+    if (!e) {
+        e = fs_chdir(p->fs, &l);
+        vfs_lookup_done(&l);
+    }
+    if (e) {
+        snprintf(err, errlen, "working directory %s: %s", cwd, strerror(-e));
+        proc_free(p);
+        return e;
+    }
     /* Named by its absolute guest path, as Linux's maps and /proc/PID/exe
      * show a program even when started with a relative one. */
     char name[VFS_PATH_MAX];
-    vfs_guest_name(vfs, host_path, name, sizeof name);
+    bool inside = vfs_guest_name(vfs, host_path, name, sizeof name);
     struct vfile *f = vfile_open(os->k, host_path, name, false, &e);
     if (!f) {
         snprintf(err, errlen, "%s", strerror(-e));
         proc_free(p);
         return e;
     }
-    e = proc_execve(p, f, host_path, argv, envp, err, errlen);
+    /* argv[0] is the guest's path of the program when it lies in the
+     * sandbox, so that a program that runs argv[0] again finds itself;
+     * a program from outside keeps the name it was given (as qemu-riscv64
+     * does: there is no path the guest could run it by). */
+    size_t argc = 0;
+    while (argv[argc])
+        argc++;
+    char **gargv = calloc(argc + 1, sizeof *gargv);
+    if (!gargv) {
+        vfile_put(f);
+        proc_free(p);
+        return -ENOMEM;
+    }
+    for (size_t i = 0; i < argc; i++)
+        gargv[i] = argv[i];
+    if (argc && inside)
+        gargv[0] = name;
+    e = proc_execve(p, f, inside ? name : host_path, gargv, envp, err, errlen);
+    free(gargv);
     if (e) {
         proc_free(p);
         return e;
     }
     os_add_proc(os, p);
     os->first_pid = p->pid;
+    p->pgid = p->sid = p->pid;   /* leads its group and session */
     event_proc(os->k, VM_EV_EXEC, p->mm, p->pid, 0, p->comm, 0);
     return 0;
 }

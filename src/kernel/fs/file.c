@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "devfile.h"
+#include "lock.h"
 #include "../mm/mm.h"
 #include "vfs.h"
 
@@ -53,6 +54,7 @@ void file_put(struct file *f)
     assert(f->refcount > 0);
     if (--f->refcount > 0)
         return;
+    lock_file_release(f);
     if (f->ops->release)
         f->ops->release(f);
     vfile_put(f->vf);
@@ -334,12 +336,22 @@ static int64_t urandom_read(struct file *f, void *buf, uint64_t len)
     return (int64_t)len;
 }
 
+/* /dev/full: reads zeros, every write fails with ENOSPC. */
+static int64_t full_write(struct file *f, const void *buf, uint64_t len) { return -ENOSPC; }
+static int64_t full_pwrite(struct file *f, const void *buf, uint64_t len, uint64_t off)
+{
+    return -ENOSPC;
+}
+static int64_t full_read(struct file *f, void *buf, uint64_t len) { return zero_read(f, buf, len); }
+
 static int dev_fstat(struct file *f, struct stat *st)
 {
     memset(st, 0, sizeof *st);
-    unsigned minor = f->ops->read == null_read ? 3 : f->ops->read == zero_read ? 5 : 9;
+    unsigned minor = f->ops->read == null_read ? 3 : f->ops->read == zero_read ? 5
+                   : f->ops->read == full_read ? 7 : f->ops->read ? 9 : 0;
     st->st_mode = S_IFCHR | 0666;
-    st->st_rdev = makedev(1, minor);
+    /* mem devices are major 1; /dev/tty (no read op: never opened) is 5,0 */
+    st->st_rdev = f->ops->read ? makedev(1, minor) : makedev(5, 0);
     st->st_dev = 5;   /* devtmpfs */
     st->st_ino = minor + 1;
     st->st_nlink = 1;
@@ -361,6 +373,13 @@ static const struct file_ops zero_ops = {
     .read = zero_read, .write = null_write, .pread = zero_pread, .pwrite = null_pwrite,
     .lseek = dev_lseek, .fstat = dev_fstat, .mmap = zero_mmap,
 };
+static const struct file_ops full_ops = {
+    .read = full_read, .write = full_write, .pread = zero_pread, .pwrite = full_pwrite,
+    .lseek = dev_lseek, .fstat = dev_fstat,
+};
+/* /dev/tty: stat only; opening it is ENXIO (the guest has no controlling
+ * terminal, as a process started without one on Linux). */
+static const struct file_ops tty_ops = {.fstat = dev_fstat};
 static const struct file_ops urandom_ops = {
     .read = urandom_read, .write = null_write, .lseek = dev_lseek, .fstat = dev_fstat,
 };
@@ -372,6 +391,9 @@ struct dev_ent {
 };
 static const struct dev_ent dev_ents[] = {
     {".", 4}, {"..", 4}, {"null", 2}, {"zero", 2}, {"urandom", 2}, {"fb0", 2}, {"vmsim-timer", 2},
+    /* /dev/std*: the descriptor's file itself (stat says what it is: no DT_
+     * type); /dev/fd/N is reachable but not listed (no directory of its own) */
+    {"full", 2}, {"tty", 2}, {"stdin", 0}, {"stdout", 0}, {"stderr", 0},
 };
 
 static int64_t devdir_getdents(struct file *f, void *buf, uint64_t len)
@@ -428,6 +450,8 @@ struct file *file_new_dev(int virt, int flags, const char *path)
     const struct file_ops *ops = virt == VFS_DEV_NULL      ? &null_ops
                                  : virt == VFS_DEV_ZERO    ? &zero_ops
                                  : virt == VFS_DEV_URANDOM ? &urandom_ops
+                                 : virt == VFS_DEV_FULL    ? &full_ops
+                                 : virt == VFS_DEV_TTY     ? &tty_ops
                                  : virt == VFS_DEV_FB0 || virt == VFS_DEV_TIMER
                                      ? devfile_ops(virt)   /* stat only; open: devfile_open */
                                      : &devdir_ops;
@@ -491,7 +515,10 @@ void files_put(struct files *fs)
     if (--fs->refcount > 0)
         return;
     for (int i = 0; i < FILES_MAX; i++)
-        file_put(fs->fd[i]);
+        if (fs->fd[i]) {
+            lock_close(fs, fs->fd[i]);
+            file_put(fs->fd[i]);
+        }
     free(fs);
 }
 
@@ -524,6 +551,8 @@ int files_install_at(struct files *fs, struct file *f, int newfd, bool cloexec)
     struct file *old = fs->fd[newfd];
     fs->fd[newfd] = file_get(f);
     fs->cloexec[newfd] = cloexec;
+    if (old)
+        lock_close(fs, old);   /* POSIX: closing any descriptor of a file drops our locks */
     file_put(old);
     return newfd;
 }
@@ -535,6 +564,7 @@ int files_close(struct files *fs, int fd)
         return -EBADF;
     fs->fd[fd] = NULL;
     fs->cloexec[fd] = false;
+    lock_close(fs, f);   /* POSIX: closing any descriptor of a file drops our locks */
     file_put(f);
     return 0;
 }

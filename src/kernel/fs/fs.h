@@ -26,8 +26,10 @@
 
 #include "devfile.h"
 #include "evfd.h"
+#include "fifo.h"
 #include "file.h"
 #include "ipc_shm.h"
+#include "lock.h"
 #include "pipe.h"
 #include "procfs.h"
 #include "shmfile.h"

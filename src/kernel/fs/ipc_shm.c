@@ -99,10 +99,10 @@ static struct seg *by_id(struct sysv_shm *t, int id)
 
 /* May the guest's user access s (SHM_RDONLY: read only)? Owner bits for the
  * owner or creator, else the others' bits. */
-static bool allowed(const struct seg *s, unsigned want)
+static bool allowed(const struct proc *p, const struct seg *s, unsigned want)
 {
-    unsigned bits = (s->uid == SYS_FILE_GUEST_ID || s->cuid == SYS_FILE_GUEST_ID) ? s->mode >> 6
-                    : s->gid == SYS_FILE_GUEST_ID ? s->mode >> 3 : s->mode;
+    unsigned bits = (s->uid == p->os->uid || s->cuid == p->os->uid) ? s->mode >> 6
+                    : s->gid == p->os->gid ? s->mode >> 3 : s->mode;
     return (bits & want) == want;
 }
 
@@ -124,7 +124,7 @@ int64_t sys_shmget(struct proc *p, const uint64_t a[6])
             if (size > s->size)
                 return -EINVAL;
             unsigned want = ((unsigned)flags >> 6) & 7;   /* asked as owner bits */
-            if (!allowed(s, want))
+            if (!allowed(p, s, want))
                 return -EACCES;
             return s->id;
         }
@@ -154,8 +154,8 @@ int64_t sys_shmget(struct proc *p, const uint64_t a[6])
     if (!vf)
         return -ENOMEM;
     t->s[t->n++] = (struct seg){.id = id, .key = key, .mode = (unsigned)flags & 0777,
-                                .uid = SYS_FILE_GUEST_ID, .gid = SYS_FILE_GUEST_ID,
-                                .cuid = SYS_FILE_GUEST_ID, .cgid = SYS_FILE_GUEST_ID,
+                                .uid = p->os->uid, .gid = p->os->gid,
+                                .cuid = p->os->uid, .cgid = p->os->gid,
                                 .size = size, .vf = vf, .cpid = p->pid, .ctime = now_s(p)};
     return id;
 }
@@ -178,7 +178,7 @@ int64_t sys_shmat(struct proc *p, const uint64_t a[6])
         addr &= ~4095ULL;   /* SHMLBA is the page size on riscv64 */
     }
     bool ro = flags & LX_SHM_RDONLY;
-    if (!allowed(s, ro ? 4 : 6))
+    if (!allowed(p, s, ro ? 4 : 6))
         return -EACCES;
     int prot = LX_PROT_READ | (ro ? 0 : LX_PROT_WRITE) | ((flags & LX_SHM_EXEC) ? LX_PROT_EXEC : 0);
     int mflags = LX_MAP_SHARED;
@@ -283,7 +283,7 @@ int64_t sys_shmctl(struct proc *p, const uint64_t a[6])
     case LX_IPC_STAT:
     case LX_SHM_STAT:
     case LX_SHM_STAT_ANY: {
-        if (cmd != LX_SHM_STAT_ANY && !allowed(s, 4))
+        if (cmd != LX_SHM_STAT_ANY && !allowed(p, s, 4))
             return -EACCES;
         struct lx_shmid_ds d;
         to_ds(s, &d);
@@ -295,7 +295,7 @@ int64_t sys_shmctl(struct proc *p, const uint64_t a[6])
         int rc = user_copyin(p, &d, a[2], sizeof d);
         if (rc)
             return rc;
-        if (s->uid != SYS_FILE_GUEST_ID && s->cuid != SYS_FILE_GUEST_ID)
+        if (s->uid != p->os->uid && s->cuid != p->os->uid)
             return -EPERM;
         s->uid = d.uid;
         s->gid = d.gid;
@@ -304,7 +304,7 @@ int64_t sys_shmctl(struct proc *p, const uint64_t a[6])
         return 0;
     }
     case LX_IPC_RMID:
-        if (s->uid != SYS_FILE_GUEST_ID && s->cuid != SYS_FILE_GUEST_ID)
+        if (s->uid != p->os->uid && s->cuid != p->os->uid)
             return -EPERM;
         /* Linux: the key is freed at once; attached processes keep it, and
          * shmat by id still works until the last detach. */

@@ -6,13 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 struct pipe {
     int readers, writers;   /* open descriptions of each end */
     uint64_t ino;           /* what fstat shows */
     uint32_t head, len;     /* ring: bytes [head, head+len) mod capacity */
+    /* FIFOs (issue 12, fifo.c): the named pipe's identity and stat, and how
+     * many ends were ever opened (a blocked open waits for these to move). */
+    bool fifo;
+    uint64_t fdev;
+    struct stat fst;
+    uint32_t r_counter, w_counter;
+    struct pipe *fnext;
     uint8_t buf[PIPE_CAPACITY];
 };
+
+static struct pipe *fifos;   /* the FIFOs with an open end */
 
 static int64_t pipe_read(struct file *f, void *dst, uint64_t len)
 {
@@ -58,6 +68,10 @@ static int64_t pipe_write(struct file *f, const void *src, uint64_t len)
 static int pipe_fstat(struct file *f, struct stat *st)
 {
     struct pipe *pp = f->priv;
+    if (pp->fifo) {   /* the named pipe's own inode */
+        *st = pp->fst;
+        return 0;
+    }
     memset(st, 0, sizeof *st);
     st->st_mode = S_IFIFO | 0600;
     st->st_dev = 0xc;   /* pipefs */
@@ -96,8 +110,14 @@ static int pipe_poll_wr(struct file *f)
 
 static void pipe_drop(struct pipe *pp)
 {
-    if (pp->readers == 0 && pp->writers == 0)
-        free(pp);
+    if (pp->readers != 0 || pp->writers != 0)
+        return;
+    for (struct pipe **pq = &fifos; *pq; pq = &(*pq)->fnext)
+        if (*pq == pp) {
+            *pq = pp->fnext;
+            break;
+        }
+    free(pp);
 }
 
 static void pipe_release_rd(struct file *f)
@@ -128,9 +148,75 @@ static const struct file_ops pipe_wr_ops = {
     .poll = pipe_poll_wr, .release = pipe_release_wr,
 };
 
+/* A FIFO opened O_RDWR: one description with both ends. */
+static int pipe_poll_rdwr(struct file *f) { return pipe_poll_rd(f) | pipe_poll_wr(f); }
+static void pipe_release_rdwr(struct file *f)
+{
+    struct pipe *pp = f->priv;
+    pp->readers--;
+    pipe_release_wr(f);
+}
+static const struct file_ops pipe_rdwr_ops = {
+    .read = pipe_read, .write = pipe_write, .fstat = pipe_fstat, .ioctl = pipe_ioctl,
+    .poll = pipe_poll_rdwr, .release = pipe_release_rdwr,
+};
+
 bool file_is_pipe(const struct file *f)
 {
-    return f->ops == &pipe_rd_ops || f->ops == &pipe_wr_ops;
+    return f->ops == &pipe_rd_ops || f->ops == &pipe_wr_ops || f->ops == &pipe_rdwr_ops;
+}
+
+struct pipe *pipe_fifo_find(uint64_t dev, const struct stat *st, bool create)
+{
+    for (struct pipe *pp = fifos; pp; pp = pp->fnext)
+        if (pp->fdev == dev && pp->fst.st_ino == st->st_ino)
+            return pp;
+    if (!create)
+        return NULL;
+    struct pipe *pp = calloc(1, sizeof *pp);
+    if (!pp)
+        return NULL;
+    pp->fifo = true;
+    pp->fdev = dev;
+    pp->fst = *st;
+    pp->ino = st->st_ino;
+    pp->fnext = fifos;
+    fifos = pp;
+    return pp;
+}
+
+struct file *pipe_fifo_end(struct pipe *pp, int flags)
+{
+    int acc = flags & LX_O_ACCMODE;
+    const struct file_ops *ops = acc == LX_O_RDONLY ? &pipe_rd_ops
+                               : acc == LX_O_WRONLY ? &pipe_wr_ops : &pipe_rdwr_ops;
+    struct file *f = file_new(ops, flags);
+    if (!f)
+        return NULL;
+    f->priv = pp;
+    if (acc != LX_O_WRONLY) {
+        pp->readers++;
+        pp->r_counter++;
+    }
+    if (acc != LX_O_RDONLY) {
+        pp->writers++;
+        pp->w_counter++;
+    }
+    return f;
+}
+
+void pipe_fifo_counts(const struct pipe *pp, int *readers, int *writers, uint32_t *r_counter,
+                      uint32_t *w_counter)
+{
+    *readers = pp->readers;
+    *writers = pp->writers;
+    *r_counter = pp->r_counter;
+    *w_counter = pp->w_counter;
+}
+
+void pipe_fifo_unused(struct pipe *pp)
+{
+    pipe_drop(pp);
 }
 
 int pipe_new(int flags, uint64_t ino, struct file **rd, struct file **wr)

@@ -26,4 +26,19 @@ int pipe_new(int flags, uint64_t ino, struct file **rd, struct file **wr);
 /* True when f is a pipe end. */
 bool file_is_pipe(const struct file *f);
 
+/* FIFOs (named pipes, fifo.c): one pipe per FIFO inode while any end of it
+ * is open; its data goes when the last end closes, as Linux.
+ * pipe_fifo_find: the pipe of the FIFO (host dev, st->st_ino), created
+ * with no ends when create is set (NULL on OOM or when absent).
+ * pipe_fifo_end: a new end (flags' access mode: read, write or both),
+ * counted at once. pipe_fifo_counts: the open ends and the ends ever
+ * opened. pipe_fifo_unused: frees a pipe that got no end. */
+struct pipe;
+struct stat;
+struct pipe *pipe_fifo_find(uint64_t dev, const struct stat *st, bool create);
+struct file *pipe_fifo_end(struct pipe *pp, int flags);
+void pipe_fifo_counts(const struct pipe *pp, int *readers, int *writers, uint32_t *r_counter,
+                      uint32_t *w_counter);
+void pipe_fifo_unused(struct pipe *pp);
+
 #endif

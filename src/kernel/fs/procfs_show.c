@@ -34,14 +34,15 @@ static void show_status(struct proc *t, FILE *out)
 {
     char st = pf_state(t);
     int ppid = t->parent ? t->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
-    int sid = t->os->first_pid;
+    int sid = t->sid, pgid = t->pgid;
     fprintf(out, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", t->comm,
             t->fs ? fs_get_umask(t->fs) : 022, pf_state_name(st));
     fprintf(out, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->pid, t->pid, ppid);
-    fprintf(out, "Uid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\n");
+    unsigned u = t->os->uid, g = t->os->gid;
+    fprintf(out, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", u, u, u, u, g, g, g, g);
     fprintf(out, "FDSize:\t%d\nGroups:\t \n", t->files ? 64 : 0);
     fprintf(out, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", t->pid, t->pid,
-            sid, sid);
+            pgid, sid);
     if (t->mm) {
         struct mm_task_mem v;
         mm_task_mem(t->mm, t->exe, &v);
@@ -99,13 +100,13 @@ static void show_stat(struct proc *t, FILE *out)
         mm_get_info(t->mm, &mi);
     }
     int ppid = t->parent ? t->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
-    int sid = t->os->first_pid;
+    int sid = t->sid, pgid = t->pgid;
     unsigned long long utime = t->insns * OS_NS_PER_INSN / 10000000ULL;
     fprintf(out,
             "%d (%s) %c %d %d %d 0 -1 4194304 %llu 0 %llu 0 %llu 0 0 0 20 0 1 0 0 %llu %llu "
             "18446744073709551615 0 0 0 0 0 0 %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 0 0 0 "
             "%llu %llu 0 0 %d\n",
-            t->pid, t->comm, pf_state(t), ppid, sid, sid, (unsigned long long)mi.c.minor_faults,
+            t->pid, t->comm, pf_state(t), ppid, pgid, sid, (unsigned long long)mi.c.minor_faults,
             (unsigned long long)mi.c.major_faults, utime, (unsigned long long)(v.total * PAGE_SIZE),
             (unsigned long long)v.rss, (unsigned long long)t->sig.pending,
             (unsigned long long)t->sig.blocked, 0ULL, (unsigned long long)t->arg_start,

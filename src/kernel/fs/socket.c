@@ -241,7 +241,7 @@ int usock_new(struct proc *p, int type, int flags, struct file **out)
     s->type = type;
     s->ino = ns ? ns->next_ino++ : 1;
     s->sndbuf = s->rcvbuf = USOCK_BUF_DEFAULT;
-    s->cred = (struct lx_ucred){p->pid, SYS_FILE_GUEST_ID, SYS_FILE_GUEST_ID};
+    s->cred = (struct lx_ucred){p->pid, p->os->uid, p->os->gid};
     s->peercred = (struct lx_ucred){0, (uint32_t)-1, (uint32_t)-1};
     f->priv = s;
     *out = f;
@@ -424,7 +424,7 @@ int usock_connect(struct proc *p, struct usock *s, const struct lx_sockaddr_un *
                         .addr = t->addr, .addrlen = t->addrlen};
     if (fs_unix_ns(p->fs))
         e->ino = fs_unix_ns(p->fs)->next_ino++;
-    s->cred = (struct lx_ucred){p->pid, SYS_FILE_GUEST_ID, SYS_FILE_GUEST_ID};
+    s->cred = (struct lx_ucred){p->pid, p->os->uid, p->os->gid};
     usock_link(s, e);
     t->backlog[t->nbacklog++] = e;
     return 0;

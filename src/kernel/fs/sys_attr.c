@@ -58,15 +58,15 @@ int64_t sys_utimensat(struct proc *p, const uint64_t a[6])
     return rc;
 }
 
-/* The guest is one unprivileged user (uid = gid = SYS_FILE_GUEST_ID): it may
+/* The guest is one unprivileged user (p->os->uid and gid): it may
  * "change" the owner of its own files to itself (-1 or its own ids), nothing
  * else (EPERM, as Linux for a non-root user). */
-static int64_t chown_check(const struct stat *st, uint64_t uid, uint64_t gid)
+static int64_t chown_check(const struct proc *p, const struct stat *st, uint64_t uid, uint64_t gid)
 {
-    uint32_t u = (uint32_t)uid, g = (uint32_t)gid;
-    if (sys_file_guest_id(st->st_uid, false) != SYS_FILE_GUEST_ID)
+    uint32_t u = (uint32_t)uid, g = (uint32_t)gid, me = p->os->uid, mg = p->os->gid;
+    if (sys_file_guest_id(p, st->st_uid, false) != me)
         return -EPERM;
-    if ((u != UINT32_MAX && u != SYS_FILE_GUEST_ID) || (g != UINT32_MAX && g != SYS_FILE_GUEST_ID))
+    if ((u != UINT32_MAX && u != me) || (g != UINT32_MAX && g != mg))
         return -EPERM;
     return 0;
 }
@@ -78,7 +78,7 @@ int64_t sys_fchownat(struct proc *p, const uint64_t a[6])
         return -EINVAL;
     struct stat st;
     int rc = sys_stat_at(p, (int)a[0], a[1], flags, &st);
-    return rc ? rc : chown_check(&st, a[2], a[3]);
+    return rc ? rc : chown_check(p, &st, a[2], a[3]);
 }
 
 int64_t sys_fchown(struct proc *p, const uint64_t a[6])
@@ -88,7 +88,7 @@ int64_t sys_fchown(struct proc *p, const uint64_t a[6])
         return -EBADF;
     struct stat st;
     int rc = f->ops->fstat ? f->ops->fstat(f, &st) : -EBADF;
-    return rc ? rc : chown_check(&st, a[1], a[2]);
+    return rc ? rc : chown_check(p, &st, a[1], a[2]);
 }
 
 /* struct statfs of the 64-bit generic ABI (asm-generic/statfs.h), 120 bytes. */

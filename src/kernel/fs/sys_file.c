@@ -17,6 +17,7 @@
 #include "evfd.h"
 #include "shmfile.h"
 #include "socket.h"
+#include "lock.h"
 #include "pipe.h"
 #include "../proc/proc.h"
 #include "../../machine/hart.h"
@@ -47,18 +48,18 @@ static uint64_t lx_dev(dev_t d)
     return (min & 0xff) | (maj << 8) | ((min & ~0xffULL) << 12);
 }
 
-uint32_t sys_file_guest_id(uint32_t host_id, bool gid)
+uint32_t sys_file_guest_id(const struct proc *p, uint32_t host_id, bool gid)
 {
     uint32_t self = gid ? (uint32_t)getegid() : (uint32_t)geteuid();
-    return host_id == self ? SYS_FILE_GUEST_ID : host_id;
+    return host_id == self ? (gid ? p->os->gid : p->os->uid) : host_id;
 }
 
 int sys_put_stat(struct proc *p, uint64_t g_st, const struct stat *hs)
 {
     struct lx_stat st = {
         .st_dev = lx_dev(hs->st_dev), .st_ino = hs->st_ino, .st_mode = hs->st_mode,
-        .st_nlink = (uint32_t)hs->st_nlink, .st_uid = sys_file_guest_id(hs->st_uid, false),
-        .st_gid = sys_file_guest_id(hs->st_gid, true),
+        .st_nlink = (uint32_t)hs->st_nlink, .st_uid = sys_file_guest_id(p, hs->st_uid, false),
+        .st_gid = sys_file_guest_id(p, hs->st_gid, true),
         .st_rdev = lx_dev(hs->st_rdev), .st_size = hs->st_size,
         .st_blksize = (int32_t)hs->st_blksize, .st_blocks = hs->st_blocks,
         .st_atime_sec = hs->st_atim.tv_sec, .st_atime_nsec = hs->st_atim.tv_nsec,
@@ -407,17 +408,10 @@ int64_t sys_dup3(struct proc *p, const uint64_t a[6])
 #define LX_F_SETFD 2
 #define LX_F_GETFL 3
 #define LX_F_SETFL 4
-#define LX_F_GETLK 5
-#define LX_F_SETLK 6
-#define LX_F_SETLKW 7
-#define LX_F_OFD_GETLK 36
-#define LX_F_OFD_SETLK 37
-#define LX_F_OFD_SETLKW 38
 #define LX_F_DUPFD_CLOEXEC 1030
 #define LX_F_SETPIPE_SZ 1031
 #define LX_F_GETPIPE_SZ 1032
 #define LX_FD_CLOEXEC 1
-#define LX_F_UNLCK 2
 /* The flags F_SETFL may change (fs/fcntl.c SETFL_MASK, without O_ASYNC). */
 #define LX_SETFL_MASK (LX_O_APPEND | LX_O_NONBLOCK | LX_O_DIRECT | LX_O_NOATIME)
 
@@ -444,18 +438,12 @@ int64_t sys_fcntl(struct proc *p, const uint64_t a[6])
         f->flags = (f->flags & ~LX_SETFL_MASK) | ((int)a[2] & LX_SETFL_MASK);
         return 0;
     case LX_F_GETLK:
-    case LX_F_OFD_GETLK: {
-        /* One host process holds every lock: nothing ever conflicts. */
-        int16_t type = LX_F_UNLCK;
-        return user_copyout(p, a[2], &type, sizeof type);
-    }
+    case LX_F_OFD_GETLK:
     case LX_F_SETLK:
     case LX_F_SETLKW:
     case LX_F_OFD_SETLK:
-    case LX_F_OFD_SETLKW: {
-        uint8_t fl[32];
-        return user_copyin(p, fl, a[2], sizeof fl);
-    }
+    case LX_F_OFD_SETLKW:
+        return lock_fcntl(p, f, (int)a[1], a[2]);
     case LX_F_GETPIPE_SZ:
     case LX_F_SETPIPE_SZ:
         return file_is_pipe(f) ? PIPE_CAPACITY : -EBADF;

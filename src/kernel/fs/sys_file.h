@@ -33,6 +33,10 @@ int64_t sys_pipe2(struct proc *p, const uint64_t a[6]);
 int64_t sys_fchdir(struct proc *p, const uint64_t a[6]);
 int64_t sys_fchmod(struct proc *p, const uint64_t a[6]);
 
+/* copies between descriptors (sys_copy.c) */
+int64_t sys_sendfile(struct proc *p, const uint64_t a[6]);
+int64_t sys_copy_file_range(struct proc *p, const uint64_t a[6]);
+
 /* waiting for descriptors (sys_poll.c) */
 int64_t sys_ppoll(struct proc *p, const uint64_t a[6]);
 int64_t sys_pselect6(struct proc *p, const uint64_t a[6]);
@@ -45,6 +49,7 @@ int64_t sys_readlinkat(struct proc *p, const uint64_t a[6]);
 int64_t sys_faccessat(struct proc *p, const uint64_t a[6]);
 int64_t sys_faccessat2(struct proc *p, const uint64_t a[6]);
 int64_t sys_mkdirat(struct proc *p, const uint64_t a[6]);
+int64_t sys_mknodat(struct proc *p, const uint64_t a[6]);
 int64_t sys_unlinkat(struct proc *p, const uint64_t a[6]);
 int64_t sys_renameat2(struct proc *p, const uint64_t a[6]);
 int64_t sys_symlinkat(struct proc *p, const uint64_t a[6]);
@@ -75,10 +80,9 @@ int sys_stat_at(struct proc *p, int dirfd, uint64_t g_path, int flags, struct st
 struct stat;
 int sys_put_stat(struct proc *p, uint64_t g_st, const struct stat *hs);
 
-/* Owners: files of the user running vmsim belong to the guest's user (uid
- * and gid 1000, what getuid/getgid say); other ids pass unchanged. */
-#define SYS_FILE_GUEST_ID 1000u
-uint32_t sys_file_guest_id(uint32_t host_id, bool gid);
+/* Owners: files of the user running vmsim belong to the guest's user
+ * (p->os->uid and gid, what getuid/getgid say); other ids pass unchanged. */
+uint32_t sys_file_guest_id(const struct proc *p, uint32_t host_id, bool gid);
 
 
 #endif

@@ -18,6 +18,7 @@
 #include "file.h"
 #include "procfs.h"
 #include "tmpfs.h"
+#include "fifo.h"
 #include "vfs.h"
 
 #define LX_AT_FDCWD (-100)
@@ -128,10 +129,21 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
             rc = creat ? -EISDIR : tmpfs_open_dir(fs_tmpfs(p->fs), l.path, flags, &f);
             break;
         }
+        if (l.virt == VFS_DEV_FD) {
+            /* /dev/fd/N, /dev/stdin...: the same open file (Linux reopens
+             * regular files with an offset of their own; we share it). */
+            struct file *t = files_lookup(p->files, l.fdnum);
+            rc = !t ? -ENOENT : excl ? -EEXIST : 0;
+            if (t && !rc)
+                f = file_get(t);
+            break;
+        }
         if (l.virt != VFS_HOST) {
             int acc = flags & LX_O_ACCMODE;
             if (excl)
                 rc = -EEXIST;
+            else if (l.virt == VFS_DEV_TTY)
+                rc = -ENXIO;
             else if (l.virt == VFS_DEV_DIR && (acc != LX_O_RDONLY || creat))
                 rc = -EISDIR;
             else if (l.virt != VFS_DEV_DIR && (flags & LX_O_DIRECTORY))
@@ -149,6 +161,15 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
             else if (l.virt == VFS_DEV_URANDOM)   /* each open its own reproducible stream */
                 f->rng ^= (((uint64_t)p->pid << 32) + files_next_seq(p->files)) *
                           0x9e3779b97f4a7c15ULL;
+            break;
+        }
+        if (l.exists && S_ISFIFO(l.st.st_mode) && !(flags & LX_O_PATH)) {
+            /* Never opened on the host (it would block vmsim): fifo.c. */
+            rc = excl ? -EEXIST
+                      : fifo_open(p, &l.st,
+                                  (flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC |
+                                             LX_O_CLOEXEC)) | LX_O_LARGEFILE,
+                                  &f);
             break;
         }
         int hfd;
@@ -223,6 +244,9 @@ int sys_stat_at(struct proc *p, int dirfd, uint64_t g_path, int flags, struct st
         return rc;
     if (l.virt == VFS_PROC || l.virt == VFS_TMPFS || l.virt == VFS_TMPFS_DIR) {
         *st = l.st;   /* the walk asked procfs / tmpfs */
+    } else if (l.virt == VFS_DEV_FD) {
+        struct file *f = files_lookup(p->files, l.fdnum);
+        rc = !f ? -ENOENT : f->ops->fstat ? f->ops->fstat(f, st) : -EINVAL;
     } else if (l.virt != VFS_HOST) {
         struct file *f = file_new_dev(l.virt, 0, l.path);
         rc = f ? f->ops->fstat(f, st) : -ENOMEM;
@@ -279,8 +303,8 @@ int64_t sys_statx(struct proc *p, const uint64_t a[6])
         return rc;
     struct lx_statx sx = {
         .mask = LX_STATX_BASIC_STATS, .blksize = (uint32_t)st.st_blksize,
-        .nlink = (uint32_t)st.st_nlink, .uid = sys_file_guest_id(st.st_uid, false),
-        .gid = sys_file_guest_id(st.st_gid, true),
+        .nlink = (uint32_t)st.st_nlink, .uid = sys_file_guest_id(p, st.st_uid, false),
+        .gid = sys_file_guest_id(p, st.st_gid, true),
         .mode = (uint16_t)st.st_mode, .ino = st.st_ino, .size = (uint64_t)st.st_size,
         .blocks = (uint64_t)st.st_blocks,
         .atime = {st.st_atim.tv_sec, (uint32_t)st.st_atim.tv_nsec, 0},
@@ -400,6 +424,35 @@ int64_t sys_mkdirat(struct proc *p, const uint64_t a[6])
         fix_mode(fd, m);
         if (fd >= 0)
             close(fd);
+    }
+    vfs_lookup_done(&l);
+    return rc;
+}
+
+/* mknodat(2) for an unprivileged user: regular files, FIFOs (host FIFO
+ * nodes: fifo.h) and sockets; device nodes are EPERM. */
+int64_t sys_mknodat(struct proc *p, const uint64_t a[6])
+{
+    unsigned mode = (unsigned)a[2], type = mode & S_IFMT;
+    if (type == S_IFCHR || type == S_IFBLK)
+        return -EPERM;
+    if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK)
+        return -EINVAL;
+    struct vfs_lookup l;
+    int rc = lookup_new(p, (int)a[0], a[1], &l);
+    if (rc)
+        return rc;
+    unsigned m = mode & 07777 & ~fs_get_umask(p->fs);
+    if (type == 0 || type == S_IFREG) {
+        int fd = openat(l.dirfd, l.name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, m);
+        rc = fd < 0 ? -errno : 0;
+        fix_mode(fd, m);
+        if (fd >= 0)
+            close(fd);
+    } else if (mknodat(l.dirfd, l.name, type | m, 0) < 0) {
+        rc = -errno;
+    } else if (fchmodat(l.dirfd, l.name, m, 0) < 0) {
+        rc = 0;   /* the node is there; its mode is the umask's */
     }
     vfs_lookup_done(&l);
     return rc;

@@ -71,11 +71,36 @@ static int64_t wait_or_timeout(struct proc *p, uint64_t g_ts, uint64_t wake)
     return -LX_ERESTART_BLOCK;
 }
 
-/* ready: the call completes now; a deadline of a wait is forgotten. */
+/* ppoll's and pselect6's signal mask: installed while the call waits, as
+ * rt_sigsuspend does (the same fields, so a signal that interrupts the wait
+ * finds the mask to restore in sigsuspend_saved: signal_deliver). make's
+ * jobserver waits so, with SIGCHLD unblocked only inside pselect. */
+static int64_t wait_masked(struct proc *p, uint64_t g_mask, uint64_t size)
+{
+    if (!g_mask || p->in_sigsuspend)
+        return -LX_ERESTART_BLOCK;
+    if (size != 8)
+        return -EINVAL;
+    uint64_t m;
+    int rc = user_copyin(p, &m, g_mask, sizeof m);
+    if (rc)
+        return rc;
+    p->sigsuspend_saved = p->sig.blocked;
+    p->sig.blocked = m & ~(SIGBIT(LX_SIGKILL) | SIGBIT(LX_SIGSTOP));
+    p->in_sigsuspend = true;
+    return -LX_ERESTART_BLOCK;
+}
+
+/* ready: the call completes now; a deadline of a wait is forgotten, and a
+ * mask of the wait is undone. */
 static int64_t done(struct proc *p, int64_t rc)
 {
     if (rc != -LX_ERESTART_BLOCK && p->blocked)
         p->sleep_until = 0;
+    if (rc != -LX_ERESTART_BLOCK && p->in_sigsuspend) {
+        p->sig.blocked = p->sigsuspend_saved;
+        p->in_sigsuspend = false;
+    }
     return rc;
 }
 
@@ -114,6 +139,8 @@ int64_t sys_ppoll(struct proc *p, const uint64_t a[6])
         ret = rc ? rc : n;
     } else if (!rc) {
         ret = wait_or_timeout(p, a[2], wake);
+        if (ret == -LX_ERESTART_BLOCK)
+            ret = wait_masked(p, a[3], a[4]);
         if (ret == 0)   /* timed out: the revents are all 0 */
             ret = user_copyout(p, a[0], pf, nfds * sizeof *pf);
     }
@@ -163,6 +190,11 @@ int64_t sys_pselect6(struct proc *p, const uint64_t a[6])
     int64_t ret = n;
     if (n == 0)
         ret = wait_or_timeout(p, a[4], wake);
+    if (ret == -LX_ERESTART_BLOCK && a[5]) {
+        uint64_t sm[2];   /* { const sigset_t *ss; size_t ss_len; } */
+        int rc = user_copyin(p, sm, a[5], sizeof sm);
+        ret = rc ? rc : wait_masked(p, sm[0], sm[1]);
+    }
     if (ret >= 0)
         for (int s = 0; s < 3; s++)
             if (a[1 + s]) {

@@ -170,7 +170,7 @@ int64_t sys_listen(struct proc *p, const uint64_t a[6])
     int backlog = (int)a[1];
     s->maxbacklog = backlog < 0 ? 4096 : backlog > 4096 ? 4096 : backlog;
     s->state = US_LISTENING;
-    s->cred = (struct lx_ucred){p->pid, SYS_FILE_GUEST_ID, SYS_FILE_GUEST_ID};
+    s->cred = (struct lx_ucred){p->pid, p->os->uid, p->os->gid};
     return 0;
 }
 
@@ -358,7 +358,7 @@ static int get_control(struct proc *p, struct usock *s, const struct lx_msghdr *
             }
             memcpy(&cr, d, sizeof cr);
             /* An unprivileged sender may only name itself. */
-            if (cr.pid != p->pid || cr.uid != SYS_FILE_GUEST_ID || cr.gid != SYS_FILE_GUEST_ID)
+            if (cr.pid != p->pid || cr.uid != p->os->uid || cr.gid != p->os->gid)
                 rc = -EPERM;
             tx->cred = cr;
         } else {
@@ -393,7 +393,7 @@ static int64_t do_send(struct proc *p, uint64_t fd, const struct lx_msghdr *mh, 
         return rc;
     uint8_t *buf = malloc(total ? total : 1);
     struct usock_tx tx = {.data = buf, .len = total, .flags = flags,
-                          .cred = {p->pid, SYS_FILE_GUEST_ID, SYS_FILE_GUEST_ID}};
+                          .cred = {p->pid, p->os->uid, p->os->gid}};
     if (f->flags & LX_O_NONBLOCK)
         tx.flags |= LX_MSG_DONTWAIT;
     rc = buf ? 0 : -ENOMEM;
@@ -448,7 +448,7 @@ int64_t sys_sendto(struct proc *p, const uint64_t a[6])
     if (!buf)
         return -ENOMEM;
     struct usock_tx tx = {.data = buf, .len = len, .flags = (int)a[3],
-                          .cred = {p->pid, SYS_FILE_GUEST_ID, SYS_FILE_GUEST_ID}};
+                          .cred = {p->pid, p->os->uid, p->os->gid}};
     if (f->flags & LX_O_NONBLOCK)
         tx.flags |= LX_MSG_DONTWAIT;
     rc = user_copyin(p, buf, v.base, len);

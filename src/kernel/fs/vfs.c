@@ -89,6 +89,17 @@ int vfs_parse_option(int argc, char **argv, int *i, struct vfs_config *cfg)
         cfg->tmpfs[cfg->ntmpfs++] = val;
         return 1;
     }
+    if (strcmp(a, "--cwd") == 0 || strncmp(a, "--cwd=", 6) == 0) {
+        if (a[5] == '=') {
+            cfg->cwd = a + 6;
+        } else if (*i + 1 < argc) {
+            cfg->cwd = argv[++*i];
+        } else {
+            fprintf(stderr, "vmsim run: --cwd needs a directory (a guest path)\n");
+            return -1;
+        }
+        return 1;
+    }
     if (strcmp(a, "--root") == 0 || strcmp(a, "-L") == 0 || strcmp(a, "--sysroot") == 0) {
         root = strcmp(a, "--root") == 0;
         if (*i + 1 >= argc) {
@@ -129,17 +140,31 @@ static bool guest_path_under(const char *dir, const char *real, char *out, size_
     return in && snprintf(out, outlen, "%s", real + n) < (int)outlen;
 }
 
-void vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen)
+bool vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen)
 {
     char *real = realpath(host_path, NULL);
     if (real && (guest_path_under(cfg->root ? cfg->root : ".", real, out, outlen) ||
                  guest_path_under(cfg->sysroot, real, out, outlen))) {
         free(real);
-        return;
+        return true;
     }
     free(real);
     const char *base = strrchr(host_path, '/');
     snprintf(out, outlen, "/%s", base ? base + 1 : host_path);
+    return false;
+}
+
+void vfs_default_cwd(const struct vfs_config *cfg, char *out, size_t outlen)
+{
+    char *real = realpath(".", NULL);
+    const char *root = cfg->root ? cfg->root : ".";
+    char *rr = realpath(root, NULL);
+    if (real && rr && strcmp(real, rr) == 0)
+        snprintf(out, outlen, "/");
+    else if (!real || !guest_path_under(root, real, out, outlen))
+        snprintf(out, outlen, "/");
+    free(real);
+    free(rr);
 }
 
 /* ---- fs contexts --------------------------------------------------------- */
@@ -323,6 +348,12 @@ static int dev_virt(const char *name)
         return VFS_DEV_ZERO;
     if (strcmp(name, "urandom") == 0 || strcmp(name, "random") == 0)
         return VFS_DEV_URANDOM;
+    if (strcmp(name, "full") == 0)
+        return VFS_DEV_FULL;
+    if (strcmp(name, "tty") == 0)
+        return VFS_DEV_TTY;
+    if (strcmp(name, "stdin") == 0 || strcmp(name, "stdout") == 0 || strcmp(name, "stderr") == 0)
+        return VFS_DEV_FD;
     return -1;
 }
 
@@ -507,8 +538,32 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
             out->trailing_slash = slash;
             goto proc_out;
         }
+        if (w.virt == VFS_DEV_DIR && strcmp(comp, "fd") == 0 && !is_last) {
+            w.virt = VFS_DEV_FDDIR;   /* /dev/fd/N: the descriptors (Linux: /proc/self/fd) */
+            strcpy(w.canon, "/dev/fd");
+            continue;
+        }
+        if (w.virt == VFS_DEV_FDDIR) {
+            char *end;
+            long fdn = strtol(comp, &end, 10);
+            if (!is_last || !*comp || *end || fdn < 0 || fdn >= LX_NOFILE_MAX) {
+                rc = -ENOENT;
+                goto fail;
+            }
+            if ((rc = set_name(out, &w, comp)) != 0)
+                goto fail;
+            out->virt = VFS_DEV_FD;
+            out->fdnum = (int)fdn;
+            out->exists = true;
+            out->base = base;
+            out->dirfd = -1;
+            walk_setfd(&w, -1);
+            return 0;
+        }
         if (w.virt == VFS_DEV_DIR) {
             int v = dev_virt(comp);
+            if (v == VFS_DEV_FD)
+                out->fdnum = comp[3] == 'i' ? 0 : comp[3] == 'o' ? 1 : 2;   /* std{in,out,err} */
             if (v < 0) {
                 rc = (flags & VFS_CREATE) && is_last ? -EACCES : -ENOENT;
                 goto fail;

@@ -44,13 +44,21 @@ struct vfs_config {
     const char *tmpfs[8];
     int ntmpfs;
     uint64_t tmpfs_size;
+    const char *cwd;       /* the first process's working directory (a guest path),
+                            * or NULL: vfs_default_cwd */
 };
+
+/* The default working directory of the first process: the guest path of
+ * the host's working directory when it lies inside root, else "/". */
+void vfs_default_cwd(const struct vfs_config *cfg, char *out, size_t outlen);
 
 /* root ".", sysroot VFS_DEFAULT_SYSROOT if that directory exists, else NULL. */
 void vfs_config_default(struct vfs_config *cfg);
 
 /* Command-line options of `vmsim run`: --root DIR, -L DIR, --sysroot DIR
- * (also --root=DIR, --sysroot=DIR), --tmpfs GUEST_DIR, --tmpfs-size SIZE. argv[*i] is the option; consumes its
+ * (also --root=DIR, --sysroot=DIR), --tmpfs GUEST_DIR, --tmpfs-size SIZE,
+ * --cwd DIR (a guest path, checked when the first process starts). argv[*i]
+ * is the option; consumes its
  * value (advancing *i). Returns 1 if consumed, 0 if argv[*i] is not one of
  * these, -1 after printing a message when the value is missing or not a
  * directory. The strings stay owned by argv. */
@@ -60,7 +68,9 @@ int vfs_parse_option(int argc, char **argv, int *i, struct vfs_config *cfg);
  * its maps and /proc/PID/exe show it: where it lies inside root, or else the
  * sysroot, its path there; otherwise "/" and its file name (absolute, as
  * glibc's static startup requires; a host path is never shown to the guest). */
-void vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen);
+/* Returns true when the program lies inside root or the sysroot (the name
+ * is then a path the guest can open). */
+bool vfs_guest_name(const struct vfs_config *cfg, const char *host_path, char *out, size_t outlen);
 
 /* Per-process file-system context (Linux's fs_struct): the sandbox, the
  * current directory (a canonical guest path) and the umask. Refcounted. */
@@ -108,7 +118,10 @@ enum vfs_base { VFS_ROOT = 0, VFS_SYSROOT = 1 };
 enum vfs_virt { VFS_HOST = 0, VFS_DEV_DIR, VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_URANDOM,
                  VFS_DEV_FB0, VFS_DEV_TIMER, /* issue 7: devfile.h */
                 VFS_PROC, /* anything under /proc (procfs.h): path names it, st says what */
-                VFS_TMPFS, VFS_TMPFS_DIR /* issue 16: a file in / the directory of a tmpfs mount */ };
+                VFS_TMPFS, VFS_TMPFS_DIR, /* issue 16: a file in / the directory of a tmpfs mount */
+                VFS_DEV_FULL, VFS_DEV_TTY, /* issue 12: /dev/full, /dev/tty (no terminal) */
+                VFS_DEV_FD,    /* /dev/fd/N, /dev/stdin|stdout|stderr: descriptor fdnum */
+                VFS_DEV_FDDIR  /* inside /dev/fd while walking */ };
 
 #define VFS_FOLLOW 1   /* follow a symlink in the last component */
 #define VFS_CREATE 2   /* the last component may be missing (its directory must exist) */
@@ -119,6 +132,7 @@ enum vfs_virt { VFS_HOST = 0, VFS_DEV_DIR, VFS_DEV_NULL, VFS_DEV_ZERO, VFS_DEV_U
 struct vfs_lookup {
     int base;                    /* enum vfs_base: the tree the object is in */
     int virt;                    /* enum vfs_virt */
+    int fdnum;                   /* VFS_DEV_FD: the descriptor */
     int dirfd;                   /* O_PATH fd of its directory (owned), -1 if virtual */
     char name[VFS_NAME_MAX + 1]; /* its name in dirfd; "." when it is dirfd itself */
     bool exists;                 /* false: VFS_CREATE and the name is free */

@@ -25,7 +25,6 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
 #define HWCAP_RV64GC ((1u << ('I' - 'A')) | (1u << ('M' - 'A')) | (1u << ('A' - 'A')) | \
                       (1u << ('F' - 'A')) | (1u << ('D' - 'A')) | (1u << ('C' - 'A')))
 
-#define PROC_UID 1000
 #define STACK_INITIAL (128ULL << 10)   /* mapped at exec; grows down to STACK_RLIMIT on faults */
 #define STACK_ARGS_MAX (2ULL << 20)    /* argv + envp + auxv bytes we accept (ARG_MAX-ish) */
 
@@ -122,8 +121,8 @@ static int build_stack(struct proc *p, struct mm *mm, const struct exec_aux *ax,
         {AT_HWCAP, HWCAP_RV64GC}, {AT_PAGESZ, PAGE_SIZE},    {AT_CLKTCK, 100},
         {AT_PHDR, img->phdr.v},   {AT_PHENT, img->phent},    {AT_PHNUM, img->phnum},
         {AT_BASE, ax->base},      {AT_FLAGS, 0},             {AT_ENTRY, img->entry.v},
-        {AT_UID, PROC_UID},       {AT_EUID, PROC_UID},       {AT_GID, PROC_UID},
-        {AT_EGID, PROC_UID},      {AT_SECURE, 0},            {AT_RANDOM, random_at},
+        {AT_UID, p->os->uid},    {AT_EUID, p->os->uid},    {AT_GID, p->os->gid},
+        {AT_EGID, p->os->gid},      {AT_SECURE, 0},            {AT_RANDOM, random_at},
         {AT_EXECFN, execfn_at},   {AT_PLATFORM, platform_at}, {AT_NULL, 0},
     };
     size_t na = sizeof auxv / sizeof auxv[0];
@@ -266,6 +265,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
     if (p->files)
         p->os->fs_ops->exec(p);
     signal_exec_reset(&p->sig);
+    proc_ptimers_free(p);   /* POSIX timers do not survive execve */
     const char *base = strrchr(filename, '/');
     snprintf(p->comm, sizeof p->comm, "%s", base ? base + 1 : filename);
     if (p->pid)   /* the first process: os_spawn tells, once it has a pid */
@@ -308,6 +308,8 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->rlimit_stack = p->rlimit_stack;
     c->rlimit_memlock[0] = p->rlimit_memlock[0];
     c->rlimit_memlock[1] = p->rlimit_memlock[1];
+    c->pgid = p->pgid;
+    c->sid = p->sid;
     c->vdso = p->vdso;
     memcpy(c->comm, p->comm, sizeof c->comm);
     c->exe = p->exe ? strdup(p->exe) : NULL;
@@ -407,7 +409,7 @@ void proc_exit(struct proc *p, int status, int signo)
     struct sig_info si = {.signo = LX_SIGCHLD,
                           .code = signo ? LX_CLD_KILLED : LX_CLD_EXITED,
                           .pid = p->pid,
-                          .uid = PROC_UID,
+                          .uid = os->uid,
                           .status = signo ? signo : (status & 0xff)};
     signal_send_info(parent, &si);
 }
@@ -435,6 +437,7 @@ void proc_free(struct proc *p)
         mm_destroy(p->mm);
     if (p->files || p->fs)
         p->os->fs_ops->release(p);
+    proc_ptimers_free(p);
     free(p->exe);
     free(p);
 }

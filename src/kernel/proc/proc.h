@@ -52,6 +52,10 @@ struct proc_fs_ops {
      * reason in err. */
     int (*open_exec)(struct proc *p, const char *guest_path, bool for_interp, struct vfile **out,
                      char *err, size_t errlen);
+    /* Every live process waits and none sleeps: ends one wait that can
+     * never be satisfied on its own (a file lock: EDEADLK, as Linux).
+     * true if one was ended (the run goes on), false: a real deadlock. */
+    bool (*break_deadlock)(struct os *os);
 };
 
 #define PROC_SYSCALL_MAX 512          /* syscall numbers are below this */
@@ -100,7 +104,6 @@ struct proc {
     uint64_t sigsuspend_saved;        /* mask to restore after rt_sigsuspend */
     bool in_sigsuspend;
     uint64_t rng;                     /* getrandom's deterministic generator state */
-    uint64_t nosys_warned[PROC_SYSCALL_MAX / 64];   /* -ENOSYS said once per number */
     uint64_t syscalls;                /* ecalls handled */
     uint64_t insns;                   /* instructions retired (CPU time) */
     bool yield;                       /* sched_yield: end the turn after this call */
@@ -112,7 +115,17 @@ struct proc {
      * initial stack (cmdline reads them from memory, as Linux does). */
     char *exe;
     uint64_t arg_start, arg_end, env_end;   /* argv strings, then envp strings, on the stack */
+    int pgid, sid;                    /* process group and session (sys_pgrp.c) */
+    uint64_t itimer_at;               /* ITIMER_REAL: when SIGALRM is due (os_now_ns), 0: off */
+    uint64_t itimer_interval;         /* its period, 0: one-shot (sys_timer.c) */
+    struct ptimer *ptimers;           /* timer_create's timers (sys_timer.c) */
 };
+
+/* Frees p's POSIX timers (exit, exec). */
+void proc_ptimers_free(struct proc *p);
+
+/* Is p in process group pgid? (kill and wait of a group.) */
+bool proc_in_group(const struct proc *p, int pgid);
 
 /* Replaces p's program with the ELF file f (a reference the call consumes),
  * like execve: builds the new address space aside (program, interpreter for

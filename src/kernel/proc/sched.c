@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../mm/mm.h"
 #include "signal.h"
@@ -66,6 +67,8 @@ struct os *os_new(struct kernel *k, struct machine *m)
     os->h = &m->harts[0];
     os->next_pid = PROC_FIRST_PID;
     os->first_pid = PROC_FIRST_PID;
+    os->uid = os->gid = PROC_GUEST_ID;
+    os->epoch_ns = OS_EPOCH_NS;
     kernel_set_oom_handler(k, os_oom_kill, os);
     kernel_set_clock(k, os_clock, os);
     return os;
@@ -85,8 +88,42 @@ void os_free(struct os *os)
     free(os);
 }
 
+static uint64_t host_ns(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void os_print_nosys(const struct os *os, FILE *out, bool counts)
+{
+    const char *sep = "vmsim: system calls not implemented (ENOSYS): ";
+    for (unsigned nr = 0; nr < PROC_SYSCALL_MAX; nr++) {
+        if (!os->nosys[nr] || nr == LX_SYS_rseq || nr == LX_SYS_clone3)
+            continue;
+        fprintf(out, "%s%s (%u)", sep, syscall_name(nr), nr);
+        if (counts)
+            fprintf(out, " x%u", os->nosys[nr]);
+        sep = ", ";
+    }
+    if (os->nosys_high)
+        fprintf(out, "%snumbers >= %d x%u", sep, PROC_SYSCALL_MAX, os->nosys_high);
+    else if (*sep != ',')
+        return;
+    fputc('\n', out);
+}
+
+void os_set_host_clock(struct os *os)
+{
+    os->clock_host = true;
+    os->host_boot_ns = host_ns(CLOCK_MONOTONIC);
+    os->epoch_ns = host_ns(CLOCK_REALTIME);
+}
+
 uint64_t os_now_ns(const struct os *os)
 {
+    if (os->clock_host)
+        return host_ns(CLOCK_MONOTONIC) - os->host_boot_ns;
     /* Memory stalls (reclaim, refaults: PSI) take virtual time too. */
     return os->h->instret * OS_NS_PER_INSN + os->sleep_skip_ns + kernel_stall_ns(os->k);
 }
@@ -298,6 +335,10 @@ static bool run_turn(struct os *os, struct proc *p)
         }
     }
     p->insns += h->instret - start;
+    /* Ending is progress: a signal that kills a blocked process changes
+     * what its parent's wait and its pipe's other end see. */
+    if (p->exited)
+        progress = true;
     if (!p->exited)
         context_save(p, h);
     p->hart = NULL;
@@ -331,20 +372,33 @@ static struct proc *pick_next(struct os *os, uint64_t now)
     return first;
 }
 
-/* Nobody can make progress: time jumps to the earliest sleeper's wake-up;
- * without sleepers it is a deadlock and everyone is killed. */
+/* Nobody can make progress: time jumps to the earliest sleeper's wake-up
+ * or interval timer;
+ * without sleepers, a process waiting for a file lock gets EDEADLK (the
+ * holders all wait too), and failing that it is a deadlock and everyone
+ * is killed. */
 static void all_waiting(struct os *os)
 {
-    uint64_t wake = 0;
+    bool fired = false;
+    uint64_t wake = os_fire_timers(os, os_now_ns(os), &fired);   /* an alarm wakes too */
+    if (fired)
+        return;   /* a SIGALRM is on its way: someone can run */
     for (struct proc *q = os->procs; q; q = q->next)
         if (!q->exited && q->sleep_until && (!wake || q->sleep_until < wake))
             wake = q->sleep_until;
     if (wake) {
         uint64_t now = os_now_ns(os);
-        if (wake > now)
+        if (wake > now && os->clock_host) {   /* real time: the host sleeps too */
+            struct timespec ts = {(time_t)((wake - now) / 1000000000ULL),
+                                  (long)((wake - now) % 1000000000ULL)};
+            nanosleep(&ts, NULL);
+        } else if (wake > now) {
             os->sleep_skip_ns += wake - now;
+        }
         return;
     }
+    if (os->fs_ops && os->fs_ops->break_deadlock && os->fs_ops->break_deadlock(os))
+        return;   /* a lock waiter gets EDEADLK on its retry */
     fprintf(stderr, "vmsim: deadlock: all processes blocked\n");
     kill_all(os, LX_SIGKILL);
 }
@@ -354,6 +408,7 @@ int os_run(struct os *os)
     unsigned idle = 0;
     for (;;) {
         uint64_t now = os_now_ns(os);
+        os_fire_timers(os, now, NULL);
         unsigned live = 0, ready = 0;
         for (struct proc *p = os->procs; p; p = p->next) {
             live += !p->exited;

@@ -9,13 +9,15 @@
  *
  * Time: the guest's clock is virtual (design decision 12): OS_NS_PER_INSN
  * nanoseconds per retired instruction (a 100 MIPS machine) plus the time
- * skipped while everyone slept. No host time is read. */
+ * skipped while everyone slept. No host time is read, unless the run asks
+ * for the host's clock (os_set_host_clock: `vmsim run --clock host`). */
 #ifndef VMSIM_KERNEL_SCHED_H
 #define VMSIM_KERNEL_SCHED_H
 
 #include "proc.h"
 
 #define OS_NS_PER_INSN 10
+#define PROC_GUEST_ID 1000   /* the guest's uid and gid unless --uid/--gid say */
 #define OS_MAX_PROCS 1024   /* processes incl. zombies (RLIMIT_NPROC): fork gets EAGAIN */
 #define OS_EPOCH_NS (1700000000ULL * 1000000000ULL)   /* CLOCK_REALTIME at boot (Nov 2023) */
 
@@ -59,7 +61,31 @@ struct os {
     uint64_t nprocs_total;            /* processes created */
     uint64_t nexits;                  /* processes ended */
     unsigned nprocs;                  /* in the table now (zombies included) */
+    uint32_t uid, gid;                /* the guest's one user (sys_cred.c); PROC_GUEST_ID */
+    /* The clock (issue 12): virtual (default: instructions plus skipped
+     * sleep, reproducible) or the host's (os_set_host_clock: real time,
+     * sleeps take real time). epoch_ns: CLOCK_REALTIME at boot. */
+    /* Calls answered -ENOSYS, by number (and above the table), for the
+     * summary at exit (os_print_nosys). */
+    uint32_t nosys[PROC_SYSCALL_MAX];
+    uint32_t nosys_high;
+    bool clock_host;
+    uint64_t host_boot_ns;            /* host CLOCK_MONOTONIC at boot (host clock) */
+    uint64_t epoch_ns;                /* OS_EPOCH_NS unless --clock-start or the host clock */
 };
+
+/* Sends SIGALRM to each process whose ITIMER_REAL is due at now (and
+ * re-arms it; *fired set when one was, if fired is not NULL); returns the
+ * earliest deadline still armed, or 0. */
+uint64_t os_fire_timers(struct os *os, uint64_t now, bool *fired);
+
+/* Prints one line naming the system calls that were not implemented in
+ * this run (nothing if none), with their counts when counts is set. */
+void os_print_nosys(const struct os *os, FILE *out, bool counts);
+
+/* Switches os to the host's clock: monotonic time counts from now, the
+ * realtime clock reads the host's. */
+void os_set_host_clock(struct os *os);
 
 /* A new, empty OS for kernel k on machine m (hart 0). NULL on OOM. */
 struct os *os_new(struct kernel *k, struct machine *m);

@@ -218,6 +218,16 @@ static bool setup_frame(struct proc *p, struct hart *h, int signo, uint64_t old_
     return true;
 }
 
+/* Calls Linux never restarts after a handler ran, SA_RESTART or not
+ * (-ERESTARTNOHAND and friends: poll, select, pause, the sleeps,
+ * sigsuspend): they return EINTR. */
+static bool never_restarted(uint64_t nr)
+{
+    return nr == LX_SYS_ppoll || nr == LX_SYS_pselect6 || nr == LX_SYS_nanosleep ||
+           nr == LX_SYS_clock_nanosleep || nr == LX_SYS_rt_sigsuspend || nr == LX_SYS_epoll_pwait ||
+           nr == LX_SYS_epoll_pwait2;
+}
+
 bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
 {
     bool interrupted = false;
@@ -249,7 +259,8 @@ bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
         }
         if (blocked_call) {
             /* nanosleep and sigsuspend are never restarted (Linux: EINTR). */
-            if ((sa->flags & LX_SA_RESTART) && !p->sleep_until && !suspended) {
+            if ((sa->flags & LX_SA_RESTART) && !p->sleep_until && !suspended &&
+                !never_restarted(h->x[17])) {
                 /* SA_RESTART: pc stays at the ecall, so the handler's return re-runs it. */
             } else {
                 h->x[10] = (uint64_t)-EINTR;
@@ -431,12 +442,12 @@ int64_t sys_sigaltstack(struct proc *p, const uint64_t a[6])
 
 static void send_from(struct proc *from, struct proc *to, int s, int code)
 {
-    struct sig_info si = {.signo = s, .code = code, .pid = from->pid, .uid = 1000};
+    struct sig_info si = {.signo = s, .code = code, .pid = from->pid, .uid = from->os->uid};
     signal_send_info(to, &si);
 }
 
-/* kill(2). No process groups: every process is in one group, so pid 0 and
- * -pgrp mean every process, and -1 every process but the caller. */
+/* kill(2): pid > 0 one process, 0 the caller's group, -1 every process
+ * but the caller, < -1 the group -pid (ESRCH when it has no process). */
 int64_t sys_kill(struct proc *p, const uint64_t a[6])
 {
     int pid = (int)a[0];
@@ -451,9 +462,12 @@ int64_t sys_kill(struct proc *p, const uint64_t a[6])
             send_from(p, t, (int)s, LX_SI_USER);
         return 0;
     }
+    if (pid == INT32_MIN)
+        return -ESRCH;
+    int group = pid == 0 ? p->pgid : -pid;
     int n = 0;
     for (struct proc *t = p->os->procs; t; t = t->next) {
-        if (pid == -1 && t == p)
+        if (pid == -1 ? t == p : (t->exited || !proc_in_group(t, group)))
             continue;
         n++;
         if (s)

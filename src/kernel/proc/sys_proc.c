@@ -177,11 +177,15 @@ int64_t sys_exit(struct proc *p, const uint64_t a[6])
     return 0;
 }
 
-/* Does child c match wait4's pid argument? No process groups: 0 and -pgrp
- * match every child, like -1. */
-static bool wait_match(const struct proc *c, int pid)
+/* Does child c of p match wait4's pid argument? -1: any child, 0: one in
+ * p's group, < -1: one in group -pid. */
+static bool wait_match(const struct proc *p, const struct proc *c, int pid)
 {
-    return pid <= 0 || c->pid == pid;
+    if (pid == -1)
+        return true;
+    if (pid == 0)
+        return proc_in_group(c, p->pgid);
+    return pid < 0 ? proc_in_group(c, -pid) : c->pid == pid;
 }
 
 /* The first zombie child matching pid (Linux scans oldest first), or NULL;
@@ -190,7 +194,7 @@ static struct proc *find_zombie(struct proc *p, int pid, bool *any)
 {
     *any = false;
     for (struct proc *c = p->os->procs; c; c = c->next) {
-        if (c->parent != p || !wait_match(c, pid))
+        if (c->parent != p || !wait_match(p, c, pid))
             continue;
         *any = true;
         if (c->exited)
@@ -206,6 +210,8 @@ int64_t sys_wait4(struct proc *p, const uint64_t a[6])
     if (options & ~(uint64_t)(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WNOTHREAD |
                               LX_WALL | LX_WCLONE))
         return -EINVAL;
+    if (pid == INT32_MIN)
+        return -ESRCH;   /* Linux: there is no group -INT_MIN */
     bool any;
     struct proc *c = find_zombie(p, pid, &any);
     if (!any)
@@ -241,7 +247,10 @@ int64_t sys_waitid(struct proc *p, const uint64_t a[6])
     case 0: pid = -1; break;                  /* P_ALL */
     case 1: if (id <= 0) return -EINVAL;      /* P_PID */
             pid = id; break;
-    case 2: pid = 0; break;                   /* P_PGID: one group */
+    case 2: if (id < 0) return -EINVAL;       /* P_PGID: 0 is the caller's */
+            pid = id ? -id : 0;
+            if (pid == -1) return -ECHILD;    /* group 1 (init's): none of ours */
+            break;
     default: return -EINVAL;
     }
     bool any;
@@ -255,7 +264,7 @@ int64_t sys_waitid(struct proc *p, const uint64_t a[6])
     uint8_t info[128] = {0};
     if (c) {
         int32_t v[6] = {LX_SIGCHLD, 0, c->term_signal ? LX_CLD_KILLED : LX_CLD_EXITED, 0,
-                        c->pid, 1000};
+                        c->pid, (int32_t)p->os->uid};
         memcpy(info, v, sizeof v);
         int32_t st = c->term_signal ? c->term_signal : (c->wait_status >> 8) & 0xff;
         memcpy(info + 24, &st, 4);
@@ -281,17 +290,6 @@ int64_t sys_getppid(struct proc *p, const uint64_t a[6])
 {
     return p->parent ? p->parent->pid : PROC_INIT_PID;
 }
-int64_t sys_getid(struct proc *p, const uint64_t a[6]) { return 1000; }
-/* One session, one process group: the first process's. */
-int64_t sys_getpgid(struct proc *p, const uint64_t a[6])
-{
-    if ((int)a[0] < 0)
-        return -EINVAL;
-    if (a[0] && !os_find(p->os, (int)a[0]))
-        return -ESRCH;
-    return p->os->first_pid;
-}
-int64_t sys_setpgid(struct proc *p, const uint64_t a[6]) { return 0; }
 int64_t sys_set_tid_address(struct proc *p, const uint64_t a[6]) { return p->pid; }
 int64_t sys_zero(struct proc *p, const uint64_t a[6]) { return 0; }
 
@@ -492,7 +490,7 @@ static int clock_now(struct proc *p, uint64_t clk, uint64_t *ns)
     switch (clk) {
     case 0: case 5: case 8:            /* REALTIME, REALTIME_COARSE, REALTIME_ALARM */
     case 11:                           /* TAI */
-        *ns = OS_EPOCH_NS + now;
+        *ns = p->os->epoch_ns + now;
         return 0;
     case 1: case 4: case 6: case 7: case 9:   /* MONOTONIC(_RAW/_COARSE), BOOTTIME(_ALARM) */
         *ns = now;
@@ -531,7 +529,7 @@ int64_t sys_clock_getres(struct proc *p, const uint64_t a[6])
 
 int64_t sys_gettimeofday(struct proc *p, const uint64_t a[6])
 {
-    uint64_t ns = OS_EPOCH_NS + os_now_ns(p->os);
+    uint64_t ns = p->os->epoch_ns + os_now_ns(p->os);
     if (a[0]) {
         int64_t tv[2] = {(int64_t)(ns / NS_PER_S), (int64_t)(ns % NS_PER_S / 1000)};
         int rc = user_copyout(p, a[0], tv, sizeof tv);

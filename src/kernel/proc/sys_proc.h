@@ -14,7 +14,6 @@ int64_t sys_wait4(struct proc *p, const uint64_t a[6]);
 int64_t sys_waitid(struct proc *p, const uint64_t a[6]);
 int64_t sys_getpid(struct proc *p, const uint64_t a[6]);
 int64_t sys_getppid(struct proc *p, const uint64_t a[6]);
-int64_t sys_getid(struct proc *p, const uint64_t a[6]);
 int64_t sys_getpgid(struct proc *p, const uint64_t a[6]);
 int64_t sys_setpgid(struct proc *p, const uint64_t a[6]);
 int64_t sys_set_tid_address(struct proc *p, const uint64_t a[6]);
@@ -51,5 +50,34 @@ int64_t sys_munlock(struct proc *p, const uint64_t a[6]);
 int64_t sys_mlockall(struct proc *p, const uint64_t a[6]);
 int64_t sys_munlockall(struct proc *p, const uint64_t a[6]);
 int64_t sys_mincore(struct proc *p, const uint64_t a[6]);
+
+/* the interval timer (sys_timer.c) */
+int64_t sys_getitimer(struct proc *p, const uint64_t a[6]);
+int64_t sys_setitimer(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_create(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_settime(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_gettime(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_getoverrun(struct proc *p, const uint64_t a[6]);
+int64_t sys_timer_delete(struct proc *p, const uint64_t a[6]);
+
+/* process groups and sessions (sys_pgrp.c) */
+int64_t sys_getsid(struct proc *p, const uint64_t a[6]);
+int64_t sys_setsid(struct proc *p, const uint64_t a[6]);
+
+/* credentials (sys_cred.c) */
+int64_t sys_getuid(struct proc *p, const uint64_t a[6]);   /* also geteuid */
+int64_t sys_getgid(struct proc *p, const uint64_t a[6]);   /* also getegid */
+int64_t sys_setuid(struct proc *p, const uint64_t a[6]);
+int64_t sys_setgid(struct proc *p, const uint64_t a[6]);
+int64_t sys_setreuid(struct proc *p, const uint64_t a[6]);
+int64_t sys_setregid(struct proc *p, const uint64_t a[6]);
+int64_t sys_setresuid(struct proc *p, const uint64_t a[6]);
+int64_t sys_setresgid(struct proc *p, const uint64_t a[6]);
+int64_t sys_getresuid(struct proc *p, const uint64_t a[6]);
+int64_t sys_getresgid(struct proc *p, const uint64_t a[6]);
+int64_t sys_setfsuid(struct proc *p, const uint64_t a[6]);
+int64_t sys_setfsgid(struct proc *p, const uint64_t a[6]);
+int64_t sys_getgroups(struct proc *p, const uint64_t a[6]);
+int64_t sys_setgroups(struct proc *p, const uint64_t a[6]);
 
 #endif

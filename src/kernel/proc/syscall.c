@@ -41,10 +41,15 @@ bool syscall_dispatch(struct proc *p, struct hart *h)
         ret = syscall_table[nr](p, args);
     } else {
         ret = -ENOSYS;
-        /* rseq and clone3 are optional: glibc falls back without them. */
+        /* rseq and clone3 are optional: glibc falls back without them.
+         * Others are said once per run (a shell script may make thousands). */
         if (nr != LX_SYS_rseq && nr != LX_SYS_clone3 && nr < PROC_SYSCALL_MAX &&
-            !(p->nosys_warned[nr / 64] & (1ULL << (nr % 64)))) {
-            p->nosys_warned[nr / 64] |= 1ULL << (nr % 64);
+            p->os->nosys[nr]++ == 0) {
+            if (p->os->output_hook)
+                p->os->output_hook(p->os->output_hook_ctx);
+            fprintf(stderr, "vmsim: syscall %llu (%s) not implemented (-ENOSYS)\n",
+                    (unsigned long long)nr, syscall_name((unsigned)nr));
+        } else if (nr >= PROC_SYSCALL_MAX && p->os->nosys_high++ == 0) {
             fprintf(stderr, "vmsim: syscall %llu not implemented (-ENOSYS)\n",
                     (unsigned long long)nr);
         }

@@ -1,6 +1,6 @@
 /* The Linux riscv64 system-call interface: one table indexed by the generic
- * syscall numbers below; unknown numbers return -ENOSYS and are named once
- * on stderr. Arguments in a0..a5, number in a7, result in a0 (a -errno on
+ * syscall numbers below; unknown numbers return -ENOSYS, are named once per
+ * run on stderr and counted (os->nosys, summed up at exit). Arguments in a0..a5, number in a7, result in a0 (a -errno on
  * failure). Handlers live by concern: proc/sys_proc.c (processes, memory,
  * time), proc/signal.c (signals), fs/sys_*.c (files); the table naming them
  * all is core/syscalls.c, the dispatcher syscall.c. */
@@ -148,6 +148,29 @@ enum {
     LX_SYS_sendmsg = 211,
     LX_SYS_recvmsg = 212,
     LX_SYS_accept4 = 242,
+    LX_SYS_timer_create = 107,
+    LX_SYS_timer_gettime = 108,
+    LX_SYS_timer_getoverrun = 109,
+    LX_SYS_timer_settime = 110,
+    LX_SYS_timer_delete = 111,
+    LX_SYS_getitimer = 102,
+    LX_SYS_setitimer = 103,
+    LX_SYS_flock = 32,   /* files: locks */
+    LX_SYS_mknodat = 33,   /* files */
+    LX_SYS_sendfile = 71,   /* files */
+    LX_SYS_copy_file_range = 285,   /* files */
+    LX_SYS_setgid = 144,   /* credentials */
+    LX_SYS_setuid = 146,
+    LX_SYS_setreuid = 145,
+    LX_SYS_setregid = 143,
+    LX_SYS_setresuid = 147,
+    LX_SYS_getresuid = 148,
+    LX_SYS_setresgid = 149,
+    LX_SYS_getresgid = 150,
+    LX_SYS_setfsuid = 151,
+    LX_SYS_setfsgid = 152,
+    LX_SYS_getgroups = 158,
+    LX_SYS_setgroups = 159,
 };
 
 /* Kernel-internal results, never seen by the guest. */
@@ -172,6 +195,9 @@ int user_copyout(struct proc *p, uint64_t g_dst, const void *src, uint64_t len);
  * handler set the registers itself). Returns true when the call must wait
  * (pc stays at the ecall, p->blocked is set). */
 bool syscall_dispatch(struct proc *p, struct hart *h);
+
+/* The Linux name of riscv64 call number nr ("?" when it has none). */
+const char *syscall_name(unsigned nr);
 
 /* The table (core/syscalls.c): the handler of each call number, or NULL. */
 extern const sys_fn syscall_table[PROC_SYSCALL_MAX];
