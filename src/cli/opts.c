@@ -15,7 +15,9 @@ const char opts_machine_help[] =
     "  --tlb-sets N    TLB sets per access kind, a power of two (default " STR(
         MACHINE_DEFAULT_TLB_SETS) ")\n"
                                   "  --tlb-ways N    TLB ways per set (default " STR(
-                                      MACHINE_DEFAULT_TLB_WAYS) ")\n";
+                                      MACHINE_DEFAULT_TLB_WAYS) ")\n"
+    "  --harts N       harts (CPUs) sharing the memory, 1.." STR(MACHINE_MAX_HARTS) " (default " STR(
+        MACHINE_DEFAULT_HARTS) ")\n";
 
 /* Matches "--name VALUE" or "--name=VALUE"; sets *val (NULL if missing). */
 static bool match(int argc, char **argv, int *i, const char *name, const char **val)
@@ -67,6 +69,15 @@ int opts_machine(int argc, char **argv, int *i, struct machine_config *cfg, cons
             return -1;
         }
         cfg->tlb_ways = (unsigned)v;
+        return 1;
+    }
+    if (match(argc, argv, i, "--harts", &val)) {
+        if (!val || !parse_u64(val, false, &v) || v == 0 || v > MACHINE_MAX_HARTS) {
+            fprintf(stderr, "vmsim %s: bad --harts '%s' (want 1..%d)\n", cmd, val ? val : "",
+                    MACHINE_MAX_HARTS);
+            return -1;
+        }
+        cfg->nharts = (int)v;
         return 1;
     }
     return 0;

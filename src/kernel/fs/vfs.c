@@ -222,6 +222,12 @@ void fs_put(struct fs *fs)
 }
 
 void fs_set_proc(struct fs *fs, struct proc *p) { fs->proc = p; }
+
+struct fs *fs_get(struct fs *fs)
+{
+    fs->refcount++;
+    return fs;
+}
 const char *fs_cwd(const struct fs *fs) { return fs->cwd; }
 struct tmpfs *fs_tmpfs(struct fs *fs) { return fs->t->tmpfs; }
 

@@ -283,6 +283,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
         h->pc = pc;
         h->reservation = UINT64_MAX;
         mmu_set_satp(&h->mmu, mm_satp(mm));
+        machine_set_hart(p->os->m, (int)(h - p->os->m->harts), (uint16_t)satp_asid(mm_satp(mm)));
     } else {
         p->ctx = c;
     }
@@ -291,7 +292,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
 
 struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
 {
-    if (p->os->nprocs >= OS_MAX_PROCS) {
+    if (p->os->nprocs >= p->os->max_procs) {
         *rc = -EAGAIN;
         return NULL;
     }
@@ -345,7 +346,7 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->ctx.x[10] = 0;
     if (child_sp)
         c->ctx.x[2] = child_sp;
-    c->parent = p;
+    c->parent = p->group_leader ? p->group_leader : p;   /* the process, not the thread */
     c->state = PROC_RUNNABLE;
     os_add_proc(p->os, c);
     event_proc(p->k, VM_EV_FORK, p->mm, p->pid, c->pid, c->comm, 0);
@@ -355,9 +356,18 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
 
 void proc_exit(struct proc *p, int status, int signo)
 {
-    if (p->exited)
-        return;
+    if (p->group_leader && p->group_leader != p) {
+        if (p->exited)
+            return;
+        thread_group_end(p);   /* p among them */
+        p = p->group_leader;
+    } else {
+        if (p->exited)
+            return;
+        thread_group_end(p);
+    }
     struct os *os = p->os;
+    p->thread_dead = false;
     p->exited = true;
     os->nexits++;
     p->state = PROC_ZOMBIE;
@@ -433,6 +443,8 @@ void proc_free(struct proc *p)
         mm_destroy(p->mm);
     if (p->files || p->fs)
         p->os->fs_ops->release(p);
+    if (p->os)
+        futex_forget(p);
     free(p->exe);
     free(p);
 }
