@@ -429,6 +429,11 @@ struct json_object *report_json_build(struct kernel *k, const struct report_proc
     add(tlb, "hit_rate",
         json_object_new_double(lookups ? (double)ki.tlb_hits / (double)lookups : 0.0));
     add_u(tlb, "page_walks", ki.page_walks);
+    add_u(tlb, "harts", (uint64_t)ki.nharts);
+    add_u(tlb, "nr_tlb_remote_flush", ki.tlbstat.nr_tlb_remote_flush);
+    add_u(tlb, "nr_tlb_remote_flush_received", ki.tlbstat.nr_tlb_remote_flush_received);
+    add_u(tlb, "nr_tlb_local_flush_all", ki.tlbstat.nr_tlb_local_flush_all);
+    add_u(tlb, "nr_tlb_local_flush_one", ki.tlbstat.nr_tlb_local_flush_one);
     add(doc, "tlb", tlb);
 
     struct proc_walk w = {0};

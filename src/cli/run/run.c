@@ -40,6 +40,8 @@ static void usage(FILE *f)
             "  --html FILE     write the memory map as an HTML page when the program exits\n"
             "  --smaps-at-exit print each process's /proc/PID/smaps on stderr as it exits\n"
             "  --max-insns N   kill every process with SIGXCPU after N instructions\n"
+            "  --max-threads N at most N processes and threads at once (default 1024);\n"
+            "                  clone and fork past it fail with EAGAIN\n"
             "  --fb WxH        the framebuffer's size (/dev/fb0; default 640x480)\n"
             "  --fb-out FILE.png\n"
             "                  save the framebuffer as FILE-0001.png, ... at each write of\n"
@@ -75,6 +77,7 @@ int cmd_run(int argc, char **argv)
     struct run_report rr = {0};
     bool smaps = false;
     uint64_t max_insns = 0;
+    unsigned max_threads = 0;
     struct watch_options wo = {0};
     struct fb_out fbo = {0};
     int i = 1;
@@ -89,6 +92,18 @@ int cmd_run(int argc, char **argv)
         }
         if (strcmp(argv[i], "--smaps-at-exit") == 0) {
             smaps = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--max-threads") == 0) {
+            char *end = NULL;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            errno = 0;
+            unsigned long n = strtoul(v, &end, 10);
+            if (!*v || *end || errno || n == 0 || n > 1000000 || *v == '-') {
+                fprintf(stderr, "vmsim run: bad --max-threads '%s' (want 1..1000000)\n", v);
+                return 2;
+            }
+            max_threads = (unsigned)n;
             continue;
         }
         if (strcmp(argv[i], "--max-insns") == 0) {
@@ -167,6 +182,8 @@ int cmd_run(int argc, char **argv)
         m->fb.on_frame_ctx = &fbo;
     }
     os->insn_limit = max_insns;
+    if (max_threads)
+        os->max_procs = max_threads;
     os->exit_smaps = smaps ? stderr : NULL;
     os->exit_hook = report_exit_hook;
     os->exit_hook_ctx = &rr;

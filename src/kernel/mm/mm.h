@@ -88,6 +88,8 @@ struct kernel_info {
     const char *policy;             /* replacement policy's name */
     uint64_t nr_mm;
     uint64_t tlb_hits, tlb_misses, page_walks;  /* summed over harts */
+    int nharts;
+    struct machine_tlb_vmstat tlbstat;         /* TLB shootdowns (machine.h) */
     struct vm_counters c;
 };
 

@@ -92,6 +92,7 @@ struct proc {
     bool thread_dead;                 /* leader: its thread exited, the others run on */
     uint64_t clear_child_tid;         /* set_tid_address / CLONE_CHILD_CLEARTID */
     uint64_t robust_list, robust_len; /* set_robust_list */
+    unsigned membarrier_reg;          /* leader: membarrier registrations (commands) */
     /* A thread waiting in futex(2) (futex.c): on the os's wait queue under
      * (key_obj, key_off) until a wake sets futex_woken; not scheduled meanwhile. */
     bool futex_waiting, futex_woken;

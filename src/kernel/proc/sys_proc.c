@@ -726,5 +726,12 @@ int64_t sys_membarrier(struct proc *p, const uint64_t a[6])
         return (int64_t)supported;
     if (!(a[0] & supported) || (a[0] & (a[0] - 1)))
         return -EINVAL;
+    struct proc *l = p->group_leader;
+    if (a[0] == REG_PRIVATE_EXPEDITED || a[0] == REG_PRIVATE_EXPEDITED_SYNC_CORE ||
+        a[0] == REG_GLOBAL_EXPEDITED)
+        l->membarrier_reg |= (unsigned)a[0];
+    else if ((a[0] == PRIVATE_EXPEDITED || a[0] == PRIVATE_EXPEDITED_SYNC_CORE) &&
+             !(l->membarrier_reg & (unsigned)(a[0] << 1)))
+        return -EPERM;   /* not registered: Linux refuses */
     return 0;
 }
