@@ -2,8 +2,9 @@
 # Threads (issue 13). The pthread programs of guest/threads run under $VMSIM
 # with 1, 2 and 4 harts and under qemu-riscv64 (which runs the threads of one
 # process): stdout and exit status must be identical. robust and bad use
-# calls qemu-user does not implement (set_robust_list), so they are compared
-# with the same C source built for this host and run natively. Then: the
+# calls qemu-user does not implement (set_robust_list), and procfs reads
+# the guest's /proc and /sys, so they are compared with the same C source
+# built for this host and run natively. Then: the
 # thread limit (--max-threads: EAGAIN, as Linux's RLIMIT_NPROC), TLB
 # shootdown counters (none with one hart, some with two), a shootdown event
 # naming its harts, and determinism (same output and --stats twice).
@@ -40,11 +41,13 @@ for p in basic sync cancel signals shoot; do
     done
 done
 
-for p in robust bad; do
+# (procfs: /proc/PID/task, thread-self, Threads:, /sys's cpulist; with as
+# many harts as this host has CPUs, so the counts agree.)
+for p in robust bad procfs; do
     gcc -O2 -w -pthread "$src/$p.c" -o "$tmp/$p.native" || { echo "FAIL cannot build $p for the host"; fail=1; continue; }
     "$tmp/$p.native" >"$tmp/n.out" 2>/dev/null
     nrc=$?
-    vm "$d/$p" >"$tmp/v.out" 2>"$tmp/v.err"
+    vm --harts "$(nproc)" "$d/$p" >"$tmp/v.out" 2>"$tmp/v.err"
     vrc=$?
     if [ $vrc -ne $nrc ] || ! cmp -s "$tmp/v.out" "$tmp/n.out"; then
         echo "FAIL $p: vmsim (exit $vrc) and native (exit $nrc) differ (< vmsim, > native)"

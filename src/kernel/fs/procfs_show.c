@@ -33,14 +33,15 @@ static const char *pf_state_name(char s)
 static void show_status(struct proc *t, FILE *out)
 {
     char st = pf_state(t);
-    int ppid = t->parent ? t->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
+    const struct proc *l = t->group_leader ? t->group_leader : t;
+    int ppid = l->parent ? l->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
     int sid = t->os->first_pid;
     fprintf(out, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", t->comm,
             t->fs ? fs_get_umask(t->fs) : 022, pf_state_name(st));
-    fprintf(out, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->pid, t->pid, ppid);
+    fprintf(out, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->pid, t->tid, ppid);
     fprintf(out, "Uid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\n");
     fprintf(out, "FDSize:\t%d\nGroups:\t \n", t->files ? 64 : 0);
-    fprintf(out, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", t->pid, t->pid,
+    fprintf(out, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", t->pid, t->tid,
             sid, sid);
     if (t->mm) {
         struct mm_task_mem v;
@@ -64,9 +65,9 @@ static void show_status(struct proc *t, FILE *out)
             cgt |= 1ULL << (s - 1);
     }
     fprintf(out,
-            "Threads:\t1\nSigQ:\t%d/%d\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
+            "Threads:\t%u\nSigQ:\t%d/%d\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
             "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
-            __builtin_popcountll(t->sig.pending), 7823, 0ULL, (unsigned long long)t->sig.pending,
+            t->exited ? 1u : thread_count(t), __builtin_popcountll(t->sig.pending), 7823, 0ULL, (unsigned long long)t->sig.pending,
             (unsigned long long)t->sig.blocked, (unsigned long long)ign, (unsigned long long)cgt);
     fprintf(out,
             "CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t000001ffffffffff\n"
@@ -98,15 +99,17 @@ static void show_stat(struct proc *t, FILE *out)
         mm_task_mem(t->mm, t->exe, &v);
         mm_get_info(t->mm, &mi);
     }
-    int ppid = t->parent ? t->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
+    const struct proc *l = t->group_leader ? t->group_leader : t;
+    int ppid = l->parent ? l->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
     int sid = t->os->first_pid;
     unsigned long long utime = t->insns * OS_NS_PER_INSN / 10000000ULL;
     fprintf(out,
-            "%d (%s) %c %d %d %d 0 -1 4194304 %llu 0 %llu 0 %llu 0 0 0 20 0 1 0 0 %llu %llu "
+            "%d (%s) %c %d %d %d 0 -1 4194304 %llu 0 %llu 0 %llu 0 0 0 20 0 %u 0 0 %llu %llu "
             "18446744073709551615 0 0 0 0 0 0 %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 0 0 0 "
             "%llu %llu 0 0 %d\n",
-            t->pid, t->comm, pf_state(t), ppid, sid, sid, (unsigned long long)mi.c.minor_faults,
-            (unsigned long long)mi.c.major_faults, utime, (unsigned long long)(v.total * PAGE_SIZE),
+            t->tid, t->comm, pf_state(t), ppid, sid, sid, (unsigned long long)mi.c.minor_faults,
+            (unsigned long long)mi.c.major_faults, utime, t->exited ? 1u : thread_count(t),
+            (unsigned long long)(v.total * PAGE_SIZE),
             (unsigned long long)v.rss, (unsigned long long)t->sig.pending,
             (unsigned long long)t->sig.blocked, 0ULL, (unsigned long long)t->arg_start,
             (unsigned long long)t->arg_end, t->exited ? t->wait_status : 0);
@@ -247,6 +250,11 @@ static void show_vmstat(struct os *os, FILE *out)
         {"pgscan_kswapd", 0},
         {"pgscan_direct", c->pgscan},
         {"oom_kill", c->oom_kill},
+        /* Linux shows these with CONFIG_DEBUG_TLBFLUSH; the shootdown counters */
+        {"nr_tlb_remote_flush", ki.tlbstat.nr_tlb_remote_flush},
+        {"nr_tlb_remote_flush_received", ki.tlbstat.nr_tlb_remote_flush_received},
+        {"nr_tlb_local_flush_all", ki.tlbstat.nr_tlb_local_flush_all},
+        {"nr_tlb_local_flush_one", ki.tlbstat.nr_tlb_local_flush_one},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         fprintf(out, "%s %llu\n", rows[i].name, (unsigned long long)rows[i].n);
@@ -270,6 +278,14 @@ int procfs_show(struct os *os, struct proc *t, enum pf_kind kind, FILE *out)
                 return 0;
             }
         return 0;
+    case PF_SYS_CPUS: {   /* a cpulist: "0", or "0-N" */
+        int n = os->m->nharts;
+        if (n > 1)
+            fprintf(out, "0-%d\n", n - 1);
+        else
+            fprintf(out, "0\n");
+        return 0;
+    }
     case PF_MAPS:
         if (mm)
             mm_print_maps(mm, out);

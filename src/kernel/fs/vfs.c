@@ -538,10 +538,10 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
             strcpy(w.canon, "/dev");
             continue;
         }
-        if (strcmp(w.canon, "/") == 0 && strcmp(comp, "proc") == 0) {
-            walk_setfd(&w, -1);   /* our own /proc, whatever the host tree has there */
+        if (strcmp(w.canon, "/") == 0 && (strcmp(comp, "proc") == 0 || strcmp(comp, "sys") == 0)) {
+            walk_setfd(&w, -1);   /* our own /proc and /sys, whatever the host tree has there */
             w.virt = VFS_PROC;
-            strcpy(w.canon, "/proc");
+            strcpy(w.canon, comp[0] == 'p' ? "/proc" : "/sys");
             continue;
         }
         struct stat st;
