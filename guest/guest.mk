@@ -132,7 +132,7 @@ BENCH_DEPS += $(GUEST_BENCHP_BIN) $(GUEST_BENCHP_NATIVE) $(GUEST_OUT)/dyn/hello
 # first process), pagein and memfdpass static, the others dynamic (PIE, glibc). vmsim
 # embeds them (src/cli/demo/demo_images.c; the Makefile makes its objects depend
 # on $(GUEST_DEMO_BIN)). This rule's shorter stem wins over the freestanding one.
-GUEST_DEMO_STATIC := tour pagein memfdpass
+GUEST_DEMO_STATIC := tour pagein memfdpass threads
 GUEST_DEMO_BIN    := $(patsubst guest/demo/%.c,$(GUEST_OUT)/demo/%,$(wildcard guest/demo/*.c))
 $(GUEST_OUT)/demo/%: guest/demo/%.c guest/demo/demo.h guest/demo/marks.h
 	@mkdir -p $(dir $@)
