@@ -43,11 +43,13 @@ done
 
 # (procfs: /proc/PID/task, thread-self, Threads:, /sys's cpulist; with as
 # many harts as this host has CPUs, so the counts agree.)
-for p in robust bad procfs; do
-    gcc -O2 -w -pthread "$src/$p.c" -o "$tmp/$p.native" || { echo "FAIL cannot build $p for the host"; fail=1; continue; }
-    "$tmp/$p.native" >"$tmp/n.out" 2>/dev/null
+# (exec: fork and execve from a thread; it re-executes argv[0], so each
+# runs from its own directory as ./NAME.)
+for p in robust bad procfs exec; do
+    gcc -O2 -w -pthread "$src/$p.c" -o "$tmp/$p" || { echo "FAIL cannot build $p for the host"; fail=1; continue; }
+    (cd "$tmp" && timeout 60 "./$p") >"$tmp/n.out" 2>/dev/null
     nrc=$?
-    vm --harts "$(nproc)" "$d/$p" >"$tmp/v.out" 2>"$tmp/v.err"
+    (cd "$d" && vm --harts "$(nproc)" "./$p") >"$tmp/v.out" 2>"$tmp/v.err"
     vrc=$?
     if [ $vrc -ne $nrc ] || ! cmp -s "$tmp/v.out" "$tmp/n.out"; then
         echo "FAIL $p: vmsim (exit $vrc) and native (exit $nrc) differ (< vmsim, > native)"
