@@ -70,6 +70,27 @@ else
     fail=1
 fi
 
+# exit with threads alive: all end (qemu's status), and the JSON report
+# lists the 4 threads of the process on its one page table.
+{ timeout 60 qemu-riscv64 "$d/alive" >"$tmp/q.out"; } 2>/dev/null
+qrc=$?
+(cd "$tmp" && vm --report r.json "$d/alive") >"$tmp/v.out" 2>"$tmp/v.err"
+vrc=$?
+if [ $vrc -ne $qrc ] || ! cmp -s "$tmp/v.out" "$tmp/q.out"; then
+    echo "FAIL alive: vmsim exit $vrc, qemu $qrc"
+    fail=1
+elif ! python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))["processes"][0]
+t = p.get("threads", [])
+sys.exit(not (len(t) == 4 and t[0]["tid"] == p["pid"] and len({x["tid"] for x in t}) == 4))
+' "$tmp/r.json"; then
+    echo "FAIL alive: the JSON report does not list the 4 threads"
+    fail=1
+else
+    echo "ok alive: exit_group ends every thread (exit $vrc); the report lists 4 threads"
+fi
+
 # Shootdowns: one hart has nobody to shoot down; with two the reader's hart
 # receives the writer's flushes; the events name the target harts.
 remote() { sed -n 's/.*nr_tlb_remote_flush \([0-9]*\),.*/\1/p' "$1"; }

@@ -356,16 +356,10 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
 
 void proc_exit(struct proc *p, int status, int signo)
 {
-    if (p->group_leader && p->group_leader != p) {
-        if (p->exited)
-            return;
-        thread_group_end(p);   /* p among them */
-        p = p->group_leader;
-    } else {
-        if (p->exited)
-            return;
-        thread_group_end(p);
-    }
+    struct proc *leader = p->group_leader ? p->group_leader : p;
+    if (p->exited || leader->exited)
+        return;
+    p = leader;   /* the process ends through its leader, whichever thread ended it */
     struct os *os = p->os;
     p->thread_dead = false;
     p->exited = true;
@@ -380,6 +374,7 @@ void proc_exit(struct proc *p, int status, int signo)
     struct mm *mm = p->mm;
     if (os->exit_hook)
         os->exit_hook(os->exit_hook_ctx, os, p);
+    thread_group_end(p);   /* after the hook, so that reports see the threads */
     if (os->exit_smaps && mm && !borrowed) {
         fprintf(os->exit_smaps, "vmsim: smaps of pid %d (%s) at exit:\n", p->pid, p->comm);
         mm_print_smaps(mm, os->exit_smaps);

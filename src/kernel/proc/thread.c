@@ -96,8 +96,8 @@ void thread_group_end(struct proc *p)
     for (struct proc *q = p->os->procs; q; q = q->next)
         if (q->pid == p->pid && q != leader && !q->exited)
             thread_end(q);
-    if (leader && leader->thread_dead == false)
-        thread_mm_release(leader);
+    if (leader)
+        thread_mm_release(leader);   /* a no-op if it already ran (thread_exit) */
 }
 
 void thread_exit(struct proc *p, int status)
