@@ -63,7 +63,8 @@ done
 
 # --max-threads 8: the main thread and 7 more, then EAGAIN.
 out=$(vm --max-threads 8 "$d/limit" 2>&1)
-if [ "$out" = $'created 7 threads, then: EAGAIN\njoined 7, sum 21' ]; then
+lrc=$?
+if [ $lrc -eq 0 ] && [ "$out" = $'created 7 threads, then: EAGAIN\njoined 7, sum 21' ]; then
     echo "ok limit: EAGAIN at --max-threads"
 else
     echo "FAIL limit: $out"
@@ -95,9 +96,14 @@ fi
 # receives the writer's flushes; the events name the target harts.
 remote() { sed -n 's/.*nr_tlb_remote_flush \([0-9]*\),.*/\1/p' "$1"; }
 vm --harts 1 --stats "$d/shoot" >/dev/null 2>"$tmp/s1"
+rc1=$?
 vm --harts 2 --stats --events "$tmp/ev.json" "$d/shoot" >/dev/null 2>"$tmp/s2"
+rc2=$?
 r1=$(remote "$tmp/s1") r2=$(remote "$tmp/s2")
-if [ "$r1" = 0 ] && [ -n "$r2" ] && [ "$r2" -gt 0 ] && grep -q '"shootdown_harts":\[' "$tmp/ev.json"; then
+if [ $rc1 -ne 0 ] || [ $rc2 -ne 0 ]; then
+    echo "FAIL shootdown runs: exit $rc1 and $rc2"
+    fail=1
+elif [ "$r1" = 0 ] && [ -n "$r2" ] && [ "$r2" -gt 0 ] && grep -q '"shootdown_harts":\[' "$tmp/ev.json"; then
     echo "ok shootdown counters: 1 hart $r1, 2 harts $r2 remote flushes"
 else
     echo "FAIL shootdown counters: 1 hart '$r1', 2 harts '$r2'"
@@ -108,7 +114,10 @@ fi
 # Determinism: the same bytes and counters on a second run.
 for p in sync shoot; do
     vm --harts 4 --stats "$d/$p" >"$tmp/a.out" 2>"$tmp/a.err"
+    ra=$?
     vm --harts 4 --stats "$d/$p" >"$tmp/b.out" 2>"$tmp/b.err"
+    rb=$?
+    [ $ra -eq 0 ] && [ $rb -eq 0 ] || { echo "FAIL $p: exit $ra and $rb"; fail=1; continue; }
     grep -v ' in [0-9.]* s ' "$tmp/a.err" >"$tmp/a.st"
     grep -v ' in [0-9.]* s ' "$tmp/b.err" >"$tmp/b.st"
     if cmp -s "$tmp/a.out" "$tmp/b.out" && cmp -s "$tmp/a.st" "$tmp/b.st"; then
