@@ -16,4 +16,5 @@ echo; bench/trace_bench.sh "$@"   # trace replay rate (docs/performance.md, "Tra
 echo; bench/cpu_bench.sh   # interpreter against qemu-riscv64 (docs/performance.md, "CPU")
 echo; bench/jit_bench.sh "$@"   # interp and translator against qemu-riscv64 (docs/performance.md, "Translator")
 echo; VMSIM="$rel/vmsim" bench/proc_bench.sh   # fork/execve/malloc against qemu-riscv64 and native (docs/performance.md, "Processes")
+echo; VMSIM="$rel/vmsim" bench/thread_bench.sh   # thread create+join, futex wake latency against qemu-riscv64 and native (docs/performance.md, "Threads")
 echo; "$rel/bench/swap_bench" "$@"; echo; bench/swap_sweep.sh "$@"   # memory pressure (docs/performance.md, "Memory pressure (issue 5)")

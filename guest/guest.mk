@@ -37,8 +37,8 @@ GUEST_DYN_CFLAGS  := $(GUEST_ARCH) -O2 -g0 -Wall -Werror
 
 GUEST_LIB_SRC  := $(wildcard guest/lib/*.c guest/lib/*.S)
 GUEST_LIB_OBJ  := $(patsubst guest/lib/%,$(GUEST_OUT)/lib/%.o,$(GUEST_LIB_SRC))
-GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/% guest/files/% guest/proc/% guest/procfs/% guest/pressure/% guest/mmio/% guest/dyn/% guest/demo/% guest/share/%,$(wildcard guest/*/*.c guest/*/*.S))
-GUEST_LIBC_SRC := $(wildcard guest/libc/*.c guest/files/*.c guest/proc/*.c guest/procfs/*.c guest/pressure/*.c guest/mmio/*.c guest/share/*.c)
+GUEST_PROG_SRC := $(filter-out guest/lib/% guest/libc/% guest/elf/% guest/files/% guest/proc/% guest/procfs/% guest/pressure/% guest/mmio/% guest/dyn/% guest/demo/% guest/share/% guest/threads/%,$(wildcard guest/*/*.c guest/*/*.S))
+GUEST_LIBC_SRC := $(wildcard guest/libc/*.c guest/files/*.c guest/proc/*.c guest/procfs/*.c guest/pressure/*.c guest/mmio/*.c guest/share/*.c guest/threads/*.c)
 GUEST_DYN_SRC  := $(wildcard guest/dyn/*.c)
 GUEST_BIN      := $(basename $(patsubst guest/%,$(GUEST_OUT)/%,$(GUEST_PROG_SRC) $(GUEST_LIBC_SRC) $(GUEST_DYN_SRC))) \
                   $(patsubst guest/files/%.c,$(GUEST_OUT)/files_dyn/%,$(wildcard guest/files/*.c))
@@ -138,9 +138,17 @@ BENCH_DEPS += $(GUEST_BENCHP_BIN) $(GUEST_BENCHP_NATIVE) $(GUEST_OUT)/dyn/hello
 # first process), pagein and memfdpass static, the others dynamic (PIE, glibc). vmsim
 # embeds them (src/cli/demo/demo_images.c; the Makefile makes its objects depend
 # on $(GUEST_DEMO_BIN)). This rule's shorter stem wins over the freestanding one.
-GUEST_DEMO_STATIC := tour pagein memfdpass
+GUEST_DEMO_STATIC := tour pagein memfdpass threads
 GUEST_DEMO_BIN    := $(patsubst guest/demo/%.c,$(GUEST_OUT)/demo/%,$(wildcard guest/demo/*.c))
 $(GUEST_OUT)/demo/%: guest/demo/%.c guest/demo/demo.h guest/demo/marks.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(if $(filter $*,$(GUEST_DEMO_STATIC)),$(GUEST_LIBC_CFLAGS),$(GUEST_DYN_CFLAGS)) $< -o $@
 guest: $(GUEST_DEMO_BIN)
+
+# Threaded programs (issue 13): guest/threads/*.c, static glibc (pthreads are
+# in libc.so.6/libc.a since glibc 2.34), compared with qemu-riscv64 and with
+# the host build (tests/scripts/threads.sh).
+GUEST_THREADS_BIN := $(patsubst guest/threads/%.c,$(GUEST_OUT)/threads/%,$(wildcard guest/threads/*.c))
+$(GUEST_OUT)/threads/%: guest/threads/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@

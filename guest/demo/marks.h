@@ -24,6 +24,8 @@ enum demo_mark_id {
     DEMO_MARK_COW_WRITTEN, /* ... after it wrote one page of it */
     DEMO_MARK_FIGURE,      /* every demo process is alive: the whole picture */
     DEMO_MARK_MEMFD,       /* the receiver mapped the memfd passed over a socket (va, len) */
+    DEMO_MARK_THREADS,     /* threads' threads touched their pages and wait (va, len of the buffer) */
+    DEMO_MARK_SHOOTDOWN,   /* ... after its main thread unmapped part of it (va, len unmapped) */
     DEMO_MARK_END
 };
 
@@ -32,5 +34,10 @@ enum demo_mark_id {
 #define DEMO_COW_WRITE_PAGE 3
 /* The pages alloc's malloc'd buffer spans (at least). */
 #define DEMO_MALLOC_PAGES 16
+/* The threads of the threads program, besides its main thread; the pages of
+ * their buffer, and how many the main thread unmaps. */
+#define DEMO_THREADS 3
+#define DEMO_THREAD_PAGES 8
+#define DEMO_THREAD_UNMAP 4
 
 #endif

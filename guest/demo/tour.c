@@ -83,5 +83,15 @@ int main(void)
         failed += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
     printf("[tour, pid %d] every program has finished%s\n", getpid(),
            failed ? ", some with an error" : "");
+    /* Threads: one process, one page table, several harts (issue 13). */
+    fflush(stdout);
+    pid_t t = fork();
+    if (t == 0) {
+        execv("/threads", (char *const[]){"threads", NULL});
+        perror("/threads");
+        _exit(127);
+    }
+    if (t < 0 || waitpid(t, &status, 0) != t || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        failed++;
     return failed != 0;
 }

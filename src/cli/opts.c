@@ -25,7 +25,9 @@ const char opts_machine_help[] =
     "  --jit-stats     print the translator's counters on stderr at exit\n"
     "  --jit-dump ADDR write the x86-64 code of the block at guest address ADDR on\n"
     "                  stderr when it is translated (hex; xxd -r -p | objdump -D -b binary\n"
-    "                  -mi386:x86-64 disassembles it)\n";
+    "                  -mi386:x86-64 disassembles it)\n"
+    "  --harts N       harts (CPUs) sharing the memory, 1.." STR(MACHINE_MAX_HARTS) " (default " STR(
+        MACHINE_DEFAULT_HARTS) ")\n";
 
 /* Matches "--name VALUE" or "--name=VALUE"; sets *val (NULL if missing). */
 static bool match(int argc, char **argv, int *i, const char *name, const char **val)
@@ -116,6 +118,15 @@ int opts_machine(int argc, char **argv, int *i, struct machine_config *cfg, cons
         }
         cfg->jit_dump = true;
         cfg->jit_dump_pc = v;
+        return 1;
+    }
+    if (match(argc, argv, i, "--harts", &val)) {
+        if (!val || !parse_u64(val, false, &v) || v == 0 || v > MACHINE_MAX_HARTS) {
+            fprintf(stderr, "vmsim %s: bad --harts '%s' (want 1..%d)\n", cmd, val ? val : "",
+                    MACHINE_MAX_HARTS);
+            return -1;
+        }
+        cfg->nharts = (int)v;
         return 1;
     }
     return 0;

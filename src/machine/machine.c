@@ -11,7 +11,7 @@ void machine_config_default(struct machine_config *cfg)
     cfg->mem_bytes = MACHINE_DEFAULT_MEM;
     cfg->tlb_sets = MACHINE_DEFAULT_TLB_SETS;
     cfg->tlb_ways = MACHINE_DEFAULT_TLB_WAYS;
-    cfg->nharts = 1;
+    cfg->nharts = MACHINE_DEFAULT_HARTS;
     cfg->fb_width = FB_DEFAULT_WIDTH;
     cfg->fb_height = FB_DEFAULT_HEIGHT;
     cfg->engine = machine_default_engine();
@@ -54,6 +54,10 @@ struct machine *machine_new(const struct machine_config *cfg)
         return NULL;
     }
     m->nharts = cfg->nharts > 0 ? cfg->nharts : 1;
+    if (m->nharts > MACHINE_MAX_HARTS)
+        m->nharts = MACHINE_MAX_HARTS;
+    for (int i = 0; i < MACHINE_MAX_HARTS; i++)
+        m->live_asid[i] = -1;
     m->harts = calloc((size_t)m->nharts, sizeof *m->harts);
     if (!m->harts)
         goto fail;
@@ -104,10 +108,45 @@ void machine_free(struct machine *m)
     free(m);
 }
 
+void machine_set_hart(struct machine *m, int i, uint16_t asid)
+{
+    m->cur_hart = i;
+    m->live_asid[i] = asid;
+    m->timer.h = &m->harts[i];
+}
+
+/* The other harts with asid live (every other hart with any ASID for ALL),
+ * counted as one shootdown; the caller's own flush counted as local. */
+static uint64_t shootdown(struct machine *m, int what, uint16_t asid)
+{
+    uint64_t remote = 0;
+    unsigned n = 0;
+    for (int i = 0; i < m->nharts; i++) {
+        bool live = m->live_asid[i] >= 0 && (what == MACHINE_FLUSH_ALL || m->live_asid[i] == asid);
+        if (!live)
+            continue;
+        if (i == m->cur_hart) {
+            if (what == MACHINE_FLUSH_PAGE)
+                m->tlbstat.nr_tlb_local_flush_one++;
+            else
+                m->tlbstat.nr_tlb_local_flush_all++;
+            continue;
+        }
+        remote |= 1ULL << i;
+        n++;
+    }
+    if (n) {
+        m->tlbstat.nr_tlb_remote_flush++;
+        m->tlbstat.nr_tlb_remote_flush_received += n;
+    }
+    return remote;
+}
+
 void machine_flush_page(struct machine *m, uint16_t asid, vaddr_t a)
 {
+    uint64_t remote = shootdown(m, MACHINE_FLUSH_PAGE, asid);
     if (m->flush_hook)
-        m->flush_hook(m->flush_ctx, MACHINE_FLUSH_PAGE, asid, a);
+        m->flush_hook(m->flush_ctx, MACHINE_FLUSH_PAGE, asid, a, remote);
     for (int i = 0; i < m->nharts; i++) {
         mmu_flush_page(&m->harts[i].mmu, asid, a);
         hart_code_flush_page(&m->harts[i], asid, a);
@@ -116,8 +155,9 @@ void machine_flush_page(struct machine *m, uint16_t asid, vaddr_t a)
 
 void machine_flush_asid(struct machine *m, uint16_t asid)
 {
+    uint64_t remote = shootdown(m, MACHINE_FLUSH_ASID, asid);
     if (m->flush_hook)
-        m->flush_hook(m->flush_ctx, MACHINE_FLUSH_ASID, asid, va(0));
+        m->flush_hook(m->flush_ctx, MACHINE_FLUSH_ASID, asid, va(0), remote);
     for (int i = 0; i < m->nharts; i++) {
         mmu_flush_asid(&m->harts[i].mmu, asid);
         hart_code_flush_all(&m->harts[i]);
@@ -126,8 +166,9 @@ void machine_flush_asid(struct machine *m, uint16_t asid)
 
 void machine_flush_all(struct machine *m)
 {
+    uint64_t remote = shootdown(m, MACHINE_FLUSH_ALL, 0);
     if (m->flush_hook)
-        m->flush_hook(m->flush_ctx, MACHINE_FLUSH_ALL, 0, va(0));
+        m->flush_hook(m->flush_ctx, MACHINE_FLUSH_ALL, 0, va(0), remote);
     for (int i = 0; i < m->nharts; i++) {
         mmu_flush_all(&m->harts[i].mmu);
         hart_code_flush_all(&m->harts[i]);

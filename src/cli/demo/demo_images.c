@@ -28,6 +28,7 @@ DEMO_INCBIN(demo_alloc, "alloc")
 DEMO_INCBIN(demo_mapfile, "mapfile")
 DEMO_INCBIN(demo_cowfork, "cowfork")
 DEMO_INCBIN(demo_memfdpass, "memfdpass")
+DEMO_INCBIN(demo_threads, "threads")
 
 #define IMAGE(name)                                                                                \
     {                                                                                              \
@@ -37,5 +38,6 @@ DEMO_INCBIN(demo_memfdpass, "memfdpass")
 const struct demo_image demo_images[] = {
     IMAGE(tour), IMAGE(hello), IMAGE(pagein), IMAGE(alloc), IMAGE(mapfile), IMAGE(cowfork),
     IMAGE(memfdpass),
+    IMAGE(threads),
 };
 const int demo_nimages = sizeof demo_images / sizeof demo_images[0];

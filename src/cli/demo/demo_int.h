@@ -6,6 +6,7 @@
  *   demo_prog.c    `vmsim demo`: runs them, stops at their marks
  *   demo_look.c    read-only looks at the kernel: walks, frames, regions
  *   demo_scenes.c  one narrated section per point of the seed, with numbers
+ *   demo_threads.c the threads scene: one page table, several harts, shootdowns
  *
  * The stop points are the guests' marks (guest/demo/marks.h): at each, every
  * process is stopped and the scenes read the kernel's own page tables and
@@ -92,6 +93,8 @@ struct demo {
         uint64_t child_cow_faults, child_cow_copies, parent_cow_faults;
         int child_pid;
     } cow;
+    /* the threads scene: the shootdown counters at its first mark */
+    struct machine_tlb_vmstat tlb_before;
     /* reports: stats and the exited processes (rr), JSON and HTML at the figure */
     struct run_report rr;
     const char *json_path, *html_path;
@@ -149,6 +152,10 @@ void demo_claim(struct demo *d, bool ok, const char *fmt, ...)
 /* At mark id, made by process who (the vfork parent of the mark) with its
  * address and length. */
 void demo_scene(struct demo *d, int id, struct proc *who, uint64_t va, uint64_t len);
+
+/* The threads scene (demo_threads.c), at DEMO_MARK_THREADS and
+ * DEMO_MARK_SHOOTDOWN. */
+void demo_scene_threads(struct demo *d, int id, struct proc *who, uint64_t va, uint64_t len);
 
 /* After the run: what the host file system shows (the shared file). */
 void demo_after(struct demo *d);

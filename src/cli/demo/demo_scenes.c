@@ -527,6 +527,10 @@ void demo_scene(struct demo *d, int id, struct proc *who, uint64_t va, uint64_t 
     case DEMO_MARK_MEMFD:
         scene_memfd(d, who, va);
         break;
+    case DEMO_MARK_THREADS:
+    case DEMO_MARK_SHOOTDOWN:
+        demo_scene_threads(d, id, who, va, len);
+        break;
     default:
         break;
     }

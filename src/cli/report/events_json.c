@@ -203,6 +203,13 @@ void events_json_write(struct events_json *j, const struct vm_event *ev, int pid
         break;
     case VM_EV_TLB_FLUSH:
         fprintf(f, ",\"scope\":\"%s\",\"asid\":%" PRIu64, vm_flush_scope_name(ev->scope), ev->aux);
+        if (ev->harts) {   /* a shootdown: the other harts that flushed */
+            fputs(",\"shootdown_harts\":[", f);
+            for (int i = 0, n = 0; i < 64; i++)
+                if (ev->harts >> i & 1)
+                    fprintf(f, "%s%d", n++ ? "," : "", i);
+            fputc(']', f);
+        }
         break;
     case VM_EV_MMAP:
     case VM_EV_MPROTECT:

@@ -328,6 +328,22 @@ void explain_event(struct explain *x, int pid, const char *when, const struct vm
         return;
     case VM_EV_FAULT:
         break;
+    case VM_EV_TLB_FLUSH:
+        if (ev->harts && open_narration(x)) {   /* a shootdown: the part other harts pay */
+            fprintf(x->out, "[explain %llu] pid %d, %s: TLB shootdown: ", x->n, pid, when);
+            if (ev->scope == VM_FLUSH_PAGE)
+                fprintf(x->out, "the translation of VA 0x%" PRIx64, ev->va);
+            else
+                fprintf(x->out, "every translation");
+            fprintf(x->out, " of ASID %" PRIu64 " changed while hart(s)", ev->aux);
+            for (int i = 0; i < 64; i++)
+                if (ev->harts >> i & 1)
+                    fprintf(x->out, " %d", i);
+            fprintf(x->out, " have that address space loaded:\n    they drop it from their TLBs "
+                            "before the call returns (an IPI each on real hardware;\n"
+                            "    nr_tlb_remote_flush +1), so no thread can use the old mapping\n");
+        }
+        return;
     default:
         return;
     }

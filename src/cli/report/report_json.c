@@ -215,6 +215,16 @@ static struct json_object *proc_json(const struct report_proc *p, int index, str
     add_u(o, "asid", mi.asid);
     add(o, "satp", hex(mi.satp));
     add_u(o, "root_pfn", mi.satp & SATP_PPN_MASK);
+    if (p->nthreads) {   /* threads share this one page table (asid, root_pfn) */
+        struct json_object *th = json_object_new_array();
+        for (int i = 0; i < p->nthreads; i++) {
+            struct json_object *t = json_object_new_object();
+            add_u(t, "tid", (uint64_t)p->tid[i]);
+            add(t, "hart", p->hart[i] >= 0 ? json_object_new_int(p->hart[i]) : NULL);
+            json_object_array_add(th, t);
+        }
+        add(o, "threads", th);
+    }
     struct json_object *rss = json_object_new_object();
     add_u(rss, "pages", mi.rss_pages);
     add_u(rss, "anon", mi.rss_anon);
@@ -450,6 +460,11 @@ struct json_object *report_json_build(struct kernel *k, const struct report_proc
     add(tlb, "hit_rate",
         json_object_new_double(lookups ? (double)ki.tlb_hits / (double)lookups : 0.0));
     add_u(tlb, "page_walks", ki.page_walks);
+    add_u(tlb, "harts", (uint64_t)ki.nharts);
+    add_u(tlb, "nr_tlb_remote_flush", ki.tlbstat.nr_tlb_remote_flush);
+    add_u(tlb, "nr_tlb_remote_flush_received", ki.tlbstat.nr_tlb_remote_flush_received);
+    add_u(tlb, "nr_tlb_local_flush_all", ki.tlbstat.nr_tlb_local_flush_all);
+    add_u(tlb, "nr_tlb_local_flush_one", ki.tlbstat.nr_tlb_local_flush_one);
     add(doc, "tlb", tlb);
 
     struct proc_walk w = {0};

@@ -108,6 +108,12 @@ void report_stats(FILE *out, struct kernel *k, const struct report_proc *procs, 
             "vmsim:   TLB: %" PRIu64 " hits, %" PRIu64 " misses (hit rate %.1f%%), %" PRIu64
             " page walks\n",
             ki.tlb_hits, ki.tlb_misses, percent(ki.tlb_hits, lookups), ki.page_walks);
+    fprintf(out,
+            "vmsim:   TLB shootdowns (%d harts): nr_tlb_remote_flush %" PRIu64
+            ", nr_tlb_remote_flush_received %" PRIu64 ", nr_tlb_local_flush_all %" PRIu64
+            ", nr_tlb_local_flush_one %" PRIu64 "\n",
+            ki.nharts, ki.tlbstat.nr_tlb_remote_flush, ki.tlbstat.nr_tlb_remote_flush_received,
+            ki.tlbstat.nr_tlb_local_flush_all, ki.tlbstat.nr_tlb_local_flush_one);
     for (int i = 0; i < n; i++) {
         const struct report_proc *p = &procs[i];
         struct mm_info mi;

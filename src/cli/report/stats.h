@@ -14,11 +14,18 @@
  * exited has mm == NULL and its counters captured in final_info just before
  * its address space was destroyed (mm_get_info before mm_destroy). For a live
  * one, final_info is ignored: the reports read mm. */
+#define REPORT_MAX_THREADS 64
+
 struct report_proc {
     const char *name;
     int pid;
     struct mm *mm;
     struct mm_info final_info;
+    /* Its live threads (all on mm's one page table) and the hart each last
+     * ran on (-1: that hart has run something else since); nthreads 0: not
+     * known (exited). At most REPORT_MAX_THREADS are listed. */
+    int nthreads;
+    int tid[REPORT_MAX_THREADS], hart[REPORT_MAX_THREADS];
 };
 
 /* A list of processes for the reports, for front ends whose processes come

@@ -172,9 +172,11 @@ void watch_attach(struct watch *w, struct kernel *k)
     if (w->json || w->explain)
         kernel_set_event_sink(k, on_event, w);
     if (w->explain) {
-        struct mmu *m = &kernel_machine(k)->harts[0].mmu;
-        m->observe = on_translate;
-        m->observe_ctx = w;
+        struct machine *mc = kernel_machine(k);
+        for (int i = 0; i < mc->nharts; i++) {
+            mc->harts[i].mmu.observe = on_translate;
+            mc->harts[i].mmu.observe_ctx = w;
+        }
     }
 }
 
@@ -183,9 +185,11 @@ void watch_detach(struct watch *w)
     if (!w || !w->k)
         return;
     kernel_set_event_sink(w->k, NULL, NULL);
-    struct mmu *m = &kernel_machine(w->k)->harts[0].mmu;
-    m->observe = NULL;
-    m->observe_ctx = NULL;
+    struct machine *mc = kernel_machine(w->k);
+    for (int i = 0; i < mc->nharts; i++) {
+        mc->harts[i].mmu.observe = NULL;
+        mc->harts[i].mmu.observe_ctx = NULL;
+    }
     w->k = NULL;
 }
 

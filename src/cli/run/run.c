@@ -57,6 +57,8 @@ static void usage(FILE *f)
             "                  sleeps take real time\n"
             "  --clock-start SECONDS\n"
             "                  the virtual clock's CLOCK_REALTIME at boot (default 1700000000)\n"
+            "  --max-threads N at most N processes and threads at once (default 1024);\n"
+            "                  clone and fork past it fail with EAGAIN\n"
             "  --fb WxH        the framebuffer's size (/dev/fb0; default 640x480)\n"
             "  --fb-out FILE.png\n"
             "                  save the framebuffer as FILE-0001.png, ... at each write of\n"
@@ -177,6 +179,7 @@ int cmd_run(int argc, char **argv)
     bool smaps = false;
     uint64_t max_insns = 0;
     double timeout_secs = 0;
+    unsigned max_threads = 0;
     struct watch_options wo = {0};
     struct fb_out fbo = {0};
     struct guest_opts go = {.uid = -1, .gid = -1, .clock_start = -1};
@@ -192,6 +195,18 @@ int cmd_run(int argc, char **argv)
         }
         if (strcmp(argv[i], "--smaps-at-exit") == 0) {
             smaps = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--max-threads") == 0) {
+            char *end = NULL;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            errno = 0;
+            unsigned long n = strtoul(v, &end, 10);
+            if (!*v || *end || errno || n == 0 || n > 1000000 || *v == '-') {
+                fprintf(stderr, "vmsim run: bad --max-threads '%s' (want 1..1000000)\n", v);
+                return 2;
+            }
+            max_threads = (unsigned)n;
             continue;
         }
         if (strcmp(argv[i], "--max-insns") == 0) {
@@ -298,6 +313,8 @@ int cmd_run(int argc, char **argv)
         os->epoch_ns = (uint64_t)go.clock_start * 1000000000ULL;
     if (go.clock_host)
         os_set_host_clock(os);
+    if (max_threads)
+        os->max_procs = max_threads;
     os->exit_smaps = smaps ? stderr : NULL;
     os->exit_hook = report_exit_hook;
     os->exit_hook_ctx = &rr;

@@ -25,9 +25,22 @@ static struct report_proc *snapshot(const struct run_report *r, struct os *os, i
     if (!v)
         return NULL;
     int j = 0;
-    for (struct proc *q = os->procs; q; q = q->next)
-        if (q->mm && !q->mm_borrowed)
-            v[j++] = (struct report_proc){.name = q->comm, .pid = q->pid, .mm = q->mm};
+    for (struct proc *q = os->procs; q; q = q->next) {
+        if (!q->mm || q->mm_borrowed)
+            continue;
+        struct report_proc *rp = &v[j++];
+        *rp = (struct report_proc){.name = q->comm, .pid = q->pid, .mm = q->mm};
+        for (struct proc *t = os->procs; t && rp->nthreads < REPORT_MAX_THREADS; t = t->next) {
+            if (t->pid != q->pid || (t != q && t->exited) || t->thread_dead)
+                continue;   /* (q itself may be exiting: the report is taken then) */
+            rp->tid[rp->nthreads] = t->tid;
+            rp->hart[rp->nthreads] = -1;
+            for (int h = 0; h < os->m->nharts; h++)
+                if (os->hart_tid[h] == t->tid)
+                    rp->hart[rp->nthreads] = h;
+            rp->nthreads++;
+        }
+    }
     for (int i = 0; i < r->exited.n; i++)
         v[j++] = r->exited.p[i];
     *n = j;

@@ -39,6 +39,18 @@ static void hook_release(struct proc *p)
     p->fs = NULL;
 }
 
+static void hook_share(struct proc *parent, struct proc *child)
+{
+    child->files = parent->files ? files_get(parent->files) : NULL;
+    child->fs = parent->fs ? fs_get(parent->fs) : NULL;
+}
+
+static void hook_lead(struct proc *p)
+{
+    if (p->fs)
+        fs_set_proc(p->fs, p);
+}
+
 static void hook_exec(struct proc *p)
 {
     files_close_on_exec(p->files);
@@ -47,6 +59,8 @@ static void hook_exec(struct proc *p)
 static const struct proc_fs_ops fs_ops = {
     .fork = hook_fork,
     .release = hook_release,
+    .share = hook_share,
+    .lead = hook_lead,
     .exec = hook_exec,
     .open_exec = vfs_open_vfile,
     .break_deadlock = lock_break_deadlock,

@@ -507,6 +507,12 @@ void files_close_on_exec(struct files *fs)
             files_close(fs, i);
 }
 
+struct files *files_get(struct files *fs)
+{
+    fs->refcount++;
+    return fs;
+}
+
 void files_put(struct files *fs)
 {
     if (!fs)

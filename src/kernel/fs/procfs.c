@@ -35,6 +35,7 @@ static const struct pf_entry pid_entries[] = {
     {"stat", PF_STAT},
     {"statm", PF_STATM},
     {"status", PF_STATUS},
+    {"task", PF_TASK_DIR},
 };
 static const struct pf_entry pressure_entries[] = {
     {"memory", PF_PRESSURE_MEMORY},
@@ -44,9 +45,25 @@ static const struct pf_entry root_entries[] = {
     {"pressure", PF_PRESSURE},
     {"self", PF_SELF},
     {"sysvipc", PF_SYSVIPC},
+    {"thread-self", PF_THREAD_SELF},
     {"vmstat", PF_VMSTAT},
 };
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The little of sysfs programs read to count CPUs (glibc's get_nprocs,
+ * nproc): the directories down to cpu/ and its cpulists. */
+static const struct {
+    const char *path;
+    enum pf_kind kind;
+} sysfs_nodes[] = {
+    {"/sys", PF_SYS_DIR},
+    {"/sys/devices", PF_SYS_DIR},
+    {"/sys/devices/system", PF_SYS_DIR},
+    {"/sys/devices/system/cpu", PF_SYS_DIR},
+    {"/sys/devices/system/cpu/online", PF_SYS_CPUS},
+    {"/sys/devices/system/cpu/possible", PF_SYS_CPUS},
+    {"/sys/devices/system/cpu/present", PF_SYS_CPUS},
+};
 
 static int pf_type(enum pf_kind k)
 {
@@ -55,7 +72,11 @@ static int pf_type(enum pf_kind k)
     case PF_PID_DIR:
     case PF_SYSVIPC:
     case PF_PRESSURE:
+    case PF_TASK_DIR:
+    case PF_TID_DIR:
+    case PF_SYS_DIR:
         return PROCFS_DIR;
+    case PF_THREAD_SELF:
     case PF_SELF:
     case PF_CWD:
     case PF_EXE:
@@ -82,6 +103,8 @@ static int parse_pid(const char *s, size_t n)
 struct pf_node {
     enum pf_kind kind;
     int pid;             /* PF_PID_DIR and below; 0 for the rest */
+    int tid;             /* PF_TID_DIR and below: the thread; 0 for the rest */
+    int sys;             /* /sys nodes: 1 + index in sysfs_nodes; 0 for the rest */
     struct proc *target; /* the process of pid (borrowed), or NULL */
 };
 
@@ -89,6 +112,15 @@ struct pf_node {
 static int pf_resolve(struct proc *self, const char *path, struct pf_node *n)
 {
     memset(n, 0, sizeof *n);
+    if (!strncmp(path, "/sys", 4) && (!path[4] || path[4] == '/')) {
+        for (size_t i = 0; i < NELEM(sysfs_nodes); i++)
+            if (!strcmp(path, sysfs_nodes[i].path)) {
+                n->kind = sysfs_nodes[i].kind;
+                n->sys = (int)i + 1;
+                return 0;
+            }
+        return -ENOENT;
+    }
     if (strncmp(path, "/proc", 5) != 0 || (path[5] && path[5] != '/'))
         return -ENOENT;
     const char *c = path + 5;
@@ -123,7 +155,7 @@ static int pf_resolve(struct proc *self, const char *path, struct pf_node *n)
         for (size_t i = 0; i < NELEM(root_entries); i++)
             if (strlen(root_entries[i].name) == len && !strncmp(c, root_entries[i].name, len)) {
                 n->kind = root_entries[i].kind;
-                if (n->kind == PF_SELF && !self)
+                if ((n->kind == PF_SELF || n->kind == PF_THREAD_SELF) && !self)
                     return -ENOENT;
                 return 0;
             }
@@ -136,6 +168,33 @@ static int pf_resolve(struct proc *self, const char *path, struct pf_node *n)
     if (!*rest) {
         n->kind = PF_PID_DIR;
         return 0;
+    }
+    /* task, task/TID, task/TID/ENTRY: a thread of this process. */
+    if (!strncmp(rest, "task", 4) && (rest[4] == 0 || rest[4] == '/')) {
+        const char *r = rest + 4;
+        while (*r == '/')
+            r++;
+        if (!*r) {
+            n->kind = PF_TASK_DIR;
+            return 0;
+        }
+        size_t tl = strcspn(r, "/");
+        int tid = parse_pid(r, tl);
+        struct proc *t = tid > 0 ? os_find_tid(self->os, tid) : NULL;
+        if (!t || t->pid != pid)
+            return -ENOENT;
+        n->target = t;
+        n->tid = tid;
+        r += tl;
+        while (*r == '/')
+            r++;
+        if (!*r) {
+            n->kind = PF_TID_DIR;
+            return 0;
+        }
+        rest = r;
+        if (!strcmp(rest, "task"))
+            return -ENOENT;   /* no task/TID/task */
     }
     if (strchr(rest, '/'))
         return -ENOENT;
@@ -152,6 +211,12 @@ static int pf_link(struct proc *self, const struct pf_node *n, char *buf, size_t
 {
     if (n->kind == PF_SELF) {
         snprintf(buf, len, "%d", self->pid);
+        return 0;
+    }
+    if (n->kind == PF_THREAD_SELF) {   /* the calling thread: the one on the hart */
+        const struct proc *c = self->os->current;
+        int tid = c && c->pid == self->pid ? c->tid : self->pid;
+        snprintf(buf, len, "%d/task/%d", self->pid, tid);
         return 0;
     }
     const char *t;
@@ -198,7 +263,8 @@ static void pf_stat_node(const struct pf_node *n, struct stat *st)
     memset(st, 0, sizeof *st);
     st->st_dev = makedev(0, PROCFS_DEV_MINOR);
     /* Stable inode numbers: the root, then 16 per process. */
-    st->st_ino = n->pid ? (uint64_t)n->pid * 16 + (uint64_t)n->kind : 1 + (uint64_t)n->kind;
+    st->st_ino = n->sys ? 0x100000000000ULL + (uint64_t)n->sys : n->tid ? ((uint64_t)n->tid << 32) + 32 * (uint64_t)n->pid + (uint64_t)n->kind
+                 : n->pid ? (uint64_t)n->pid * 32 + (uint64_t)n->kind : 1 + (uint64_t)n->kind;
     st->st_uid = geteuid(); /* the guest sees the host's euid as itself */
     st->st_gid = getegid();
     st->st_blksize = 1024;
@@ -276,6 +342,10 @@ static void pf_release(struct file *f)
 /* The process a file is about, or NULL with -ESRCH (reaped). */
 static struct proc *pf_target(struct pf_file *p)
 {
+    if (p->n.tid) {
+        struct proc *t = os_find_tid(p->os, p->n.tid);
+        return t && t->pid == p->n.pid ? t : NULL;
+    }
     return os_find(p->os, p->n.pid);
 }
 
@@ -472,6 +542,8 @@ static int dir_fill(struct pf_file *p)
         }
         for (struct proc *q = p->os->procs; !rc && q; q = q->next) {
             char name[16];
+            if (q->tid != q->pid)
+                continue;   /* threads are listed under task/ */
             snprintf(name, sizeof name, "%d", q->pid);
             node = (struct pf_node){.kind = PF_PID_DIR, .pid = q->pid};
             pf_stat_node(&node, &st);
@@ -487,9 +559,32 @@ static int dir_fill(struct pf_file *p)
             pf_stat_node(&node, &st);
             rc = dirent_add(out, st.st_ino, dtype(node.kind), pressure_entries[i].name);
         }
+    } else if (p->n.kind == PF_SYS_DIR) {   /* the nodes one level below */
+        const char *dir = sysfs_nodes[p->n.sys - 1].path;
+        size_t dl = strlen(dir);
+        for (size_t i = 0; !rc && i < NELEM(sysfs_nodes); i++) {
+            const char *c = sysfs_nodes[i].path;
+            if (strncmp(c, dir, dl) || c[dl] != '/' || strchr(c + dl + 1, '/'))
+                continue;
+            node = (struct pf_node){.kind = sysfs_nodes[i].kind, .sys = (int)i + 1};
+            pf_stat_node(&node, &st);
+            rc = dirent_add(out, st.st_ino, dtype(node.kind), c + dl + 1);
+        }
+    } else if (p->n.kind == PF_TASK_DIR) {
+        for (struct proc *q = p->os->procs; !rc && q; q = q->next) {
+            char name[16];
+            if (q->pid != p->n.pid || q->exited || q->thread_dead)
+                continue;
+            snprintf(name, sizeof name, "%d", q->tid);
+            node = (struct pf_node){.kind = PF_TID_DIR, .pid = q->pid, .tid = q->tid};
+            pf_stat_node(&node, &st);
+            rc = dirent_add(out, st.st_ino, 4, name);
+        }
     } else {
         for (size_t i = 0; !rc && i < NELEM(pid_entries); i++) {
-            node = (struct pf_node){.kind = pid_entries[i].kind, .pid = p->n.pid};
+            if (p->n.kind == PF_TID_DIR && pid_entries[i].kind == PF_TASK_DIR)
+                continue;
+            node = (struct pf_node){.kind = pid_entries[i].kind, .pid = p->n.pid, .tid = p->n.tid};
             pf_stat_node(&node, &st);
             rc = dirent_add(out, st.st_ino, dtype(node.kind), pid_entries[i].name);
         }

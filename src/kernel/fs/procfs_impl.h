@@ -32,6 +32,11 @@ enum pf_kind {
     PF_SYSVIPC_SHM, /* /proc/sysvipc/shm (issue 16) */
     PF_PRESSURE,
     PF_PRESSURE_MEMORY, /* /proc/pressure, /proc/pressure/memory (PSI) */
+    PF_TASK_DIR,    /* /proc/PID/task: one directory per thread */
+    PF_TID_DIR,     /* /proc/PID/task/TID: the entries of /proc/PID, for one thread */
+    PF_THREAD_SELF, /* /proc/thread-self -> PID/task/TID of the caller */
+    PF_SYS_DIR,     /* /sys, down to /sys/devices/system/cpu (sysfs_nodes) */
+    PF_SYS_CPUS,    /* /sys/devices/system/cpu/{online,possible,present}: the harts */
 };
 
 /* Writes the text of file kind about process t (NULL for /proc's own

@@ -33,15 +33,16 @@ static const char *pf_state_name(char s)
 static void show_status(struct proc *t, FILE *out)
 {
     char st = pf_state(t);
-    int ppid = t->parent ? t->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
+    const struct proc *l = t->group_leader ? t->group_leader : t;
+    int ppid = l->parent ? l->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
     int sid = t->sid, pgid = t->pgid;
     fprintf(out, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", t->comm,
             t->fs ? fs_get_umask(t->fs) : 022, pf_state_name(st));
-    fprintf(out, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->pid, t->pid, ppid);
+    fprintf(out, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->pid, t->tid, ppid);
     unsigned u = t->os->uid, g = t->os->gid;
     fprintf(out, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", u, u, u, u, g, g, g, g);
     fprintf(out, "FDSize:\t%d\nGroups:\t \n", t->files ? 64 : 0);
-    fprintf(out, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", t->pid, t->pid,
+    fprintf(out, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\nKthread:\t0\n", t->pid, t->tid,
             pgid, sid);
     if (t->mm) {
         struct mm_task_mem v;
@@ -65,9 +66,9 @@ static void show_status(struct proc *t, FILE *out)
             cgt |= 1ULL << (s - 1);
     }
     fprintf(out,
-            "Threads:\t1\nSigQ:\t%d/%d\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
+            "Threads:\t%u\nSigQ:\t%d/%d\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
             "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
-            __builtin_popcountll(t->sig.pending), 7823, 0ULL, (unsigned long long)t->sig.pending,
+            t->exited ? 1u : thread_count(t), __builtin_popcountll(t->sig.pending), 7823, 0ULL, (unsigned long long)t->sig.pending,
             (unsigned long long)t->sig.blocked, (unsigned long long)ign, (unsigned long long)cgt);
     fprintf(out,
             "CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t000001ffffffffff\n"
@@ -99,15 +100,17 @@ static void show_stat(struct proc *t, FILE *out)
         mm_task_mem(t->mm, t->exe, &v);
         mm_get_info(t->mm, &mi);
     }
-    int ppid = t->parent ? t->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
+    const struct proc *l = t->group_leader ? t->group_leader : t;
+    int ppid = l->parent ? l->parent->pid : PROC_INIT_PID; /* as getppid(2) says */
     int sid = t->sid, pgid = t->pgid;
     unsigned long long utime = t->insns * OS_NS_PER_INSN / 10000000ULL;
     fprintf(out,
-            "%d (%s) %c %d %d %d 0 -1 4194304 %llu 0 %llu 0 %llu 0 0 0 20 0 1 0 0 %llu %llu "
+            "%d (%s) %c %d %d %d 0 -1 4194304 %llu 0 %llu 0 %llu 0 0 0 20 0 %u 0 0 %llu %llu "
             "18446744073709551615 0 0 0 0 0 0 %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 0 0 0 "
             "%llu %llu 0 0 %d\n",
-            t->pid, t->comm, pf_state(t), ppid, pgid, sid, (unsigned long long)mi.c.minor_faults,
-            (unsigned long long)mi.c.major_faults, utime, (unsigned long long)(v.total * PAGE_SIZE),
+            t->tid, t->comm, pf_state(t), ppid, pgid, sid, (unsigned long long)mi.c.minor_faults,
+            (unsigned long long)mi.c.major_faults, utime, t->exited ? 1u : thread_count(t),
+            (unsigned long long)(v.total * PAGE_SIZE),
             (unsigned long long)v.rss, (unsigned long long)t->sig.pending,
             (unsigned long long)t->sig.blocked, 0ULL, (unsigned long long)t->arg_start,
             (unsigned long long)t->arg_end, t->exited ? t->wait_status : 0);
@@ -283,6 +286,14 @@ int procfs_show(struct os *os, struct proc *t, enum pf_kind kind, FILE *out)
                 return 0;
             }
         return 0;
+    case PF_SYS_CPUS: {   /* a cpulist: "0", or "0-N" */
+        int n = os->m->nharts;
+        if (n > 1)
+            fprintf(out, "0-%d\n", n - 1);
+        else
+            fprintf(out, "0\n");
+        return 0;
+    }
     case PF_MAPS:
         if (mm)
             mm_print_maps(mm, out);

@@ -247,6 +247,12 @@ void fs_put(struct fs *fs)
 }
 
 void fs_set_proc(struct fs *fs, struct proc *p) { fs->proc = p; }
+
+struct fs *fs_get(struct fs *fs)
+{
+    fs->refcount++;
+    return fs;
+}
 const char *fs_cwd(const struct fs *fs) { return fs->cwd; }
 struct tmpfs *fs_tmpfs(struct fs *fs) { return fs->t->tmpfs; }
 
@@ -587,10 +593,10 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
             strcpy(w.canon, "/dev");
             continue;
         }
-        if (strcmp(w.canon, "/") == 0 && strcmp(comp, "proc") == 0) {
-            walk_setfd(&w, -1);   /* our own /proc, whatever the host tree has there */
+        if (strcmp(w.canon, "/") == 0 && (strcmp(comp, "proc") == 0 || strcmp(comp, "sys") == 0)) {
+            walk_setfd(&w, -1);   /* our own /proc and /sys, whatever the host tree has there */
             w.virt = VFS_PROC;
-            strcpy(w.canon, "/proc");
+            strcpy(w.canon, comp[0] == 'p' ? "/proc" : "/sys");
             continue;
         }
         struct stat st;

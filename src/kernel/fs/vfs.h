@@ -83,6 +83,8 @@ struct fs *fs_new(const struct vfs_config *cfg);
 /* fork: a copy (cwd and umask copied, the sandbox shared). NULL on OOM. */
 struct fs *fs_fork(struct fs *fs);
 void fs_put(struct fs *fs);
+/* One more reference to the context (threads share it: CLONE_FS). */
+struct fs *fs_get(struct fs *fs);
 
 /* The process whose /proc/self lookups in fs resolve to (procfs.h); set
  * when the process gets its context (first exec, fork). */

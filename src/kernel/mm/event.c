@@ -10,7 +10,7 @@
 #include "internal.h"
 #include "event_impl.h"
 
-static void on_flush(void *ctx, int what, uint16_t asid, vaddr_t a)
+static void on_flush(void *ctx, int what, uint16_t asid, vaddr_t a, uint64_t remote)
 {
     struct kernel *k = ctx;
     struct vm_event ev = {.kind = VM_EV_TLB_FLUSH,
@@ -18,6 +18,7 @@ static void on_flush(void *ctx, int what, uint16_t asid, vaddr_t a)
                           .aux = asid,
                           .pfn = VM_EV_NO_PFN,
                           .pfn2 = VM_EV_NO_PFN,
+                          .harts = remote,
                           .scope = what == MACHINE_FLUSH_PAGE   ? VM_FLUSH_PAGE
                                    : what == MACHINE_FLUSH_ASID ? VM_FLUSH_ASID
                                                                 : VM_FLUSH_ALL};

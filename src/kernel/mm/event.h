@@ -29,7 +29,8 @@ enum vm_event_kind {
     VM_EV_SWAP_OUT,  /* a page written to swap (pfn, aux = slot; va/mm = one of its mappers) */
     VM_EV_SWAP_IN,   /* a page brought back from swap (pfn, aux = slot; major: read from disk) */
     VM_EV_EVICT,     /* a file page dropped from memory (pfn, aux = index, major: written back) */
-    VM_EV_TLB_FLUSH, /* sfence.vma (scope, aux = asid, va for a page flush) */
+    VM_EV_TLB_FLUSH, /* sfence.vma (scope, aux = asid, va for a page flush; harts:
+                        the other harts it was shot down on, a mask) */
     VM_EV_MMAP,      /* a region mapped (va, len, prot, flags = LX_MAP_*, name = file) */
     VM_EV_MUNMAP,    /* a range unmapped (va, len, outcome) */
     VM_EV_MPROTECT,  /* a range reprotected (va, len, prot, outcome) */
@@ -88,6 +89,7 @@ struct vm_event {
     int fault;       /* fault: enum vm_fault_type */
     int prot, flags; /* mmap, mprotect */
     int scope;       /* flush: enum vm_flush_scope */
+    uint64_t harts;  /* flush: the remote harts that received it (bit i: hart i) */
     int outcome;     /* 0 ok; -1 signal (signo, si_code); else -errno */
     int signo, si_code;
     bool major;

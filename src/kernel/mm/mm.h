@@ -102,6 +102,8 @@ struct kernel_info {
     const char *policy;             /* replacement policy's name */
     uint64_t nr_mm;
     uint64_t tlb_hits, tlb_misses, page_walks;  /* summed over harts */
+    int nharts;
+    struct machine_tlb_vmstat tlbstat;         /* TLB shootdowns (machine.h) */
     struct vm_counters c;
 };
 
@@ -421,6 +423,12 @@ int copyout(struct mm *mm, vaddr_t dst, const void *src, uint64_t len, struct se
 int copyin_str(struct mm *mm, char *dst, vaddr_t src, uint64_t max, struct segv *out);
 
 /* Reports. */
+/* The futex key of the word at a (futex(2)): for shared (no FUTEX_PRIVATE_FLAG)
+ * and a MAP_SHARED region, (the object mapped, byte offset in it), the same
+ * in every process that maps it; else (mm, a). 0, or -EFAULT when a is not
+ * mapped. */
+int mm_futex_key(struct mm *mm, vaddr_t a, bool shared, const void **obj, uint64_t *off);
+
 void mm_print_maps(struct mm *mm, FILE *out);        /* the format of Linux /proc/PID/maps */
 /* /proc/PID/smaps: each maps line followed by Size, Rss, Pss, Shared/Private
  * Clean/Dirty, Referenced (A bit), Anonymous, ... as Linux prints them. */

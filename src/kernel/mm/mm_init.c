@@ -131,6 +131,8 @@ void kernel_get_info(struct kernel *k, struct kernel_info *out)
         .policy = k->policy.ops->name,
         .c = k->c,
     };
+    out->nharts = k->m->nharts;
+    out->tlbstat = k->m->tlbstat;
     for (int i = 0; i < k->m->nharts; i++) {
         const struct mmu *mmu = &k->m->harts[i].mmu;
         out->tlb_hits += mmu->tlb.stats.hits;

@@ -1,6 +1,7 @@
 /* What /proc reads of memory (Linux fs/proc/task_mmu.c, fs/proc/meminfo.c):
  * a process's sizes as status and statm count them, the page cache's dirty,
  * mapped and shmem pages, and pagemap entries. fs/procfs_show.c prints them. */
+#include <errno.h>
 #include <string.h>
 
 #include "internal.h"
@@ -98,4 +99,24 @@ int64_t mm_pagemap_read(struct mm *mm, void *buf, uint64_t len, uint64_t off)
         out[i] = mm_pagemap_entry(mm->k, v, e);
     }
     return (int64_t)(n * 8);
+}
+
+/* Linux get_futex_key: a word in a shared region is named by the object
+ * behind it (the page-cache inode: a host file or a shared anonymous object)
+ * and its byte offset there, so every process mapping it finds the same
+ * waiters, and swap-out (which keeps the object) changes nothing; any other
+ * word, or a private futex, by (mm, address). */
+int mm_futex_key(struct mm *mm, vaddr_t a, bool shared, const void **obj, uint64_t *off)
+{
+    const struct vma *v = vma_find(&mm->vmas, a.v);
+    if (!v)
+        return -EFAULT;
+    if (shared && (v->flags & VMA_SHARED) && v->file && !(v->flags & VMA_DEVICE)) {
+        *obj = v->file->ino;
+        *off = (v->pgoff << PAGE_SHIFT) + (a.v - v->start);
+        return 0;
+    }
+    *obj = mm;
+    *off = a.v;
+    return 0;
 }

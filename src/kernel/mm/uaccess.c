@@ -16,7 +16,7 @@
 int mm_translate(struct mm *mm, vaddr_t a, enum access acc, struct translation *tr,
                  struct walk_trace *trace, struct segv *out)
 {
-    struct mmu *mmu = &mm->k->m->harts[0].mmu;
+    struct mmu *mmu = &machine_cur_hart(mm->k->m)->mmu;   /* the kernel runs on the caller's hart */
     uint64_t saved = mmu->satp;
     mmu_set_satp(mmu, mm_satp(mm));
     int rc;

@@ -283,6 +283,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
         h->pc = pc;
         h->reservation = UINT64_MAX;
         mmu_set_satp(&h->mmu, mm_satp(mm));
+        machine_set_hart(p->os->m, (int)(h - p->os->m->harts), (uint16_t)satp_asid(mm_satp(mm)));
     } else {
         p->ctx = c;
     }
@@ -291,7 +292,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
 
 struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
 {
-    if (p->os->nprocs >= OS_MAX_PROCS) {
+    if (p->os->nprocs >= p->os->max_procs) {
         *rc = -EAGAIN;
         return NULL;
     }
@@ -349,7 +350,7 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->ctx.x[10] = 0;
     if (child_sp)
         c->ctx.x[2] = child_sp;
-    c->parent = p;
+    c->parent = p->group_leader ? p->group_leader : p;   /* the process, not the thread */
     c->state = PROC_RUNNABLE;
     os_add_proc(p->os, c);
     event_proc(p->k, VM_EV_FORK, p->mm, p->pid, c->pid, c->comm, 0);
@@ -359,9 +360,12 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
 
 void proc_exit(struct proc *p, int status, int signo)
 {
-    if (p->exited)
+    struct proc *leader = p->group_leader ? p->group_leader : p;
+    if (p->exited || leader->exited)
         return;
+    p = leader;   /* the process ends through its leader, whichever thread ended it */
     struct os *os = p->os;
+    p->thread_dead = false;
     p->exited = true;
     os->nexits++;
     p->state = PROC_ZOMBIE;
@@ -374,6 +378,7 @@ void proc_exit(struct proc *p, int status, int signo)
     struct mm *mm = p->mm;
     if (os->exit_hook)
         os->exit_hook(os->exit_hook_ctx, os, p);
+    thread_group_end(p);   /* after the hook, so that reports see the threads */
     if (os->exit_smaps && mm && !borrowed) {
         fprintf(os->exit_smaps, "vmsim: smaps of pid %d (%s) at exit:\n", p->pid, p->comm);
         mm_print_smaps(mm, os->exit_smaps);
@@ -438,6 +443,8 @@ void proc_free(struct proc *p)
     if (p->files || p->fs)
         p->os->fs_ops->release(p);
     proc_ptimers_free(p);
+    if (p->os)
+        futex_forget(p);
     free(p->exe);
     free(p);
 }

@@ -15,9 +15,12 @@
  * Other folders include this header only; it gathers the subsystem's others
  * (sched.h, signal.h, syscall.h, sys_proc.h, elf.h) at its end.
  *
- * A process: an address space, a descriptor table, a file-system
- * context, the registers of its one thread, its signal state, and its place
- * in the process tree. Created by the first exec (os_spawn, core/kernel.h), by
+ * A struct proc is one thread (Linux's task_struct): its tid, registers,
+ * signal mask, pending signals and alternate stack. The threads of one
+ * process (a thread group; thread.c) share the address space, descriptor
+ * table, fs context and signal handlers, and have the same pid (the tgid,
+ * what getpid says); the first thread (tid == pid) is the group leader and
+ * carries the process's place in the process tree and its exit status. Created by the first exec (os_spawn, core/kernel.h), by
  * fork/vfork (clone) and replaced by execve; they end as zombies until their
  * parent reaps them with wait4/waitid.
  *
@@ -45,6 +48,12 @@ struct proc_fs_ops {
     int (*fork)(struct proc *parent, struct proc *child);
     /* exit and free: drops p's descriptor table and fs context, sets both NULL. */
     void (*release)(struct proc *p);
+    /* A thread (CLONE_FILES|CLONE_FS): child shares parent's descriptor table
+     * and fs context (one more reference to each). Always succeeds. */
+    void (*share)(struct proc *parent, struct proc *child);
+    /* p became its thread group's leader (execve from a thread): the shared
+     * fs context's /proc/self names p now. */
+    void (*lead)(struct proc *p);
     /* execve succeeded: closes p's close-on-exec descriptors. */
     void (*exec)(struct proc *p);
     /* Opens the guest path for execve (for_interp: the ELF interpreter, also
@@ -81,8 +90,21 @@ struct proc {
     struct mm *mm;
     struct files *files;              /* managed by fs/file.c, through os->fs_ops */
     struct fs *fs;                    /* managed by fs/vfs.c, through os->fs_ops */
-    int pid;
-    struct proc *parent;              /* NULL: the virtual init */
+    int pid;                          /* the process (thread-group) id: getpid */
+    int tid;                          /* this thread's id: gettid; == pid for the leader */
+    struct proc *group_leader;        /* the thread whose tid is pid (itself for a leader) */
+    bool thread_dead;                 /* leader: its thread exited, the others run on */
+    uint64_t clear_child_tid;         /* set_tid_address / CLONE_CHILD_CLEARTID */
+    uint64_t robust_list, robust_len; /* set_robust_list */
+    unsigned membarrier_reg;          /* leader: membarrier registrations (commands) */
+    /* A thread waiting in futex(2) (futex.c): on the os's wait queue under
+     * (key_obj, key_off) until a wake sets futex_woken; not scheduled meanwhile. */
+    bool futex_waiting, futex_woken;
+    const void *futex_key_obj;
+    uint64_t futex_key_off;
+    uint32_t futex_bitset;
+    struct proc *futex_next;          /* the queue, in arrival order */
+    struct proc *parent;              /* NULL: the virtual init (threads: NULL) */
     struct proc *next;                /* the os's list, in pid order */
     enum proc_state state;
     struct hart_context ctx;          /* valid while not running */
@@ -94,7 +116,8 @@ struct proc {
     /* vfork (CLONE_VFORK): the child borrows the parent's mm until it execs
      * or exits; the parent waits in PROC_VFORK_WAIT meanwhile. */
     struct proc *vfork_parent;        /* child side: whom to wake */
-    bool mm_borrowed;                 /* child side: p->mm belongs to vfork_parent */
+    bool mm_borrowed;                 /* child side: p->mm belongs to vfork_parent;
+                                       * a thread: p->mm is its group leader's */
     /* A system call that must wait leaves pc at its ecall and is retried on
      * each turn (deterministic polling); these say what it waits for. */
     bool blocked;                     /* the last ecall returned LX_ERESTART_BLOCK */
@@ -144,10 +167,35 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
  * OS_MAX_PROCS processes, -ENOMEM). */
 struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc);
 
-/* Ends p (exit or fatal signal): releases its address space, files and fs
+/* Ends p's process (exit_group or fatal signal; p may be any of its
+ * threads): every thread ends, then the leader releases its address space, files and fs
  * context, hands its children to init, wakes a vfork parent, and leaves a
  * zombie for its parent (SIGCHLD), or is reaped by init at once. */
 void proc_exit(struct proc *p, int status, int signo);
+
+/* A thread of p's process (clone with CLONE_THREAD|CLONE_VM|CLONE_SIGHAND):
+ * shares p's mm, files and fs context (thread.c); registers of p with a0 = 0,
+ * pc past the ecall, sp = stack. NULL with *rc = -EAGAIN past the thread
+ * limit, -ENOMEM. */
+struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc);
+
+/* exit(2) of one thread: the process ends with the last one (proc_exit). */
+void thread_exit(struct proc *p, int status);
+
+/* execve from a thread (Linux de_thread): the other threads end; a
+ * non-leader p takes the leader's place and pid. */
+void thread_de_thread(struct proc *p);
+
+/* A thread's own end (exit, or its process's): robust futexes marked
+ * FUTEX_OWNER_DIED and woken, clear_child_tid cleared and woken. */
+void thread_mm_release(struct proc *p);
+
+/* Ends every thread of p's process but the leader, and the leader's
+ * thread_mm_release (proc_exit's first step). */
+void thread_group_end(struct proc *p);
+
+/* The threads of p's process that still run (thread_dead leaders excluded). */
+unsigned thread_count(const struct proc *p);
 
 /* Reaps zombie p (wait4 by its parent, or init): unlinks and frees it. */
 void proc_reap(struct proc *p);
@@ -160,6 +208,7 @@ void proc_free(struct proc *p);
 void proc_emulate_misaligned(struct proc *p, struct hart *h, uint64_t pc, uint64_t addr);
 
 #include "elf.h"
+#include "futex.h"
 #include "sched.h"
 #include "sys_proc.h"
 #include "syscall.h"

@@ -21,8 +21,8 @@ static int os_oom_kill(void *ctx, struct mm *victim)
     struct os *os = ctx;
     struct proc *owner = NULL;
     for (struct proc *p = os->procs; p; p = p->next) {
-        if (p->exited || p->mm != victim)
-            continue;
+        if (p->exited || p->mm != victim || p->tid != p->pid)
+            continue;   /* a process is killed through its leader */
         if (p->mm_borrowed && p != os->current)
             return 1;
         if (!p->mm_borrowed)
@@ -65,6 +65,7 @@ struct os *os_new(struct kernel *k, struct machine *m)
     os->k = k;
     os->m = m;
     os->h = &m->harts[0];
+    os->max_procs = OS_MAX_PROCS;
     os->next_pid = PROC_FIRST_PID;
     os->first_pid = PROC_FIRST_PID;
     os->uid = os->gid = PROC_GUEST_ID;
@@ -132,7 +133,8 @@ uint64_t os_now_ns(const struct os *os)
 void os_add_proc(struct os *os, struct proc *p)
 {
     p->os = os;
-    p->pid = os->next_pid++;
+    p->pid = p->tid = os->next_pid++;
+    p->group_leader = p;
     os->nprocs_total++;
     os->nprocs++;
     struct proc **pp = &os->procs;
@@ -144,9 +146,51 @@ void os_add_proc(struct os *os, struct proc *p)
 struct proc *os_find(struct os *os, int pid)
 {
     for (struct proc *p = os->procs; p; p = p->next)
-        if (p->pid == pid)
+        if (p->pid == pid && p->tid == pid)
             return p;
     return NULL;
+}
+
+struct proc *os_find_tid(struct os *os, int tid)
+{
+    for (struct proc *p = os->procs; p; p = p->next)
+        if (p->tid == tid)
+            return p;
+    return NULL;
+}
+
+void os_add_thread(struct os *os, struct proc *t, int pid)
+{
+    t->os = os;
+    t->tid = os->next_pid++;
+    t->pid = pid;
+    os->nprocs_total++;
+    os->nprocs++;
+    struct proc **pp = &os->procs;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = t;
+}
+
+/* The hart for p's turn: its last one if nobody ran there since, else the
+ * one idle longest (lowest number first). The clock moves with the turn. */
+static struct hart *pick_hart(struct os *os, const struct proc *p)
+{
+    int best = 0;
+    for (int i = 0; i < os->m->nharts; i++) {
+        if (os->hart_tid[i] == p->tid) {
+            best = i;
+            break;
+        }
+        if (os->hart_turn[i] < os->hart_turn[best])
+            best = i;
+    }
+    os->hart_tid[best] = p->tid;
+    os->hart_turn[best] = ++os->switches;
+    struct hart *h = &os->m->harts[best];
+    h->instret = os->h->instret;
+    os->h = h;
+    return h;
 }
 
 static void context_load(struct hart *h, const struct proc *p)
@@ -158,6 +202,7 @@ static void context_load(struct hart *h, const struct proc *p)
     h->x[0] = 0;
     h->reservation = UINT64_MAX;   /* a context switch breaks any LR/SC pair */
     mmu_set_satp(&h->mmu, mm_satp(p->mm));
+    machine_set_hart(p->os->m, (int)(h - p->os->m->harts), (uint16_t)satp_asid(mm_satp(p->mm)));
 }
 
 static void context_save(struct proc *p, const struct hart *h)
@@ -246,7 +291,7 @@ static void kill_all(struct os *os, int signo)
     for (struct proc *p = os->procs; p; p = p->next) {
         if (p->exited)
             continue;
-        if (p->pid == os->first_pid)
+        if (p->pid == os->first_pid && p->tid == p->pid)
             fprintf(stderr, "%s\n", signal_text(signo));
         p->vfork_parent = NULL;   /* everyone goes: no one to wake */
         proc_exit(p, 0, signo);
@@ -258,9 +303,8 @@ static void kill_all(struct os *os, int signo)
  * progress (ran, or finished a system call). */
 static bool run_turn(struct os *os, struct proc *p)
 {
-    struct hart *h = os->h;
+    struct hart *h = pick_hart(os, p);
     os->current = p;
-    os->switches++;
     p->hart = h;
     context_load(h, p);
     uint64_t start = h->instret;
@@ -268,7 +312,7 @@ static bool run_turn(struct os *os, struct proc *p)
     bool progress = false;
     uint64_t last_pc = 0, last_tval = 0;
     int last_cause = -1, repeats = 0;
-    while (!p->exited && p->state == PROC_RUNNABLE) {
+    while (!p->exited && !p->thread_dead && p->state == PROC_RUNNABLE) {
         /* Signals are delivered on the way back to user mode. A blocked
          * call is first retried (below): like Linux, a wait whose condition
          * has come true completes, and only one that still has to wait is
@@ -339,7 +383,7 @@ static bool run_turn(struct os *os, struct proc *p)
      * what its parent's wait and its pipe's other end see. */
     if (p->exited)
         progress = true;
-    if (!p->exited)
+    if (!p->exited && !p->thread_dead)
         context_save(p, h);
     p->hart = NULL;
     os->current = NULL;
@@ -352,8 +396,10 @@ static bool run_turn(struct os *os, struct proc *p)
  * not come can only be woken by a signal). */
 static bool eligible(const struct proc *p, uint64_t now)
 {
-    if (p->exited || p->state != PROC_RUNNABLE)
+    if (p->exited || p->thread_dead || p->state != PROC_RUNNABLE)
         return false;
+    if (p->futex_waiting && !p->futex_woken && !p->sleep_until && !signal_pending(p))
+        return false;   /* on a futex queue: a wake or a signal makes it runnable */
     return !(p->sleep_until > now && !signal_pending(p));
 }
 
@@ -364,7 +410,7 @@ static struct proc *pick_next(struct os *os, uint64_t now)
     for (struct proc *p = os->procs; p; p = p->next) {
         if (!eligible(p, now))
             continue;
-        if (p->pid > os->last_pid)
+        if (p->tid > os->last_pid)
             return p;
         if (!first)
             first = p;
@@ -407,6 +453,18 @@ int os_run(struct os *os)
 {
     unsigned idle = 0;
     for (;;) {
+        /* Threads that ended off the hart (exit_group, a fatal signal) are
+         * reaped here: they have no parent to wait for them. */
+        for (struct proc **pp = &os->procs; *pp;) {
+            struct proc *q = *pp;
+            if (q->exited && q->tid != q->pid && q != os->current) {
+                *pp = q->next;
+                os->nprocs--;
+                proc_free(q);
+            } else {
+                pp = &q->next;
+            }
+        }
         uint64_t now = os_now_ns(os);
         os_fire_timers(os, now, NULL);
         unsigned live = 0, ready = 0;
@@ -423,7 +481,7 @@ int os_run(struct os *os)
         }
         kernel_psi_set_runnable(os->k, ready);
         struct proc *p = pick_next(os, now);
-        os->last_pid = p->pid;
+        os->last_pid = p->tid;
         uint64_t before = os->nexits;
         idle = run_turn(os, p) ? 0 : idle + 1;
         if (os->turn_hook)

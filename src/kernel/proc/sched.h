@@ -1,7 +1,7 @@
 /* The operating system's process table and scheduler (issue 4): every
  * process of one `vmsim run`, one hart, one physical memory.
  *
- * Round-robin on hart 0 over the processes in pid order, PROC_QUANTUM
+ * Round-robin over the threads in tid order, each turn on one of the harts, PROC_QUANTUM
  * instructions a turn; a blocking system call (LX_ERESTART_BLOCK) ends the
  * turn and is retried on the next one. When every live process waits and a
  * whole round changes nothing, the virtual clock jumps to the earliest
@@ -24,7 +24,16 @@
 struct os {
     struct kernel *k;
     struct machine *m;
-    struct hart *h;                   /* hart 0: runs every process */
+    struct hart *h;                   /* the hart of the current (or last) turn; its
+                                       * instret is the virtual clock */
+    /* Harts (issue 13): each turn runs on one hart; a thread goes back to the
+     * hart it last ran on if nobody ran there since, else to the hart idle
+     * longest. Turns are taken one after another in tid order whatever the
+     * number of harts, so the guest sees the same run for any --harts. */
+    int hart_tid[MACHINE_MAX_HARTS];          /* who ran last on each hart (0: nobody) */
+    uint64_t hart_turn[MACHINE_MAX_HARTS];    /* when (os->switches) */
+    struct proc *futex_queue;         /* threads waiting in futex(2), arrival order */
+    unsigned max_procs;               /* processes + threads (OS_MAX_PROCS; --max-threads) */
     struct proc *procs;               /* all processes incl. zombies, pid order */
     struct proc *current;             /* the process on the hart, or NULL */
     const struct proc_fs_ops *fs_ops; /* the files subsystem's part in fork/exec/exit (proc.h) */
@@ -103,7 +112,13 @@ uint64_t os_now_ns(const struct os *os);
 /* Allocates a pid and links p into the table (pid order). */
 void os_add_proc(struct os *os, struct proc *p);
 
-/* The process with this pid (zombies included), or NULL. */
+/* The process with this pid (its leader thread; zombies included), or NULL. */
 struct proc *os_find(struct os *os, int pid);
+
+/* The thread with this tid, or NULL. */
+struct proc *os_find_tid(struct os *os, int tid);
+
+/* Links thread t of process pid into the table with a new tid. */
+void os_add_thread(struct os *os, struct proc *t, int pid);
 
 #endif

@@ -71,7 +71,9 @@ static bool is_ignored(const struct proc *p, int signo)
     return h == LX_SIG_IGN || (h == LX_SIG_DFL && default_ignores(signo));
 }
 
-void signal_send_info(struct proc *p, const struct sig_info *si)
+/* Queues si on thread p itself (tkill, tgkill; faults go straight to the
+ * faulting thread through signal_fault). */
+static void send_thread(struct proc *p, const struct sig_info *si)
 {
     int s = si->signo;
     if (p->exited || s < 1 || s > LX_NSIG)
@@ -84,6 +86,23 @@ void signal_send_info(struct proc *p, const struct sig_info *si)
         return;   /* standard signals do not queue */
     p->sig.pending |= SIGBIT(s);
     p->sig.info[s] = *si;
+}
+
+/* A process-directed signal goes to one thread that does not block it
+ * (Linux complete_signal: the given thread first, then the others in tid
+ * order); when all block it, it waits on the given one. */
+void signal_send_info(struct proc *p, const struct sig_info *si)
+{
+    struct proc *t = p;
+    uint64_t bit = si->signo >= 1 && si->signo <= LX_NSIG ? SIGBIT(si->signo) : 0;
+    if (p->os && (p->exited || p->thread_dead || (p->sig.blocked & bit))) {
+        for (struct proc *q = p->os->procs; q; q = q->next)
+            if (q->pid == p->pid && !q->exited && !q->thread_dead && !(q->sig.blocked & bit)) {
+                t = q;
+                break;
+            }
+    }
+    send_thread(t, si);
 }
 
 void signal_send(struct proc *p, int signo)
@@ -347,6 +366,10 @@ int64_t sys_rt_sigaction(struct proc *p, const uint64_t a[6])
     }
     if (a[1]) {
         act.mask &= ~UNBLOCKABLE;
+        /* One table of handlers per process (CLONE_SIGHAND): every thread's copy. */
+        for (struct proc *q = p->os ? p->os->procs : NULL; q; q = q->next)
+            if (q->pid == p->pid && q != p)
+                q->sig.action[s] = act;
         p->sig.action[s] = act;
         if (is_ignored(p, (int)s))   /* POSIX: setting SIG_IGN discards a pending one */
             p->sig.pending &= ~SIGBIT(s);
@@ -467,7 +490,9 @@ int64_t sys_kill(struct proc *p, const uint64_t a[6])
     int group = pid == 0 ? p->pgid : -pid;
     int n = 0;
     for (struct proc *t = p->os->procs; t; t = t->next) {
-        if (pid == -1 ? t == p : (t->exited || !proc_in_group(t, group)))
+        if (t->tid != t->pid)
+            continue;   /* processes, through their leaders */
+        if (pid == -1 ? t->pid == p->pid : (t->exited || !proc_in_group(t, group)))
             continue;
         n++;
         if (s)
@@ -481,11 +506,13 @@ int64_t sys_tkill(struct proc *p, const uint64_t a[6])
     int tid = (int)a[0];
     if (tid <= 0 || (a[1] != 0 && !valid_signal(a[1])))
         return -EINVAL;
-    struct proc *t = os_find(p->os, tid);
-    if (!t)
+    struct proc *t = os_find_tid(p->os, tid);
+    if (!t || t->exited || t->thread_dead)
         return -ESRCH;
-    if (a[1])
-        send_from(p, t, (int)a[1], LX_SI_TKILL);
+    if (a[1]) {
+        struct sig_info si = {.signo = (int)a[1], .code = LX_SI_TKILL, .pid = p->pid, .uid = 1000};
+        send_thread(t, &si);
+    }
     return 0;
 }
 
@@ -493,8 +520,9 @@ int64_t sys_tgkill(struct proc *p, const uint64_t a[6])
 {
     if ((int)a[0] <= 0 || (int)a[1] <= 0)
         return -EINVAL;
-    if (a[0] != a[1])
-        return -ESRCH;   /* one thread per process: its tid is its pid */
+    struct proc *t = os_find_tid(p->os, (int)a[1]);
+    if (!t || t->pid != (int)a[0])
+        return -ESRCH;
     const uint64_t b[6] = {a[1], a[2]};
     return sys_tkill(p, b);
 }

@@ -38,40 +38,86 @@
 
 /* ---- processes ---------------------------------------------------------- */
 
-/* clone(flags, stack, ptid, tls, ctid): riscv64 passes tls before ctid
- * (CLONE_BACKWARDS order; glibc's _Fork puts ctid in a4). Processes only:
- * fork, and vfork (CLONE_VM|CLONE_VFORK, as glibc's posix_spawn and vfork
- * use: the child borrows the address space, the parent waits until the
- * child execs or exits). Threads (CLONE_THREAD, or CLONE_VM alone): -ENOSYS. */
-int64_t sys_clone(struct proc *p, const uint64_t a[6])
+#define LX_CSIGNAL 0xff
+#define LX_CLONE_NEWNS 0x00020000
+#define LX_CLONE_SYSVSEM 0x00040000
+#define LX_CLONE_UNTRACED 0x00800000
+#define LX_CLONE_IO 0x80000000u
+#define LX_CLONE_PIDFD 0x00001000
+#define LX_CLONE_PTRACE 0x00002000
+#define LX_CLONE_DETACHED 0x00400000
+/* The flags we know how to honour (namespaces, pidfd and ptrace are not). */
+#define CLONE_KNOWN (LX_CSIGNAL | LX_CLONE_VM | LX_CLONE_FS | LX_CLONE_FILES | LX_CLONE_SIGHAND | \
+                     LX_CLONE_VFORK | LX_CLONE_PARENT | LX_CLONE_THREAD | LX_CLONE_SYSVSEM |  \
+                     LX_CLONE_SETTLS | LX_CLONE_PARENT_SETTID | LX_CLONE_CHILD_CLEARTID |      \
+                     LX_CLONE_CHILD_SETTID | LX_CLONE_UNTRACED | LX_CLONE_IO |                \
+                     LX_CLONE_DETACHED | LX_CLONE_PTRACE)
+
+/* clone and clone3 alike (Linux kernel_clone): fork, vfork (CLONE_VM|
+ * CLONE_VFORK, as posix_spawn and vfork use: the child borrows the address
+ * space until it execs or exits) and threads (CLONE_THREAD with CLONE_VM and
+ * CLONE_SIGHAND, what pthread_create passes). The combinations Linux's
+ * copy_process refuses are EINVAL; a CLONE_VM child that is neither a vfork
+ * child nor a thread (a process sharing memory) is not supported: ENOSYS. */
+static int64_t do_clone(struct proc *p, uint64_t flags, uint64_t stack, uint64_t g_ptid,
+                        uint64_t tls, uint64_t g_ctid)
 {
-    uint64_t flags = a[0], stack = a[1], g_ptid = a[2], tls = a[3], g_ctid = a[4];
-    bool vfork = (flags & (LX_CLONE_VM | LX_CLONE_VFORK)) == (LX_CLONE_VM | LX_CLONE_VFORK);
-    if (flags & (LX_CLONE_THREAD | LX_CLONE_SIGHAND))
-        return -ENOSYS;
-    if ((flags & LX_CLONE_VM) && !vfork)
+    if ((flags & (LX_CLONE_NEWNS | LX_CLONE_FS)) == (LX_CLONE_NEWNS | LX_CLONE_FS))
+        return -EINVAL;
+    if ((flags & LX_CLONE_THREAD) && !(flags & LX_CLONE_SIGHAND))
+        return -EINVAL;
+    if ((flags & LX_CLONE_SIGHAND) && !(flags & LX_CLONE_VM))
+        return -EINVAL;
+    if (flags & ~(uint64_t)CLONE_KNOWN)
+        return -EINVAL;   /* namespaces need privileges we do not model */
+    bool thread = flags & LX_CLONE_THREAD;
+    bool vfork = !thread && (flags & (LX_CLONE_VM | LX_CLONE_VFORK)) == (LX_CLONE_VM | LX_CLONE_VFORK);
+    if ((flags & LX_CLONE_VM) && !vfork && !thread)
         return -ENOSYS;
     int rc = 0;
-    struct proc *c = proc_fork(p, vfork, stack, &rc);
+    struct proc *c = thread ? proc_clone_thread(p, stack, &rc) : proc_fork(p, vfork, stack, &rc);
     if (!c)
         return rc;
     if (flags & LX_CLONE_SETTLS)
         c->ctx.x[4] = tls;
-    int32_t tid = c->pid;
+    int32_t tid = c->tid;
     if (flags & LX_CLONE_PARENT_SETTID)
         user_copyout(p, g_ptid, &tid, 4);
     if (flags & LX_CLONE_CHILD_SETTID) {
         struct segv sv;
         copyout(c->mm, va(g_ctid), &tid, 4, &sv);
     }
+    if (flags & LX_CLONE_CHILD_CLEARTID)
+        c->clear_child_tid = g_ctid;
     if (vfork)
         p->state = PROC_VFORK_WAIT;   /* its turn ends after this call */
-    return c->pid;
+    return tid;
 }
 
+/* clone(flags, stack, ptid, tls, ctid): riscv64 passes tls before ctid
+ * (CLONE_BACKWARDS order; glibc's _Fork puts ctid in a4). */
+int64_t sys_clone(struct proc *p, const uint64_t a[6])
+{
+    return do_clone(p, a[0], a[1], a[2], a[3], a[4]);
+}
+
+/* clone3(struct clone_args *, size): the same with the arguments in a
+ * structure; the stack is given as base and size. */
 int64_t sys_clone3(struct proc *p, const uint64_t a[6])
 {
-    return -ENOSYS;   /* glibc falls back to clone */
+    uint64_t ca[11] = {0};   /* flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+                              * stack_size, tls, set_tid, set_tid_size, cgroup */
+    if (a[1] < 64 || a[1] > 4096)
+        return -EINVAL;
+    int rc = user_copyin(p, ca, a[0], a[1] < sizeof ca ? a[1] : sizeof ca);
+    if (rc)
+        return rc;
+    uint64_t flags = ca[0], sig = ca[4], stack = ca[5], size = ca[6];
+    if ((flags & LX_CSIGNAL) || sig > 64 || ((flags & LX_CLONE_THREAD) && sig))
+        return -EINVAL;
+    if ((stack == 0) != (size == 0) || ca[8] || ca[9])
+        return -EINVAL;
+    return do_clone(p, flags | sig, stack ? stack + size : 0, ca[3], ca[7], ca[2]);
 }
 
 /* Copies a NULL-terminated vector of guest strings into host memory:
@@ -164,6 +210,8 @@ int64_t sys_execve(struct proc *p, const uint64_t a[6])
     struct vfile *f = NULL;
     char err[256] = "";
     rc = p->os->fs_ops ? p->os->fs_ops->open_exec(p, path, false, &f, err, sizeof err) : -ENOENT;
+    if (!rc && (p != p->group_leader || thread_count(p) > 1))
+        thread_de_thread(p);   /* the other threads end first */
     if (!rc)
         rc = proc_execve(p, f, path, argv, envp, err, sizeof err);
     free_strv(argv);
@@ -172,6 +220,12 @@ int64_t sys_execve(struct proc *p, const uint64_t a[6])
 }
 
 int64_t sys_exit(struct proc *p, const uint64_t a[6])
+{
+    thread_exit(p, (int)a[0]);
+    return p->thread_dead ? -LX_EJUSTRETURN : 0;
+}
+
+int64_t sys_exit_group(struct proc *p, const uint64_t a[6])
 {
     proc_exit(p, (int)a[0], 0);
     return 0;
@@ -194,7 +248,7 @@ static struct proc *find_zombie(struct proc *p, int pid, bool *any)
 {
     *any = false;
     for (struct proc *c = p->os->procs; c; c = c->next) {
-        if (c->parent != p || !wait_match(p, c, pid))
+        if (c->parent != p->group_leader || !wait_match(p, c, pid))
             continue;
         *any = true;
         if (c->exited)
@@ -286,11 +340,17 @@ int64_t sys_waitid(struct proc *p, const uint64_t a[6])
 }
 
 int64_t sys_getpid(struct proc *p, const uint64_t a[6]) { return p->pid; }
+int64_t sys_gettid(struct proc *p, const uint64_t a[6]) { return p->tid; }
 int64_t sys_getppid(struct proc *p, const uint64_t a[6])
 {
-    return p->parent ? p->parent->pid : PROC_INIT_PID;
+    const struct proc *l = p->group_leader;
+    return l->parent ? l->parent->pid : PROC_INIT_PID;
 }
-int64_t sys_set_tid_address(struct proc *p, const uint64_t a[6]) { return p->pid; }
+int64_t sys_set_tid_address(struct proc *p, const uint64_t a[6])
+{
+    p->clear_child_tid = a[0];
+    return p->tid;
+}
 int64_t sys_zero(struct proc *p, const uint64_t a[6]) { return 0; }
 
 #define LX_RLIMIT_STACK 3
@@ -422,29 +482,6 @@ int64_t sys_sysinfo(struct proc *p, const uint64_t a[6])
                             .freeram = ki.free_frames * PAGE_SIZE,
                             .procs = (uint16_t)n, .mem_unit = 1};
     return user_copyout(p, a[0], &si, sizeof si);
-}
-
-/* futex for single-threaded processes: a WAIT sleeps while the word still
- * holds val (re-checked on every turn, so a write by another process through
- * shared memory wakes it); WAKE wakes nobody in particular (waiters poll). */
-int64_t sys_futex(struct proc *p, const uint64_t a[6])
-{
-    int op = (int)a[1] & 127;   /* without FUTEX_PRIVATE_FLAG, FUTEX_CLOCK_REALTIME */
-    switch (op) {
-    case 0:   /* FUTEX_WAIT */
-    case 9: { /* FUTEX_WAIT_BITSET */
-        uint32_t v;
-        int rc = user_copyin(p, &v, a[0], 4);
-        if (rc)
-            return rc;
-        return v != (uint32_t)a[2] ? -EAGAIN : -LX_ERESTART_BLOCK;
-    }
-    case 1:    /* FUTEX_WAKE */
-    case 10:   /* FUTEX_WAKE_BITSET */
-        return 0;
-    default:
-        return -ENOSYS;
-    }
 }
 
 int64_t sys_prctl(struct proc *p, const uint64_t a[6])
@@ -639,4 +676,68 @@ int64_t sys_msync(struct proc *p, const uint64_t a[6])
 int64_t sys_madvise(struct proc *p, const uint64_t a[6])
 {
     return mm_madvise(p->mm, va(a[0]), a[1], (int)a[2]);
+}
+
+/* ---- harts ---------------------------------------------------------------- */
+
+/* sched_getaffinity(pid, len, mask): every hart (Linux returns the bytes
+ * written: the mask's size rounded to longs). */
+int64_t sys_sched_getaffinity(struct proc *p, const uint64_t a[6])
+{
+    int n = p->os->m->nharts;
+    uint64_t bytes = ((uint64_t)n + 63) / 64 * 8;
+    if ((int)a[0] < 0)
+        return -EINVAL;
+    if (a[0] && !os_find_tid(p->os, (int)a[0]))
+        return -ESRCH;
+    if (a[1] < bytes || (a[1] & 7))
+        return -EINVAL;
+    uint64_t mask = n >= 64 ? UINT64_MAX : (1ULL << n) - 1;
+    int rc = user_copyout(p, a[2], &mask, 8);
+    return rc ? rc : (int64_t)bytes;
+}
+
+/* sched_setaffinity: accepted when the mask names a hart we have; where a
+ * thread runs stays the scheduler's choice (same output for any --harts). */
+int64_t sys_sched_setaffinity(struct proc *p, const uint64_t a[6])
+{
+    if ((int)a[0] < 0)
+        return -EINVAL;
+    if (a[0] && !os_find_tid(p->os, (int)a[0]))
+        return -ESRCH;
+    uint64_t mask = 0;
+    int rc = user_copyin(p, &mask, a[2], a[1] < 8 ? a[1] : 8);
+    if (rc)
+        return rc;
+    int n = p->os->m->nharts;
+    if (!(mask & (n >= 64 ? UINT64_MAX : (1ULL << n) - 1)))
+        return -EINVAL;
+    return 0;
+}
+
+/* membarrier(cmd, flags, cpu_id): one machine whose harts run one after
+ * another, so every barrier is already complete when asked. QUERY lists
+ * what Linux 6.1 offers without registration trouble. */
+int64_t sys_membarrier(struct proc *p, const uint64_t a[6])
+{
+    enum { QUERY = 0, GLOBAL = 1, GLOBAL_EXPEDITED = 2, REG_GLOBAL_EXPEDITED = 4,
+           PRIVATE_EXPEDITED = 8, REG_PRIVATE_EXPEDITED = 16, PRIVATE_EXPEDITED_SYNC_CORE = 32,
+           REG_PRIVATE_EXPEDITED_SYNC_CORE = 64 };
+    const uint64_t supported = GLOBAL | GLOBAL_EXPEDITED | REG_GLOBAL_EXPEDITED |
+                               PRIVATE_EXPEDITED | REG_PRIVATE_EXPEDITED |
+                               PRIVATE_EXPEDITED_SYNC_CORE | REG_PRIVATE_EXPEDITED_SYNC_CORE;
+    if (a[1] != 0)
+        return -EINVAL;
+    if (a[0] == QUERY)
+        return (int64_t)supported;
+    if (!(a[0] & supported) || (a[0] & (a[0] - 1)))
+        return -EINVAL;
+    struct proc *l = p->group_leader;
+    if (a[0] == REG_PRIVATE_EXPEDITED || a[0] == REG_PRIVATE_EXPEDITED_SYNC_CORE ||
+        a[0] == REG_GLOBAL_EXPEDITED)
+        l->membarrier_reg |= (unsigned)a[0];
+    else if ((a[0] == PRIVATE_EXPEDITED || a[0] == PRIVATE_EXPEDITED_SYNC_CORE) &&
+             !(l->membarrier_reg & (unsigned)(a[0] << 1)))
+        return -EPERM;   /* not registered: Linux refuses */
+    return 0;
 }

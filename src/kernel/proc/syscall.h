@@ -44,10 +44,13 @@ enum {
     LX_SYS_set_tid_address = 96,
     LX_SYS_futex = 98,
     LX_SYS_set_robust_list = 99,
+    LX_SYS_get_robust_list = 100,
     LX_SYS_nanosleep = 101,
     LX_SYS_clock_gettime = 113,
     LX_SYS_clock_getres = 114,
     LX_SYS_clock_nanosleep = 115,
+    LX_SYS_sched_setaffinity = 122,
+    LX_SYS_sched_getaffinity = 123,
     LX_SYS_sched_yield = 124,
     LX_SYS_kill = 129,
     LX_SYS_tkill = 130,
@@ -97,6 +100,7 @@ enum {
     LX_SYS_prlimit64 = 261,
     LX_SYS_riscv_flush_icache = 259,   /* arch-specific: __NR_arch_specific_syscall + 15 */
     LX_SYS_getrandom = 278,
+    LX_SYS_membarrier = 283,
     LX_SYS_rseq = 293,
     LX_SYS_clone3 = 435,
     LX_SYS_symlinkat = 36,   /* files */

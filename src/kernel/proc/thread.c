@@ -1,0 +1,163 @@
+/* Threads (issue 13): clone of a thread, the end of one thread, of all of a
+ * process's threads, and execve's de_thread. See proc.h.
+ *
+ * A thread is a struct proc with its group's pid and its own tid. It holds
+ * a reference to the shared descriptor table and fs context, and uses its
+ * leader's mm without owning it (mm_borrowed): the leader lives, at least as
+ * a thread_dead husk, until the last thread has gone, and the process's end
+ * (proc_exit) then releases the mm as before. Ended non-leader threads are
+ * reaped by the scheduler once they are off the hart. */
+#include "proc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../machine/hart.h"
+#include "sched.h"
+
+unsigned thread_count(const struct proc *p)
+{
+    unsigned n = 0;
+    for (const struct proc *q = p->os->procs; q; q = q->next)
+        n += q->pid == p->pid && !q->exited && !q->thread_dead;
+    return n;
+}
+
+struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc)
+{
+    struct os *os = p->os;
+    if (os->nprocs >= os->max_procs) {
+        *rc = -EAGAIN;
+        return NULL;
+    }
+    struct proc *c = calloc(1, sizeof *c);
+    if (!c || (p->exe && !(c->exe = strdup(p->exe)))) {
+        free(c);
+        *rc = -ENOMEM;
+        return NULL;
+    }
+    c->os = os;
+    c->k = p->k;
+    c->rng = p->rng ^ 0x7f4a7c159e3779b9ULL ^ (uint64_t)os->next_pid;
+    c->sig = p->sig;
+    c->sig.pending = 0;
+    c->sig.ss_sp = c->sig.ss_size = 0;   /* CLONE_VM without CLONE_VFORK: no altstack */
+    c->sig.ss_flags = 0;
+    c->rlimit_stack = p->rlimit_stack;
+    c->vdso = p->vdso;
+    memcpy(c->comm, p->comm, sizeof c->comm);
+    c->arg_start = p->arg_start;
+    c->arg_end = p->arg_end;
+    c->env_end = p->env_end;
+    c->mm = p->mm;
+    c->mm_borrowed = true;   /* the leader's */
+    if (p->files || p->fs)
+        os->fs_ops->share(p, c);
+    struct hart *h = p->hart;
+    if (h) {
+        memcpy(c->ctx.x, h->x, sizeof c->ctx.x);
+        memcpy(c->ctx.f, h->f, sizeof c->ctx.f);
+        c->ctx.fcsr = h->fcsr;
+        c->ctx.pc = h->pc + 4;
+    } else {
+        c->ctx = p->ctx;
+        c->ctx.pc += 4;
+    }
+    c->ctx.x[0] = 0;
+    c->ctx.x[10] = 0;
+    if (stack)
+        c->ctx.x[2] = stack;
+    c->state = PROC_RUNNABLE;
+    c->group_leader = p->group_leader;
+    os_add_thread(os, c, p->pid);
+    *rc = 0;
+    return c;
+}
+
+/* One non-leader thread ends (its process goes on, or is ending). */
+static void thread_end(struct proc *q)
+{
+    struct os *os = q->os;
+    thread_mm_release(q);
+    q->exited = true;
+    q->state = PROC_ZOMBIE;
+    q->blocked = false;
+    os->nexits++;
+    if (q->files || q->fs)
+        os->fs_ops->release(q);
+    q->mm = NULL;
+    q->mm_borrowed = false;
+}
+
+void thread_group_end(struct proc *p)
+{
+    struct proc *leader = p->group_leader;
+    for (struct proc *q = p->os->procs; q; q = q->next)
+        if (q->pid == p->pid && q != leader && !q->exited)
+            thread_end(q);
+    if (leader)
+        thread_mm_release(leader);   /* a no-op if it already ran (thread_exit) */
+}
+
+void thread_exit(struct proc *p, int status)
+{
+    if (thread_count(p) <= 1) {
+        proc_exit(p, status, 0);   /* the last thread: the process ends */
+        return;
+    }
+    if (p == p->group_leader) {   /* the leader waits, a husk, for the others */
+        thread_mm_release(p);
+        p->thread_dead = true;
+        p->blocked = false;
+        return;
+    }
+    thread_end(p);
+}
+
+void thread_de_thread(struct proc *p)
+{
+    struct proc *leader = p->group_leader;
+    for (struct proc *q = p->os->procs; q; q = q->next)
+        if (q->pid == p->pid && q != p && q != leader && !q->exited)
+            thread_end(q);
+    if (p == leader) {
+        p->thread_dead = false;
+        return;
+    }
+    /* p takes the leader's place: its tid, parent, children, mm and list
+     * position (Linux exchanges the two tasks' pids). */
+    struct os *os = p->os;
+    if (!leader->thread_dead)
+        thread_mm_release(leader);
+    for (struct proc *c = os->procs; c; c = c->next)
+        if (c->parent == leader)
+            c->parent = p;
+    p->parent = leader->parent;
+    p->mm_borrowed = leader->mm_borrowed;
+    p->vfork_parent = leader->vfork_parent;
+    p->mm = leader->mm;
+    leader->mm = NULL;
+    leader->mm_borrowed = false;
+    leader->vfork_parent = NULL;
+    if (leader->files || leader->fs)
+        os->fs_ops->release(leader);
+    p->tid = leader->tid;
+    p->group_leader = p;
+    for (struct proc **pp = &os->procs; *pp; pp = &(*pp)->next)
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    for (struct proc **pp = &os->procs; *pp; pp = &(*pp)->next)
+        if (*pp == leader) {
+            p->next = leader->next;
+            *pp = p;
+            break;
+        }
+    os->nprocs--;
+    free(leader->exe);
+    free(leader);
+    if (p->files || p->fs)
+        os->fs_ops->lead(p);
+}
