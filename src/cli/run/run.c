@@ -16,6 +16,7 @@
 #include "../../kernel/core/kernel.h"
 #include "fb_png.h"
 #include "../opts.h"
+#include "page_trace_out.h"
 #include "run_report.h"
 #include "../report/stats.h"
 #include "../report/watch.h"
@@ -41,6 +42,9 @@ static void usage(FILE *f)
             "  --stats         print the run's and each process's counters on stderr at exit\n"
             "  --report FILE   write the JSON report when the program exits\n"
             "  --html FILE     write the memory map as an HTML page when the program exits\n"
+            "  --page-trace FILE  write the page-reference string of the run (`PID VPN R|W|X`\n"
+            "                  lines, `vmsim trace --format pages` replays them)\n"
+            "  --page-trace-format pages|lackey  the format of --page-trace (default pages)\n"
             "  --smaps-at-exit print each process's /proc/PID/smaps on stderr as it exits\n"
             "  --max-insns N   kill every process with SIGXCPU after N instructions\n"
             "                  (exit status 152 = 128 + SIGXCPU)\n"
@@ -180,6 +184,7 @@ int cmd_run(int argc, char **argv)
     struct watch_options wo = {0};
     struct fb_out fbo = {0};
     struct guest_opts go = {.uid = -1, .gid = -1, .clock_start = -1};
+    struct page_trace_out pto = {0};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -223,6 +228,23 @@ int cmd_run(int argc, char **argv)
                         v, FB_MAX_DIM, FB_MAX_DIM);
                 return 2;
             }
+            continue;
+        }
+        if (strcmp(argv[i], "--page-trace") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                fprintf(stderr, "vmsim run: --page-trace needs a file name\n");
+                return 2;
+            }
+            pto.path = argv[++i];
+            continue;
+        }
+        if (strcmp(argv[i], "--page-trace-format") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(v, "pages") != 0 && strcmp(v, "lackey") != 0) {
+                fprintf(stderr, "vmsim run: bad --page-trace-format '%s' (want pages or lackey)\n", v);
+                return 2;
+            }
+            pto.lackey = strcmp(v, "lackey") == 0;
             continue;
         }
         if (strcmp(argv[i], "--fb-out") == 0) {
@@ -310,6 +332,13 @@ int cmd_run(int argc, char **argv)
     }
     watch_run_source(w, os, &wo);
     watch_attach(w, k);
+    if (page_trace_out_start(&pto, os) != 0) {
+        watch_finish(w, stderr);
+        os_free(os);
+        kernel_free(k);
+        machine_free(m);
+        return 1;
+    }
     char err[256] = "";
     int status;
     int rc = os_spawn(os, path, &vfs, argv + i, environ, err, sizeof err);
@@ -338,6 +367,8 @@ int cmd_run(int argc, char **argv)
             print_run_stats(os, (double)(t1.tv_sec - t0.tv_sec) +
                                     (t1.tv_nsec - t0.tv_nsec) / 1e9);
     }
+    if (!page_trace_out_finish(&pto) && status == 0)
+        status = 1;
     if (!watch_finish(w, stderr) && status == 0)
         status = 1;
     os_free(os);
