@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <json-c/json.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,7 +19,9 @@
 #include "../opts.h"
 #include "page_trace_out.h"
 #include "run_report.h"
+#include "../report/report_json.h"
 #include "../report/stats.h"
+#include "../report/timeline.h"
 #include "../report/watch.h"
 
 extern char **environ;
@@ -45,6 +48,13 @@ static void usage(FILE *f)
             "  --page-trace FILE  write the page-reference string of the run (`PID VPN R|W|X`\n"
             "                  lines, `vmsim trace --format pages` replays them)\n"
             "  --page-trace-format pages|lackey  the format of --page-trace (default pages)\n"
+            "  --timeline      sample memory over time (RSS, swap, page cache, free frames,\n"
+            "                  faults, swap traffic, TLB miss rate, working set from the A\n"
+            "                  bits) into --report, --html (charts) and --events (counters)\n"
+            "  --timeline-csv FILE  the same samples as CSV (implies --timeline)\n"
+            "  --timeline-interval NS  the first sampling interval in guest nanoseconds\n"
+            "                  (default 1000000: 1 ms; it doubles as the run grows)\n"
+            "  --timeline-points N  keep at most N points (default 4000)\n"
             "  --smaps-at-exit print each process's /proc/PID/smaps on stderr as it exits\n"
             "  --max-insns N   kill every process with SIGXCPU after N instructions\n"
             "                  (exit status 152 = 128 + SIGXCPU)\n"
@@ -165,6 +175,21 @@ static void print_run_stats(struct os *os, double secs)
             (unsigned long long)os->switches);
 }
 
+/* The report's "timeline" member: a last sample at this moment first
+ * (while the OS is still there). */
+struct timeline_report {
+    struct timeline *tl;
+    struct os *os;
+};
+
+static void timeline_extra(void *ctx, struct json_object *doc)
+{
+    struct timeline_report *tr = ctx;
+    if (tr->os)
+        timeline_tick(tr->tl, tr->os, true);
+    json_object_object_add(doc, "timeline", timeline_json(tr->tl));
+}
+
 static void report_exit_hook(void *ctx, struct os *os, struct proc *p)
 {
     run_report_on_exit(ctx, os, p, stderr);
@@ -185,6 +210,9 @@ int cmd_run(int argc, char **argv)
     struct fb_out fbo = {0};
     struct guest_opts go = {.uid = -1, .gid = -1, .clock_start = -1};
     struct page_trace_out pto = {0};
+    bool timeline = false;
+    const char *timeline_csv = NULL;
+    uint64_t timeline_start = TIMELINE_START_NS, timeline_points = TIMELINE_MAX_POINTS;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -228,6 +256,43 @@ int cmd_run(int argc, char **argv)
                         v, FB_MAX_DIM, FB_MAX_DIM);
                 return 2;
             }
+            continue;
+        }
+        if (strcmp(argv[i], "--timeline") == 0) {
+            timeline = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--timeline-interval") == 0) {
+            char *end = NULL;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            errno = 0;
+            timeline_start = strtoull(v, &end, 10);
+            if (!*v || *end || errno || timeline_start < 1000 || *v == '-') {
+                fprintf(stderr, "vmsim run: bad --timeline-interval '%s' (want >= 1000 ns)\n", v);
+                return 2;
+            }
+            timeline = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--timeline-points") == 0) {
+            char *end = NULL;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            errno = 0;
+            timeline_points = strtoull(v, &end, 10);
+            if (!*v || *end || errno || timeline_points < 2 || timeline_points > 1000000 || *v == '-') {
+                fprintf(stderr, "vmsim run: bad --timeline-points '%s' (want 2..1000000)\n", v);
+                return 2;
+            }
+            timeline = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--timeline-csv") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                fprintf(stderr, "vmsim run: --timeline-csv needs a file name\n");
+                return 2;
+            }
+            timeline_csv = argv[++i];
+            timeline = true;
             continue;
         }
         if (strcmp(argv[i], "--page-trace") == 0) {
@@ -330,10 +395,19 @@ int cmd_run(int argc, char **argv)
         machine_free(m);
         return 2;
     }
+    struct timeline_report tr = {.tl = timeline ? timeline_new() : NULL, .os = os};
+    if (tr.tl) {
+        tr.tl->interval_ns = timeline_start;
+        tr.tl->max_points = (size_t)timeline_points;
+        watch_set_timeline(w, tr.tl);
+        report_json_set_extra(timeline_extra, &tr);
+    }
     watch_run_source(w, os, &wo);
     watch_attach(w, k);
     if (page_trace_out_start(&pto, os) != 0) {
         watch_finish(w, stderr);
+        report_json_set_extra(NULL, NULL);
+        timeline_free(tr.tl);
         os_free(os);
         kernel_free(k);
         machine_free(m);
@@ -358,6 +432,8 @@ int cmd_run(int argc, char **argv)
         }
         if (os->stopped)
             status = 124;
+        if (tr.tl)
+            timeline_tick(tr.tl, os, true);
         watch_progress_clear(w);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (os->check_failed)
@@ -371,9 +447,16 @@ int cmd_run(int argc, char **argv)
         status = 1;
     if (!watch_finish(w, stderr) && status == 0)
         status = 1;
+    tr.os = NULL;
     os_free(os);
     if (!run_report_finish(&rr, k, stderr) && status == 0)
         status = 1;
+    if (tr.tl) {
+        if (timeline_csv && timeline_write_csv(tr.tl, timeline_csv, stderr) && status == 0)
+            status = 1;
+        report_json_set_extra(NULL, NULL);
+        timeline_free(tr.tl);
+    }
     if (fb_out_finish(&fbo, &m->fb) != 0 && status == 0)
         status = 1;
 #ifdef VMSIM_DEBUG
