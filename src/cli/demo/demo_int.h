@@ -6,6 +6,7 @@
  *   demo_prog.c    `vmsim demo`: runs them, stops at their marks
  *   demo_look.c    read-only looks at the kernel: walks, frames, regions
  *   demo_scenes.c  one narrated section per point of the seed, with numbers
+ *   demo_curve.c   the last section: the run's own miss-ratio curve
  *
  * The stop points are the guests' marks (guest/demo/marks.h): at each, every
  * process is stopped and the scenes read the kernel's own page tables and
@@ -96,6 +97,7 @@ struct demo {
     struct run_report rr;
     const char *json_path, *html_path;
     bool report_failed;
+    struct demo_curve *curve; /* the run's page-reference string (demo_curve.c) */
 };
 
 /* Takes the frame table as it is now into d->frames. false on OOM. */
@@ -152,5 +154,12 @@ void demo_scene(struct demo *d, int id, struct proc *who, uint64_t va, uint64_t 
 
 /* After the run: what the host file system shows (the shared file). */
 void demo_after(struct demo *d);
+
+/* The last section (demo_curve.c): recording starts before the programs
+ * run and stops after them; print computes and prints the curve and frees
+ * what start took. */
+void demo_curve_start(struct demo *d);
+void demo_curve_stop(struct demo *d);
+void demo_curve_print(struct demo *d);
 
 #endif

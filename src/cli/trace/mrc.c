@@ -300,16 +300,101 @@ static uint64_t pick_sizes(uint64_t lo, uint64_t hi, uint64_t *out)
     return n;
 }
 
+struct mrc_input {
+    struct ids d;
+    uint64_t refs;
+};
+
+struct mrc_input *mrc_input_new(void)
+{
+    struct mrc_input *in = calloc(1, sizeof *in);
+    if (in && page_map_init(&in->d.map)) {
+        free(in);
+        return NULL;
+    }
+    return in;
+}
+
+void mrc_input_free(struct mrc_input *in)
+{
+    if (!in)
+        return;
+    page_map_fini(&in->d.map);
+    free(in->d.keys);
+    free(in->d.seq);
+    free(in);
+}
+
+int mrc_input_add(struct mrc_input *in, uint32_t pid, uint64_t vpn)
+{
+    in->refs++;
+    /* (process, page): the process above the 52 bits of a page number */
+    return push(&in->d, vpn | (uint64_t)pid << 52);
+}
+
+int mrc_input_compute(struct mrc_input *in, const struct mrc_opts *o, struct mrc_result *out)
+{
+    *out = (struct mrc_result){.rate = 1};
+    struct ids *d = &in->d;
+    uint64_t *ss = NULL, *miss = NULL;
+    int rc = -ENOMEM;
+    out->refs = in->refs;
+    out->footprint = d->n;
+    out->merged = d->len;
+    uint64_t lo = o->size_lo ? o->size_lo : 1, hi = o->size_hi ? o->size_hi : d->n;
+    if (hi < lo)
+        hi = lo;
+    out->sizes = malloc(MRC_MAX_POINTS * sizeof *out->sizes);
+    if (!out->sizes)
+        goto out;
+    out->nsizes = pick_sizes(lo, hi, out->sizes);
+    if (o->sample_limit && d->len > o->sample_limit) {
+        out->rate = (double)o->sample_limit / (double)d->len;
+        shards(d, out->rate);
+    }
+    /* the sizes in the sample's scale */
+    uint64_t ns = out->nsizes;
+    ss = calloc(ns, sizeof *ss);
+    miss = calloc(ns, sizeof *miss);
+    for (int p = 0; p < MRC_NPOL; p++)
+        out->ratio[p] = malloc(ns * sizeof(double));
+    if (!ss || !miss || !out->ratio[0] || !out->ratio[1] || !out->ratio[2] || !out->ratio[3] ||
+        !out->ratio[4])
+        goto out;
+    for (uint64_t i = 0; i < ns; i++) {
+        double v = (double)out->sizes[i] * out->rate;
+        ss[i] = v < 1 ? 1 : (uint64_t)llround(v);
+    }
+    /* misses per reference of the merged (sampled) string, scaled to the trace */
+    double scale = d->len && out->refs ? (double)out->merged / (double)out->refs / (double)d->len : 0;
+    mrc_lru(d->seq, d->len, d->n, ss, ns, miss);
+    for (uint64_t i = 0; i < ns; i++)
+        out->ratio[MRC_LRU][i] = (double)miss[i] * scale;
+    mrc_opt(d->seq, d->len, d->n, ss, ns, miss);
+    for (uint64_t i = 0; i < ns; i++)
+        out->ratio[MRC_OPT][i] = (double)miss[i] * scale;
+    for (int p = MRC_FIFO; p < MRC_NPOL; p++)
+        for (uint64_t i = 0; i < ns; i++)
+            out->ratio[p][i] =
+                (double)mrc_sim((enum mrc_policy)p, d->seq, d->len, d->n, ss[i], o->seed) * scale;
+    rc = 0;
+out:
+    free(ss);
+    free(miss);
+    if (rc)
+        mrc_result_fini(out);
+    return rc;
+}
+
 int mrc_compute(struct trace_reader *rd, const char *name, const struct mrc_opts *o,
                 struct mrc_result *out)
 {
     *out = (struct mrc_result){.rate = 1};
-    struct ids d = {0};
-    uint64_t *ss = NULL, *miss = NULL;
-    int rc = page_map_init(&d.map);
-    if (rc)
-        return rc;
+    struct mrc_input *in = mrc_input_new();
+    if (!in)
+        return -ENOMEM;
     struct trace_ref refs[4096];
+    int rc = 0;
     for (;;) {
         long n = trace_read(rd, refs, 4096);
         if (n < 0) {
@@ -324,63 +409,14 @@ int mrc_compute(struct trace_reader *rd, const char *name, const struct mrc_opts
             uint64_t first = refs[i].addr >> 12, last = (refs[i].addr + refs[i].size - 1) >> 12;
             if (last < first)
                 last = first;
-            for (uint64_t p = first; p <= last; p++) {
-                out->refs++;
-                /* (process, page): the process above the 52 bits of a page number */
-                if ((rc = push(&d, p | (uint64_t)refs[i].pid << 52)))
+            for (uint64_t p = first; p <= last; p++)
+                if ((rc = mrc_input_add(in, refs[i].pid, p)))
                     goto out;
-            }
         }
     }
-    out->footprint = d.n;
-    out->merged = d.len;
-    uint64_t lo = o->size_lo ? o->size_lo : 1, hi = o->size_hi ? o->size_hi : d.n;
-    if (hi < lo)
-        hi = lo;
-    out->sizes = malloc(MRC_MAX_POINTS * sizeof *out->sizes);
-    if (!out->sizes) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    out->nsizes = pick_sizes(lo, hi, out->sizes);
-    if (o->sample_limit && d.len > o->sample_limit) {
-        out->rate = (double)o->sample_limit / (double)d.len;
-        shards(&d, out->rate);
-    }
-    /* the sizes in the sample's scale */
-    uint64_t ns = out->nsizes;
-    ss = calloc(ns, sizeof *ss);
-    miss = calloc(ns, sizeof *miss);
-    for (int p = 0; p < MRC_NPOL; p++)
-        out->ratio[p] = malloc(ns * sizeof(double));
-    if (!ss || !miss || !out->ratio[MRC_NPOL - 1] || !out->ratio[0] || !out->ratio[1] ||
-        !out->ratio[2] || !out->ratio[3]) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    for (uint64_t i = 0; i < ns; i++) {
-        double v = (double)out->sizes[i] * out->rate;
-        ss[i] = v < 1 ? 1 : (uint64_t)llround(v);
-    }
-    /* misses per reference of the merged (sampled) string, scaled to the trace */
-    double scale = d.len && out->refs ? (double)out->merged / (double)out->refs / (double)d.len : 0;
-    mrc_lru(d.seq, d.len, d.n, ss, ns, miss);
-    for (uint64_t i = 0; i < ns; i++)
-        out->ratio[MRC_LRU][i] = (double)miss[i] * scale;
-    mrc_opt(d.seq, d.len, d.n, ss, ns, miss);
-    for (uint64_t i = 0; i < ns; i++)
-        out->ratio[MRC_OPT][i] = (double)miss[i] * scale;
-    for (int p = MRC_FIFO; p < MRC_NPOL; p++)
-        for (uint64_t i = 0; i < ns; i++)
-            out->ratio[p][i] =
-                (double)mrc_sim((enum mrc_policy)p, d.seq, d.len, d.n, ss[i], o->seed) * scale;
-    rc = 0;
+    rc = mrc_input_compute(in, o, out);
 out:
-    free(ss);
-    free(miss);
-    page_map_fini(&d.map);
-    free(d.keys);
-    free(d.seq);
+    mrc_input_free(in);
     return rc;
 }
 

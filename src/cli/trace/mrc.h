@@ -61,6 +61,16 @@ struct mrc_result {
     double *ratio[MRC_NPOL]; /* [policy][size index] */
 };
 
+/* A page-reference string being collected (for front ends that make one:
+ * the demo records its own run). */
+struct mrc_input;
+struct mrc_input *mrc_input_new(void); /* NULL on OOM */
+/* One reference to page vpn of process pid. 0 or -ENOMEM. */
+int mrc_input_add(struct mrc_input *in, uint32_t pid, uint64_t vpn);
+/* The curves of what was added (in may be sampled on the way). 0 or -ENOMEM. */
+int mrc_input_compute(struct mrc_input *in, const struct mrc_opts *o, struct mrc_result *out);
+void mrc_input_free(struct mrc_input *in);
+
 /* Reads the whole trace from rd and computes the curves. 0, -ENOMEM, or 2
  * after printing a parse error (name is the trace's name for messages). */
 int mrc_compute(struct trace_reader *rd, const char *name, const struct mrc_opts *o,
