@@ -17,3 +17,4 @@ echo; bench/cpu_bench.sh   # interpreter against qemu-riscv64 (docs/performance.
 echo; bench/jit_bench.sh "$@"   # interp and translator against qemu-riscv64 (docs/performance.md, "Translator")
 echo; VMSIM="$rel/vmsim" bench/proc_bench.sh   # fork/execve/malloc against qemu-riscv64 and native (docs/performance.md, "Processes")
 echo; "$rel/bench/swap_bench" "$@"; echo; bench/swap_sweep.sh "$@"   # memory pressure (docs/performance.md, "Memory pressure (issue 5)")
+echo; bench/memtime_bench.sh "$@"   # timeline, page trace, miss-ratio curves (docs/performance.md, "Memory over time")

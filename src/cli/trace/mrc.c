@@ -341,17 +341,20 @@ int mrc_input_compute(struct mrc_input *in, const struct mrc_opts *o, struct mrc
     out->refs = in->refs;
     out->footprint = d->n;
     out->merged = d->len;
-    uint64_t lo = o->size_lo ? o->size_lo : 1, hi = o->size_hi ? o->size_hi : d->n;
+    if (o->sample_limit && d->len > o->sample_limit) {
+        out->rate = (double)o->sample_limit / (double)d->len;
+        shards(d, out->rate);
+    }
+    /* A sample resolves sizes of a few times 1/rate pages and up: the
+     * default curve starts there. */
+    uint64_t lo = o->size_lo ? o->size_lo : out->rate < 1 ? (uint64_t)ceil(4 / out->rate) : 1;
+    uint64_t hi = o->size_hi ? o->size_hi : out->footprint;
     if (hi < lo)
         hi = lo;
     out->sizes = malloc(MRC_MAX_POINTS * sizeof *out->sizes);
     if (!out->sizes)
         goto out;
     out->nsizes = pick_sizes(lo, hi, out->sizes);
-    if (o->sample_limit && d->len > o->sample_limit) {
-        out->rate = (double)o->sample_limit / (double)d->len;
-        shards(d, out->rate);
-    }
     /* the sizes in the sample's scale */
     uint64_t ns = out->nsizes;
     ss = calloc(ns, sizeof *ss);
@@ -447,7 +450,10 @@ void mrc_print(const struct mrc_result *r, const struct mrc_opts *o, FILE *out)
             (unsigned long long)r->refs, (unsigned long long)r->merged,
             (unsigned long long)r->footprint);
     if (r->rate < 1)
-        fprintf(out, "SHARDS sample at rate %.4f (expect errors of ~0.01 in the ratios)\n", r->rate);
+        fprintf(out,
+                "SHARDS sample at rate %.4f (expect errors of ~0.01 in the ratios; sizes under\n"
+                "# %.0f pages are below the sample's resolution)\n",
+                r->rate, 4 / r->rate);
     else
         fprintf(out, "exact\n");
     fprintf(out, "%10s", "size");
