@@ -50,7 +50,9 @@ plain=$(best "$vmsim" run --no-progress "$prog" $arg)
 timeline=$(best "$vmsim" run --no-progress --timeline --timeline-csv "$tmp/t.csv" "$prog" $arg)
 trace=$(best "$vmsim" run --no-progress --page-trace "$tmp/pt.txt" "$prog" $arg)
 native=$(best "$tmp/phases" $arg)
+reps_all=$reps reps=1   # the slow peer: one run
 lackey=$(best valgrind --tool=lackey --trace-mem=yes --log-file="$tmp/lackey.txt" "$tmp/phases" $arg)
+reps=$reps_all
 refs=$(wc -l <"$tmp/pt.txt")
 lrefs=$(grep -c '^[ I]' "$tmp/lackey.txt")
 samples=$(($(grep -c ',0,machine,' "$tmp/t.csv")))

@@ -31,6 +31,17 @@ timeout 120 "$VMSIM" run --no-progress --timeline --timeline-csv "$tmp/fork.csv"
 [ "$st1" = "$st2" ] && [ "$st1" -lt 124 ] || bad "status $st1 plain, $st2 with --timeline"
 cmp -s "$tmp/plain.out" "$tmp/tl.out" || bad "--timeline changed the program's output"
 
+# Under memory pressure sampling changes nothing reclaim decides: a cleared
+# A bit leaves the frame "young" (Linux's PG_young), which the clock counts.
+timeout 120 "$VMSIM" run --no-progress --stats --mem 8M --swap 64M "$GUEST_DIR/libc/phases" 6 \
+    >/dev/null 2>"$tmp/p1.err" || bad "pressure run"
+timeout 120 "$VMSIM" run --no-progress --stats --mem 8M --swap 64M --timeline --report "$tmp/p2.json" \
+    "$GUEST_DIR/libc/phases" 6 >/dev/null 2>"$tmp/p2.err" || bad "pressure run with --timeline"
+grep -E '^vmsim:   (faults|page-ins)' "$tmp/p1.err" | head -2 >"$tmp/p1.c"
+grep -E '^vmsim:   (faults|page-ins)' "$tmp/p2.err" | head -2 >"$tmp/p2.c"
+grep -q 'from swap' "$tmp/p1.c" && ! grep -q ' 0 from swap' "$tmp/p1.c" || bad "no swapping at 8M: $(cat "$tmp/p1.c")"
+cmp -s "$tmp/p1.c" "$tmp/p2.c" || bad "sampling changed reclaim: $(cat "$tmp/p1.c") vs $(cat "$tmp/p2.c")"
+
 timeout 120 "$VMSIM" run --no-progress --timeline --report "$tmp/ph.json" --html "$tmp/ph.html" \
     "$GUEST_DIR/libc/phases" 100 >/dev/null || bad "phases run"
 timeout 120 "$VMSIM" run --no-progress --timeline-points 16 --report "$tmp/long.json" \
@@ -74,6 +85,13 @@ check(sum(m["zero_fill"]) == c["zero_fills"], "zero-fill sums")
 check(m["rss_anon"][-1] == doc["frames_by_use"]["anon"], "last rss_anon = frames by use")
 check(all(0 <= r <= 1 for r in m["tlb_miss_rate"]), "miss rate in [0, 1]")
 series_ok(p[0], "process")
+
+# pressure: the swap traffic per interval adds up to the counters.
+doc = json.load(open(f"{tmp}/p2.json"))
+m = doc["timeline"]["machine"]
+check(sum(m["swapout"]) == doc["swap"]["pswpout"] > 0, f"swapout {sum(m['swapout'])} vs {doc['swap']['pswpout']}")
+check(sum(m["swapin"]) == doc["swap"]["pswpin"] > 0, f"swapin {sum(m['swapin'])} vs {doc['swap']['pswpin']}")
+check(max(m["swap"]) > 0, "no pages in swap")
 
 # fork: marks and per-process tracks.
 doc = json.load(open(f"{tmp}/fork.json"))
