@@ -51,10 +51,16 @@ timeline=$(best "$vmsim" run --no-progress --timeline --timeline-csv "$tmp/t.csv
 trace=$(best "$vmsim" run --no-progress --page-trace "$tmp/pt.txt" "$prog" $arg)
 native=$(best "$tmp/phases" $arg)
 reps_all=$reps reps=1   # the slow peer: one run
-lackey=$(best valgrind --tool=lackey --trace-mem=yes --log-file="$tmp/lackey.txt" "$tmp/phases" $arg)
+lackey="0 0"
+if command -v valgrind >/dev/null; then
+    lackey=$(best valgrind --tool=lackey --trace-mem=yes --log-file="$tmp/lackey.txt" "$tmp/phases" $arg)
+else
+    echo "(valgrind is not installed: no lackey row; scripts/deps.sh installs it)"
+    : >"$tmp/lackey.txt"
+fi
 reps=$reps_all
 refs=$(wc -l <"$tmp/pt.txt")
-lrefs=$(grep -c '^[ I]' "$tmp/lackey.txt")
+lrefs=$(awk '/^[ I]/ { n++ } END { print n + 0 }' "$tmp/lackey.txt")
 samples=$(($(grep -c ',0,machine,' "$tmp/t.csv")))
 row() { # NAME "CPU wall"
     printf '| %-48s | %7s | %7s | %8s |\n' "$1" "${2#* }" "${2% *}" "$(ratio "${2#* }" "${plain#* }")"

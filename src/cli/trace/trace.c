@@ -1,4 +1,5 @@
-/* `vmsim trace`: replays a memory-reference trace through one address space.
+/* `vmsim trace`: replays a memory-reference trace through an address space
+ * per process of the trace (the pages format's PID column; one for lackey).
  *
  * Every page a reference touches is one access through the hart 0 MMU, as a
  * load (L, and each page of the pages format), a store (S), a load then a
@@ -81,7 +82,8 @@ static void usage(FILE *f)
             "\n"
             "Options:\n"
             "  --format F      lackey (valgrind --tool=lackey --trace-mem=yes; default)\n"
-            "                  or pages (one virtual page number a line, decimal or 0x hex)\n"
+            "                  or pages (one virtual page number a line, decimal or 0x hex,\n"
+            "                  or `PID VPN R|W|X` as `vmsim run --page-trace` writes it)\n"
             "  --frames N      at most N resident user pages (page tables not counted)\n"
             "  --policy P      replacement policy: clock (default), fifo, lru, random, opt\n"
             "  --seed N        seed of the random policy\n"
