@@ -518,7 +518,7 @@ void hart_run(struct hart *h, uint64_t max_insns, struct trap *out)
 #undef HF
     };
 #undef H
-    if (h->jit) {   /* the translator instead (jit.h) */
+    if (h->jit && !h->ptrace) {   /* the translator instead (jit.h); page tracing interprets */
         jit_run(h, max_insns, out);
         return;
     }
