@@ -18,3 +18,10 @@ $(REL)/bench/swap_bench: bench/swap_bench.c $(REL)/libvmsim.a
 	$(CC) $(CSTD) $(WARN) $(DEPFLAGS) $(REL_FLAGS) -Isrc -o $@ $< $(REL)/libvmsim.a $(LDLIBS) $(EXTRA_LIBS)
 
 BENCH_DEPS += $(REL)/bench/swap_bench
+
+# The page-reference generator of the miss-ratio-curve benchmark (issue 17).
+$(REL)/bench/pagegen: bench/pagegen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(REL_FLAGS) -o $@ $<
+
+BENCH_DEPS += $(REL)/bench/pagegen build/guest/libc/hello

@@ -274,13 +274,18 @@ static inline uint64_t sext32(uint64_t v) { return (uint64_t)(int64_t)(int32_t)(
  * TLB (the caller counts the hit); NULL on a miss. Same tags as tlb_lookup().
  * Out of line: the L0 hit is the fast path. */
 static __attribute__((noinline)) uint8_t *l0_refill(struct hart *h, struct l0_entry *l0,
-                                                     uint64_t a, enum access acc)
+                                                     uint64_t a, enum access acc, uint64_t pc,
+                                                     unsigned len)
 {
     const struct tlb *t = &h->mmu.tlb;
     uint64_t tag = (a >> PAGE_SHIFT) | (uint64_t)satp_asid(h->mmu.satp) << 52;
     const struct tlb_entry *set = t->e[acc] + (tag & (t->sets - 1)) * t->ways;
     for (unsigned w = 0; w < t->ways; w++)
         if (set[w].tag == tag) {
+            if (h->ptrace) { /* tracing: every access comes here, the L0 stays empty */
+                page_trace_data(h->ptrace, pc, len, a, acc);
+                return (uint8_t *)(set[w].addend + a);
+            }
             struct l0_entry *e = &l0[(acc == ACCESS_WRITE ? L0_SIZE : 0) +
                                      ((a >> PAGE_SHIFT) & (L0_SIZE - 1))];
             e->page = a & ~(uint64_t)PAGE_MASK;
@@ -312,7 +317,7 @@ static __attribute__((noinline)) uint8_t *l0_refill(struct hart *h, struct l0_en
             cause = CAUSE_MISALIGNED_LOAD;                                        \
             tval = a_;                                                            \
             goto trap;                                                            \
-        } else if ((p_ = l0_refill(h, l0, a_, ACCESS_READ)) != NULL) {            \
+        } else if ((p_ = l0_refill(h, l0, a_, ACCESS_READ, pc, ILEN)) != NULL) {            \
             tlb_hits++;                                                           \
         } else {                                                                  \
             uint64_t v_;                                                          \
@@ -324,6 +329,8 @@ static __attribute__((noinline)) uint8_t *l0_refill(struct hart *h, struct l0_en
                 tval = a_;                                                        \
                 goto trap;                                                        \
             }                                                                     \
+            if (h->ptrace)                                                        \
+                page_trace_data(h->ptrace, pc, ILEN, a_, ACCESS_READ);            \
             t_ = (type)v_;                                                        \
             dst = (uint64_t)(int64_t)t_;                                          \
             break;                                                                \
@@ -344,7 +351,7 @@ static __attribute__((noinline)) uint8_t *l0_refill(struct hart *h, struct l0_en
             cause = CAUSE_MISALIGNED_STORE;                                       \
             tval = a_;                                                            \
             goto trap;                                                            \
-        } else if ((p_ = l0_refill(h, l0, a_, ACCESS_WRITE)) != NULL) {           \
+        } else if ((p_ = l0_refill(h, l0, a_, ACCESS_WRITE, pc, ILEN)) != NULL) {           \
             tlb_hits++;                                                           \
         } else {                                                                  \
             h->io_instret = h->instret + (max_insns - left);                      \
@@ -355,6 +362,8 @@ static __attribute__((noinline)) uint8_t *l0_refill(struct hart *h, struct l0_en
                 tval = a_;                                                        \
                 goto trap;                                                        \
             }                                                                     \
+            if (h->ptrace)                                                        \
+                page_trace_data(h->ptrace, pc, ILEN, a_, ACCESS_WRITE);           \
             break;                                                                \
         }                                                                         \
         memcpy(p_, &t_, sizeof(type));                                            \
@@ -509,7 +518,7 @@ void hart_run(struct hart *h, uint64_t max_insns, struct trap *out)
 #undef HF
     };
 #undef H
-    if (h->jit) {   /* the translator instead (jit.h) */
+    if (h->jit && !h->ptrace) {   /* the translator instead (jit.h); page tracing interprets */
         jit_run(h, max_insns, out);
         return;
     }
@@ -517,7 +526,7 @@ void hart_run(struct hart *h, uint64_t max_insns, struct trap *out)
     struct tlb *tlb = &h->mmu.tlb;
     uint64_t tlb_hits = 0;                  /* added to the TLB's stats at the end */
     uint16_t asid = satp_asid(h->mmu.satp);
-    if (h->dcache->l0_asid != asid || h->dcache->l0_walks != h->mmu.stats.walks) {
+    if (h->dcache->l0_asid != asid || h->dcache->l0_walks != h->mmu.stats.walks || h->ptrace) {
         l0_flush(h->dcache);
         h->dcache->l0_asid = asid;
         h->dcache->l0_walks = h->mmu.stats.walks;
@@ -532,6 +541,7 @@ void hart_run(struct hart *h, uint64_t max_insns, struct trap *out)
     struct dinsn tmp[3];                    /* a page-straddling insn, then DISP_PAGE_END */
     int cause;
     uint64_t tval = 0;
+    bool fell = false;                      /* new_page: ran past the end of a page */
 
     x[0] = 0;
     tmp[1].disp = tmp[2].disp = DISP_PAGE_END;
@@ -637,6 +647,9 @@ new_page:
         tval = pc;
         goto trap;
     }
+    if (h->ptrace)
+        page_trace_enter(h->ptrace, page, pc, fell);
+    fell = false;
     page = pc & ~PAGE_MASK;
     d = &pg->e[(pc & PAGE_MASK) >> 1];
     goto *labels[d->disp];
@@ -664,6 +677,7 @@ L_UNDECODED: {
 }
 
 L_PAGE_END:
+    fell = true;
     goto new_page;   /* pc is already the first address of the next page */
 
 #define ILEN 4
@@ -684,6 +698,10 @@ trap:
     /* Every data walk above was followed by l0_after_slow; fetch walks fill
      * only the fetch array, which the L0 does not mirror. */
     h->dcache->l0_walks = h->mmu.stats.walks;
+    if (h->ptrace)
+        page_trace_stop(h->ptrace, page, pc, cause == TRAP_QUANTUM,
+                        cause != TRAP_QUANTUM && cause != CAUSE_ECALL_U &&
+                            cause != CAUSE_BREAKPOINT && cause != CAUSE_ILLEGAL_INSN);
     *out = (struct trap){.cause = cause, .tval = tval, .pc = pc};
 #undef NEXT_AT
 #undef NEXT

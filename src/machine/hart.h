@@ -18,6 +18,7 @@
 #define VMSIM_MACHINE_HART_H
 
 #include "mmu.h"
+#include "pagetrace.h"
 
 /* Not an exception: the hart used up its instruction budget. */
 #define TRAP_QUANTUM 0x100
@@ -42,6 +43,7 @@ struct hart {
     struct mmu mmu;
     struct decode_cache *dcache;  /* owned by hart.c */
     struct jit *jit;        /* the code translator (jit.h), or NULL: interpret */
+    struct page_trace *ptrace;    /* non-NULL: page references are recorded (pagetrace.h) */
 };
 
 int hart_init(struct hart *h, struct physmem *pm, unsigned tlb_sets, unsigned tlb_ways);

@@ -174,3 +174,9 @@ void machine_flush_all(struct machine *m)
         hart_code_flush_all(&m->harts[i]);
     }
 }
+
+void machine_set_page_trace(struct machine *m, struct page_trace *t)
+{
+    for (int i = 0; i < m->nharts; i++)
+        m->harts[i].ptrace = t;
+}

@@ -82,6 +82,10 @@ void machine_free(struct machine *m);
  * shootdown targets, the current hart (local flushes) and the timer's clock. */
 void machine_set_hart(struct machine *m, int i, uint16_t asid);
 
+/* Records the page references of every hart in t (NULL: stop). Harts run
+ * one at a time and flush t before they stop, so one recorder serves all. */
+void machine_set_page_trace(struct machine *m, struct page_trace *t);
+
 /* The hart the kernel is executing on now. */
 static inline struct hart *machine_cur_hart(struct machine *m) { return &m->harts[m->cur_hart]; }
 

@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while ((n = trace_read(&rd, refs, 3)) > 0) {
         for (long i = 0; i < n; i++) {
             if (slow_next(fmt, text, len, &spos, &sline, &want) != 1 || want.addr != refs[i].addr ||
-                want.size != refs[i].size || want.op != refs[i].op)
+                want.size != refs[i].size || want.op != refs[i].op || want.pid != refs[i].pid)
                 abort(); /* the reader disagrees with the line parser */
             if (refs[i].size == 0 || refs[i].size > TRACE_MAX_SIZE || refs[i].op > TRACE_OP_FETCH)
                 abort();

@@ -31,7 +31,7 @@ no_errors
 grep -q 'id="vmsim-data"' "$tmp/r.html" || fail "the HTML page has no data"
 ! grep -q 'NOT SO' "$out" || fail "a claim failed"
 [ "$(grep -c '^   => ' "$out")" -ge 10 ] || fail "fewer claims than expected"
-for s in '^1\. ' '^2a\. ' '^2b\. ' '^3\. ' '^4\. ' '^5\. ' '^6\. ' '^7\. ' '^8\. '; do
+for s in '^1\. ' '^2a\. ' '^2b\. ' '^3\. ' '^4\. ' '^5\. ' '^6\. ' '^7\. ' '^8\. ' '^9\. '; do
     grep -q "$s" "$out" || fail "no section $s"
 done
 [ "$(ls "$tmp")" = "$(printf 'cwd\nerr\nout\nr.html\nr.json')" ] || fail "left files: $(ls "$tmp")"

@@ -96,13 +96,49 @@ static void test_pages_lines(void **state)
     assert_int_equal(parse(TRACE_FMT_PAGES, "4503599627370495", &r), 1); /* 2^52 - 1 */
     assert_int_equal(parse(TRACE_FMT_PAGES, "# comment", &r), 0);
     assert_int_equal(parse(TRACE_FMT_PAGES, "   ", &r), 0);
+    /* vmsim run --page-trace's lines: PID VPN K */
+    assert_int_equal(parse(TRACE_FMT_PAGES, "1000 34359738366 W", &r), 1);
+    assert_int_equal(r.pid, 1000);
+    assert_int_equal(r.addr, 34359738366ULL << 12);
+    assert_int_equal(r.op, TRACE_OP_STORE);
+    assert_int_equal(parse(TRACE_FMT_PAGES, "3 0x10 X", &r), 1);
+    assert_int_equal(r.pid, 3);
+    assert_int_equal(r.op, TRACE_OP_FETCH);
+    assert_int_equal(parse(TRACE_FMT_PAGES, "1 2", &r), 1);
+    assert_int_equal(r.pid, 1);
+    assert_int_equal(r.addr, 2ULL << 12);
+    assert_int_equal(r.op, TRACE_OP_LOAD);
+    assert_int_equal(parse(TRACE_FMT_PAGES, "9 R", &r), 1);
+    assert_int_equal(r.pid, 0);
+    assert_int_equal(r.addr, 9ULL << 12);
     const char *bad[] = {
-        "4503599627370496", "0x10000000000000",    "-1", "+1", "1 2", "0x", "x1", "1.5",
-        "7 # late comment", "18446744073709551616"};
+        "4503599627370496", "0x10000000000000", "-1", "+1", "1 2 3", "0x", "x1", "1.5",
+        "7 # late comment", "18446744073709551616", "1 2 Q", "1 W X", "4194304 1 R", "1 2 RW"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (parse(TRACE_FMT_PAGES, bad[i], &r) != -1)
             fail_msg("accepted '%s'", bad[i]);
     }
+}
+
+/* The reader's fast path and the slow parser agree on PID VPN K lines. */
+static void test_pages_reader_kinds(void **state)
+{
+    (void)state;
+    const char *text = "12 5 R\n12 6 W\n13 7 X\n8\n 14 0x9 W\n";
+    struct trace_reader rd;
+    struct trace_ref refs[8];
+    trace_reader_init_mem(&rd, TRACE_FMT_PAGES, text, strlen(text));
+    assert_int_equal(trace_read(&rd, refs, 8), 5);
+    const uint32_t pid[] = {12, 12, 13, 0, 14};
+    const uint64_t vpn[] = {5, 6, 7, 8, 9};
+    const uint32_t op[] = {TRACE_OP_LOAD, TRACE_OP_STORE, TRACE_OP_FETCH, TRACE_OP_LOAD,
+                           TRACE_OP_STORE};
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(refs[i].pid, pid[i]);
+        assert_int_equal(refs[i].addr, vpn[i] << 12);
+        assert_int_equal(refs[i].op, op[i]);
+    }
+    trace_reader_fini(&rd);
 }
 
 static void test_reader_mem(void **state)
@@ -251,6 +287,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lackey_lines),     cmocka_unit_test(test_pages_lines),
+        cmocka_unit_test(test_pages_reader_kinds),
         cmocka_unit_test(test_reader_mem),       cmocka_unit_test(test_reader_fd),
         cmocka_unit_test(test_reader_long_line), cmocka_unit_test(test_page_map),
         cmocka_unit_test(test_future),

@@ -7,6 +7,7 @@
  *   demo_look.c    read-only looks at the kernel: walks, frames, regions
  *   demo_scenes.c  one narrated section per point of the seed, with numbers
  *   demo_threads.c the threads scene: one page table, several harts, shootdowns
+ *   demo_curve.c   the last section: the run's own miss-ratio curve
  *
  * The stop points are the guests' marks (guest/demo/marks.h): at each, every
  * process is stopped and the scenes read the kernel's own page tables and
@@ -99,6 +100,7 @@ struct demo {
     struct run_report rr;
     const char *json_path, *html_path;
     bool report_failed;
+    struct demo_curve *curve; /* the run's page-reference string (demo_curve.c) */
 };
 
 /* Takes the frame table as it is now into d->frames. false on OOM. */
@@ -159,5 +161,12 @@ void demo_scene_threads(struct demo *d, int id, struct proc *who, uint64_t va, u
 
 /* After the run: what the host file system shows (the shared file). */
 void demo_after(struct demo *d);
+
+/* The last section (demo_curve.c): recording starts before the programs
+ * run and stops after them; print computes and prints the curve and frees
+ * what start took. */
+void demo_curve_start(struct demo *d);
+void demo_curve_stop(struct demo *d);
+void demo_curve_print(struct demo *d);
 
 #endif

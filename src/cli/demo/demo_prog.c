@@ -230,7 +230,9 @@ static int run_demo(struct demo *d, const struct machine_config *cfg, const stru
         fprintf(stderr, "vmsim demo: cannot start %s: %s\n", path, err[0] ? err : strerror(-rc));
     } else {
         fflush(stdout);
+        demo_curve_start(d);
         status = os_run(d->os);
+        demo_curve_stop(d);
         if (d->os->check_failed)
             status = 70;
     }
@@ -293,8 +295,12 @@ int demo_prog_main(int argc, char **argv)
            "own page tables and frame table.\n\n");
     int status = run_demo(&d, &cfg, &ko, &vfs);
     fflush(stdout);
-    if (status == 0)
+    if (status == 0) {
         demo_after(&d);
+        demo_curve_print(&d);
+    } else {
+        demo_curve_print(&(struct demo){.out = stderr, .curve = d.curve}); /* frees it */
+    }
     remove_dir(dir);
     free(d.frames);
     unsigned want = 0;

@@ -83,6 +83,15 @@ void events_json_name(struct events_json *j, int pid, const char *name, double t
     fputs("}}", j->f);
 }
 
+void events_json_counter(struct events_json *j, int pid, const char *name, double ts_us,
+                         int n, const char *const *keys, const uint64_t *vals)
+{
+    head(j, name, "timeline", "C", pid, ts_us);
+    for (int i = 0; i < n; i++)
+        fprintf(j->f, "%s\"%s\":%" PRIu64, i ? "," : "", keys[i], vals[i]);
+    fputs("}}", j->f);
+}
+
 static void hex(FILE *f, const char *key, uint64_t v)
 {
     fprintf(f, ",\"%s\":\"0x%" PRIx64 "\"", key, v);

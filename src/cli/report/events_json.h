@@ -24,6 +24,10 @@ void events_json_write(struct events_json *j, const struct vm_event *ev, int pid
 /* A process_name metadata event: pid is called name from now on. */
 void events_json_name(struct events_json *j, int pid, const char *name, double ts_us);
 
+/* A counter event ("ph":"C": Perfetto draws a counter track per name and
+ * pid) with n named values. Not counted in events_json_count. */
+void events_json_counter(struct events_json *j, int pid, const char *name, double ts_us,
+                         int n, const char *const *keys, const uint64_t *vals);
 /* Events written so far (metadata not counted). */
 unsigned long long events_json_count(const struct events_json *j);
 

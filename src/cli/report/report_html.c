@@ -1,6 +1,7 @@
 /* The HTML report: a page skeleton, the assets of report_html_assets.h, and
  * the JSON report embedded where a script can parse it. */
 #include "report_html.h"
+#include "timeline.h"
 
 #include <errno.h>
 #include <string.h>
@@ -80,6 +81,7 @@ int report_html_write(const char *path, const char *title, struct kernel *k,
     put_text(f, title);
     fputs("</title>\n<style>\n", f);
     fputs(report_css, f);
+    fputs(timeline_css, f);
     fputs("</style>\n<script>\n", f);
     fputs(report_js_early, f);
     fputs("</script>\n</head>\n<body data-ready=\"0\">\n<header>\n<h1>vmsim: ", f);
@@ -105,13 +107,17 @@ int report_html_write(const char *path, const char *title, struct kernel *k,
         "<div class=\"zone\" id=\"trees-zone\"><h2>Page tables</h2><div id=\"trees\"></div></div>\n"
         "<div class=\"zone\" id=\"frames-zone\"><h2>Physical memory</h2><div "
         "id=\"frames\"></div></div>\n"
-        "</div>\n<svg id=\"links\" xmlns=\"http://www.w3.org/2000/svg\"></svg>\n"
+        "</div>\n<div class=\"zone\" id=\"timeline-zone\"><h2>Memory over time</h2>"
+        "<div id=\"timeline\"></div></div>\n"
+        "<svg id=\"links\" xmlns=\"http://www.w3.org/2000/svg\"></svg>\n"
         "<script type=\"application/json\" id=\"vmsim-data\">",
         f);
     put_json(f, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
                                                         JSON_C_TO_STRING_NOSLASHESCAPE));
     fputs("</script>\n<script>\n", f);
     fputs(report_js_app, f);
+    fputs("</script>\n<script>\n", f);
+    fputs(timeline_js, f);
     fputs("</script>\n</body>\n</html>\n", f);
     json_object_put(doc);
     if (ferror(f) | (fclose(f) != 0)) {

@@ -400,6 +400,15 @@ static void on_frame(void *ctx, const struct insp_frame *f)
 
 /* ---- the document ------------------------------------------------------- */
 
+static void (*extra_fn)(void *ctx, struct json_object *doc);
+static void *extra_ctx;
+
+void report_json_set_extra(void (*fn)(void *ctx, struct json_object *doc), void *ctx)
+{
+    extra_fn = fn;
+    extra_ctx = ctx;
+}
+
 struct json_object *report_json_build(struct kernel *k, const struct report_proc *procs, int n,
                                       const struct report_limits *lim)
 {
@@ -495,6 +504,8 @@ struct json_object *report_json_build(struct kernel *k, const struct report_proc
         json_object_put(doc);
         return NULL;
     }
+    if (extra_fn)
+        extra_fn(extra_ctx, doc);
     return doc;
 }
 

@@ -25,6 +25,10 @@ struct report_limits {
 struct json_object *report_json_build(struct kernel *k, const struct report_proc *procs, int n,
                                       const struct report_limits *lim);
 
+/* An extra part for every document built from now on (the run's timeline):
+ * fn(ctx, doc) adds its members to doc. NULL removes it. */
+void report_json_set_extra(void (*fn)(void *ctx, struct json_object *doc), void *ctx);
+
 /* Writes the document to path (pretty-printed). 0, or -1 after printing
  * "vmsim: cannot write PATH: reason" on err. */
 int report_json_write(const char *path, struct kernel *k, const struct report_proc *procs, int n,

@@ -8,6 +8,7 @@
 
 #include "events_json.h"
 #include "explain.h"
+#include "timeline.h"
 #include "watch_int.h"
 
 const char watch_help[] =
@@ -111,6 +112,13 @@ fail:
     return NULL;
 }
 
+void watch_set_timeline(struct watch *w, struct timeline *tl)
+{
+    w->tl = tl;
+    if (tl)
+        tl->counters = w->json;
+}
+
 void watch_set_source(struct watch *w, watch_pid_fn *pid_of, watch_clock_fn *now, void *ctx)
 {
     w->pid_of = pid_of;
@@ -145,6 +153,8 @@ static void on_event(void *ctx, const struct vm_event *ev)
     int pid = ev->pid ? ev->pid : ev->mm ? pid_of(w, ev->mm) : 0;
     char label[48];
     double ts = now(w, label, sizeof label);
+    if (w->tl)
+        timeline_mark(w->tl, ev, pid, ts);
     if (w->json) {
         if (ev->kind == VM_EV_EXEC)
             name_pid(w, pid, ev->name, ts);
@@ -169,7 +179,7 @@ void watch_attach(struct watch *w, struct kernel *k)
 {
     watch_detach(w);
     w->k = k;
-    if (w->json || w->explain)
+    if (w->json || w->explain || w->tl)
         kernel_set_event_sink(k, on_event, w);
     if (w->explain) {
         struct machine *mc = kernel_machine(k);

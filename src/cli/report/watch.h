@@ -62,6 +62,11 @@ void watch_detach(struct watch *w);
 void watch_proc(struct watch *w, enum vm_event_kind kind, struct mm *mm, int pid, int pid2,
                 const char *name);
 
+/* `vmsim run --timeline`: tl is sampled after every turn (watch_run_source
+ * installs the hook), hears of forks, execs, exits and OOM kills, and writes
+ * its counter tracks into the events file, if any. Before watch_attach. */
+struct timeline;
+void watch_set_timeline(struct watch *w, struct timeline *tl);
 /* `vmsim run`: pids and time from os, and the progress line on stderr when
  * it is a terminal (unless --no-progress). */
 void watch_run_source(struct watch *w, struct os *os, const struct watch_options *o);

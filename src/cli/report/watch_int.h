@@ -17,6 +17,7 @@ struct watch {
     void *src;
     /* vmsim run: the progress line (watch_run.c) */
     struct os *turn_os;         /* whose turn_hook we are, or NULL */
+    struct timeline *tl;        /* --timeline: sampled each turn, told of process events */
     bool progress;              /* stderr is a terminal and it is wanted */
     bool progress_shown;        /* a line is on the terminal now */
     struct timespec last;       /* when it was last drawn (or the run began) */

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "../../kernel/core/kernel.h"
+#include "timeline.h"
 #include "watch_int.h"
 
 /* Progress is redrawn at most this often (host time). */
@@ -51,6 +52,10 @@ static long long ns_between(const struct timespec *a, const struct timespec *b)
 static void progress_turn(void *ctx, struct os *os)
 {
     struct watch *w = ctx;
+    if (w->tl)
+        timeline_tick(w->tl, os, false);
+    if (!w->progress)
+        return;
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     if (ns_between(&w->last, &t) < PROGRESS_INTERVAL_NS)
@@ -81,12 +86,14 @@ void watch_run_source(struct watch *w, struct os *os, const struct watch_options
 {
     watch_set_source(w, run_pid_of, run_now, os);
     w->progress = !o->no_progress && isatty(STDERR_FILENO);
-    if (w->progress) {
+    if (w->progress || w->tl) {
         clock_gettime(CLOCK_MONOTONIC, &w->last);
         os->turn_hook = progress_turn;
         os->turn_hook_ctx = w;
-        os->output_hook = progress_before_output;
-        os->output_hook_ctx = w;
+        if (w->progress) {
+            os->output_hook = progress_before_output;
+            os->output_hook_ctx = w;
+        }
         w->turn_os = os;
     }
 }

@@ -10,14 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <json-c/json.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../../kernel/core/kernel.h"
 #include "fb_png.h"
 #include "../opts.h"
+#include "page_trace_out.h"
 #include "run_report.h"
+#include "../report/report_json.h"
 #include "../report/stats.h"
+#include "../report/timeline.h"
 #include "../report/watch.h"
 
 extern char **environ;
@@ -41,6 +45,16 @@ static void usage(FILE *f)
             "  --stats         print the run's and each process's counters on stderr at exit\n"
             "  --report FILE   write the JSON report when the program exits\n"
             "  --html FILE     write the memory map as an HTML page when the program exits\n"
+            "  --page-trace FILE  write the page-reference string of the run (`PID VPN R|W|X`\n"
+            "                  lines, `vmsim trace --format pages` replays them)\n"
+            "  --page-trace-format pages|lackey  the format of --page-trace (default pages)\n"
+            "  --timeline      sample memory over time (RSS, swap, page cache, free frames,\n"
+            "                  faults, swap traffic, TLB miss rate, working set from the A\n"
+            "                  bits) into --report, --html (charts) and --events (counters)\n"
+            "  --timeline-csv FILE  the same samples as CSV (implies --timeline)\n"
+            "  --timeline-interval NS  the first sampling interval in guest nanoseconds\n"
+            "                  (default 1000000: 1 ms; it doubles as the run grows)\n"
+            "  --timeline-points N  keep at most N points (default 4000)\n"
             "  --smaps-at-exit print each process's /proc/PID/smaps on stderr as it exits\n"
             "  --max-insns N   kill every process with SIGXCPU after N instructions\n"
             "                  (exit status 152 = 128 + SIGXCPU)\n"
@@ -163,6 +177,21 @@ static void print_run_stats(struct os *os, double secs)
             (unsigned long long)os->switches);
 }
 
+/* The report's "timeline" member: a last sample at this moment first
+ * (while the OS is still there). */
+struct timeline_report {
+    struct timeline *tl;
+    struct os *os;
+};
+
+static void timeline_extra(void *ctx, struct json_object *doc)
+{
+    struct timeline_report *tr = ctx;
+    if (tr->os)
+        timeline_tick(tr->tl, tr->os, true);
+    json_object_object_add(doc, "timeline", timeline_json(tr->tl));
+}
+
 static void report_exit_hook(void *ctx, struct os *os, struct proc *p)
 {
     run_report_on_exit(ctx, os, p, stderr);
@@ -183,6 +212,10 @@ int cmd_run(int argc, char **argv)
     struct watch_options wo = {0};
     struct fb_out fbo = {0};
     struct guest_opts go = {.uid = -1, .gid = -1, .clock_start = -1};
+    struct page_trace_out pto = {0};
+    bool timeline = false;
+    const char *timeline_csv = NULL;
+    uint64_t timeline_start = TIMELINE_START_NS, timeline_points = TIMELINE_MAX_POINTS;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -238,6 +271,60 @@ int cmd_run(int argc, char **argv)
                         v, FB_MAX_DIM, FB_MAX_DIM);
                 return 2;
             }
+            continue;
+        }
+        if (strcmp(argv[i], "--timeline") == 0) {
+            timeline = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--timeline-interval") == 0) {
+            char *end = NULL;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            errno = 0;
+            timeline_start = strtoull(v, &end, 10);
+            if (!*v || *end || errno || timeline_start < 1000 || *v == '-') {
+                fprintf(stderr, "vmsim run: bad --timeline-interval '%s' (want >= 1000 ns)\n", v);
+                return 2;
+            }
+            timeline = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--timeline-points") == 0) {
+            char *end = NULL;
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            errno = 0;
+            timeline_points = strtoull(v, &end, 10);
+            if (!*v || *end || errno || timeline_points < 2 || timeline_points > 1000000 || *v == '-') {
+                fprintf(stderr, "vmsim run: bad --timeline-points '%s' (want 2..1000000)\n", v);
+                return 2;
+            }
+            timeline = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--timeline-csv") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                fprintf(stderr, "vmsim run: --timeline-csv needs a file name\n");
+                return 2;
+            }
+            timeline_csv = argv[++i];
+            timeline = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--page-trace") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                fprintf(stderr, "vmsim run: --page-trace needs a file name\n");
+                return 2;
+            }
+            pto.path = argv[++i];
+            continue;
+        }
+        if (strcmp(argv[i], "--page-trace-format") == 0) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(v, "pages") != 0 && strcmp(v, "lackey") != 0) {
+                fprintf(stderr, "vmsim run: bad --page-trace-format '%s' (want pages or lackey)\n", v);
+                return 2;
+            }
+            pto.lackey = strcmp(v, "lackey") == 0;
             continue;
         }
         if (strcmp(argv[i], "--fb-out") == 0) {
@@ -325,8 +412,24 @@ int cmd_run(int argc, char **argv)
         machine_free(m);
         return 2;
     }
+    struct timeline_report tr = {.tl = timeline ? timeline_new() : NULL, .os = os};
+    if (tr.tl) {
+        tr.tl->interval_ns = timeline_start;
+        tr.tl->max_points = (size_t)timeline_points;
+        watch_set_timeline(w, tr.tl);
+        report_json_set_extra(timeline_extra, &tr);
+    }
     watch_run_source(w, os, &wo);
     watch_attach(w, k);
+    if (page_trace_out_start(&pto, os) != 0) {
+        watch_finish(w, stderr);
+        report_json_set_extra(NULL, NULL);
+        timeline_free(tr.tl);
+        os_free(os);
+        kernel_free(k);
+        machine_free(m);
+        return 1;
+    }
     char err[256] = "";
     int status;
     int rc = os_spawn(os, path, &vfs, argv + i, environ, err, sizeof err);
@@ -346,6 +449,8 @@ int cmd_run(int argc, char **argv)
         }
         if (os->stopped)
             status = 124;
+        if (tr.tl)
+            timeline_tick(tr.tl, os, true);
         watch_progress_clear(w);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (os->check_failed)
@@ -355,11 +460,20 @@ int cmd_run(int argc, char **argv)
             print_run_stats(os, (double)(t1.tv_sec - t0.tv_sec) +
                                     (t1.tv_nsec - t0.tv_nsec) / 1e9);
     }
+    if (!page_trace_out_finish(&pto) && status == 0)
+        status = 1;
     if (!watch_finish(w, stderr) && status == 0)
         status = 1;
+    tr.os = NULL;
     os_free(os);
     if (!run_report_finish(&rr, k, stderr) && status == 0)
         status = 1;
+    if (tr.tl) {
+        if (timeline_csv && timeline_write_csv(tr.tl, timeline_csv, stderr) && status == 0)
+            status = 1;
+        report_json_set_extra(NULL, NULL);
+        timeline_free(tr.tl);
+    }
     if (fb_out_finish(&fbo, &m->fb) != 0 && status == 0)
         status = 1;
 #ifdef VMSIM_DEBUG

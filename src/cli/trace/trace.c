@@ -1,4 +1,5 @@
-/* `vmsim trace`: replays a memory-reference trace through one address space.
+/* `vmsim trace`: replays a memory-reference trace through an address space
+ * per process of the trace (the pages format's PID column; one for lackey).
  *
  * Every page a reference touches is one access through the hart 0 MMU, as a
  * load (L, and each page of the pages format), a store (S), a load then a
@@ -30,6 +31,7 @@
 #include "../../kernel/mm/mm.h"
 #include "../opts.h"
 #include "../parse.h"
+#include "mrc.h"
 #include "trace_opt.h"
 #include "trace_parse.h"
 
@@ -46,12 +48,23 @@
 
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/* One address space per process of the trace (the pages format's pid). */
+#define MAX_SPACES 256
+struct space {
+    uint32_t pid;
+    struct mm *mm;
+    uint64_t chunk_mapped[NCHUNKS / 64];
+};
+
 struct replay {
     struct kernel *k;
-    struct mm *mm;
+    struct mm *mm;           /* the current space's */
+    uint64_t *chunk_mapped;  /* the current space's */
+    uint32_t pid;            /* the current space's */
+    struct space *spaces[MAX_SPACES];
+    unsigned nspaces;
     struct mmu *mmu;
     bool lru; /* report every access to the policy */
-    uint64_t chunk_mapped[NCHUNKS / 64];
     /* counters */
     uint64_t refs, accesses, faults, skipped;
     int err;                    /* -errno that stopped the replay */
@@ -69,12 +82,19 @@ static void usage(FILE *f)
             "\n"
             "Options:\n"
             "  --format F      lackey (valgrind --tool=lackey --trace-mem=yes; default)\n"
-            "                  or pages (one virtual page number a line, decimal or 0x hex)\n"
+            "                  or pages (one virtual page number a line, decimal or 0x hex,\n"
+            "                  or `PID VPN R|W|X` as `vmsim run --page-trace` writes it)\n"
             "  --frames N      at most N resident user pages (page tables not counted)\n"
             "  --policy P      replacement policy: clock (default), fifo, lru, random, opt\n"
             "  --seed N        seed of the random policy\n"
             "  --swap SIZE     swap area (sparse host file; default 4 x --mem; 0 = none)\n"
             "  --stats         print the replay rate on stderr\n"
+            "  --mrc           instead of a replay: the miss-ratio curve of every policy\n"
+            "                  (lru, opt, fifo, clock, random) at a range of sizes\n"
+            "  --sizes A..B    the sizes of --mrc, in pages (default 1..footprint)\n"
+            "  --csv           --mrc as CSV\n"
+            "  --mrc-html FILE --mrc's curves drawn in a self-contained HTML page\n"
+            "  --mrc-sample N  sample (SHARDS) above N references (default 8000000; 0 = exact)\n"
             "%s",
             opts_machine_help);
 }
@@ -131,6 +151,35 @@ static inline int touch(struct replay *r, uint64_t s, enum access acc)
     if (r->lru)
         kernel_note_access(r->k, r->mm, va(s));
     r->accesses++;
+    return 0;
+}
+
+/* Makes the address space of process pid current (a new one on its first
+ * reference). 0 or -errno. */
+static int switch_space(struct replay *r, uint32_t pid)
+{
+    struct space *sp = NULL;
+    for (unsigned i = 0; i < r->nspaces; i++)
+        if (r->spaces[i]->pid == pid)
+            sp = r->spaces[i];
+    if (!sp) {
+        if (r->nspaces == MAX_SPACES)
+            return -EMFILE;
+        sp = calloc(1, sizeof *sp);
+        if (!sp)
+            return -ENOMEM;
+        sp->pid = pid;
+        sp->mm = mm_new(r->k);
+        if (!sp->mm) {
+            free(sp);
+            return -ENOMEM;
+        }
+        r->spaces[r->nspaces++] = sp;
+    }
+    r->mm = sp->mm;
+    r->chunk_mapped = sp->chunk_mapped;
+    r->pid = pid;
+    mmu_set_satp(r->mmu, mm_satp(r->mm));
     return 0;
 }
 
@@ -203,6 +252,8 @@ static int replay_stream(struct replay *r, struct trace_reader *rd, const char *
             return 0;
         for (long i = 0; i < n; i++) {
             struct page_access pa[4];
+            if (unlikely(refs[i].pid != r->pid) && (r->err = switch_space(r, refs[i].pid)))
+                return 1;
             int np = expand(&refs[i], pa, &r->skipped);
             for (int j = 0; j < np; j++)
                 if (touch(r, pa[j].s, pa[j].acc))
@@ -213,11 +264,20 @@ static int replay_stream(struct replay *r, struct trace_reader *rd, const char *
 }
 
 /* opt's oracle: the next use of a page, kept current by replay_future. */
+/* The future's key of a page: the space's index above the 35 bits of a
+ * user-half page number. */
+static inline uint64_t future_key(unsigned space, uint64_t vpage)
+{
+    return (uint64_t)space << 35 | vpage;
+}
+
 static uint64_t opt_next_use(void *ctx, struct mm *mm, uint64_t vpage)
 {
-    (void)mm;
-    const struct trace_future *f = ctx;
-    return page_map_get(&f->upcoming, vpage, UINT64_MAX);
+    const struct replay *r = ctx;
+    unsigned i = 0;
+    while (i < r->nspaces && r->spaces[i]->mm != mm)
+        i++;
+    return page_map_get(&r->future.upcoming, future_key(i, vpage), UINT64_MAX);
 }
 
 /* Reads the whole trace into f (opt needs the future). 0, 1 or 2. */
@@ -235,9 +295,14 @@ static int record_future(struct replay *r, struct trace_reader *rd, const char *
             break;
         for (long i = 0; i < n; i++) {
             struct page_access pa[4];
+            if (unlikely(refs[i].pid != r->pid) && (r->err = switch_space(r, refs[i].pid)))
+                return 1;
+            unsigned sp = 0;
+            while (r->spaces[sp]->pid != r->pid)
+                sp++;
             int np = expand(&refs[i], pa, &r->skipped);
             for (int j = 0; j < np; j++)
-                if (trace_future_add(f, pa[j].s >> PAGE_SHIFT, pa[j].acc)) {
+                if (trace_future_add(f, future_key(sp, pa[j].s >> PAGE_SHIFT), pa[j].acc)) {
                     r->err = -ENOMEM;
                     return 1;
                 }
@@ -254,11 +319,14 @@ static int record_future(struct replay *r, struct trace_reader *rd, const char *
 static int replay_future(struct replay *r, struct trace_future *f)
 {
     for (uint64_t i = 0; i < f->n; i++) {
-        uint64_t vpage = f->acc[i] >> 2;
+        uint64_t key = f->acc[i] >> 2, vpage = key & ((1ULL << 35) - 1);
+        struct space *sp = r->spaces[key >> 35];
+        if (sp->pid != r->pid && (r->err = switch_space(r, sp->pid)))
+            return 1;
         if (touch(r, vpage << PAGE_SHIFT, (enum access)(f->acc[i] & 3)))
             return 1;
         /* The key exists (the backward pass put every page), so no allocation. */
-        page_map_put(&f->upcoming, vpage, f->next[i]);
+        page_map_put(&f->upcoming, key, f->next[i]);
     }
     return 0;
 }
@@ -269,7 +337,8 @@ struct trace_opts {
     struct machine_config cfg;
     enum trace_format fmt;
     uint64_t frames, swap, seed;
-    bool seed_set, stats;
+    bool seed_set, stats, mrc;
+    struct mrc_opts mo;
     const char *policy, *path;
 };
 
@@ -292,7 +361,8 @@ static bool opt_value(int argc, char **argv, int *i, const char *name, const cha
 /* Parses argv; 0, 1 for --help (exit 0), -1 after a message (exit 2). */
 static int parse_opts(int argc, char **argv, struct trace_opts *o)
 {
-    *o = (struct trace_opts){.fmt = TRACE_FMT_LACKEY, .swap = UINT64_MAX, .policy = POLICY_DEFAULT};
+    *o = (struct trace_opts){.fmt = TRACE_FMT_LACKEY, .swap = UINT64_MAX, .policy = POLICY_DEFAULT,
+                             .mo = {.sample_limit = 8000000}};
     machine_config_default(&o->cfg);
     int i = 1;
     for (; i < argc; i++) {
@@ -309,6 +379,33 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
         }
         if (strcmp(a, "--stats") == 0) {
             o->stats = true;
+        } else if (strcmp(a, "--mrc") == 0) {
+            o->mrc = true;
+        } else if (strcmp(a, "--csv") == 0) {
+            o->mo.csv = true;
+        } else if (opt_value(argc, argv, &i, "--mrc-html", &val)) {
+            if (!val || !*val) {
+                fprintf(stderr, "vmsim trace: --mrc-html needs a file\n");
+                return -1;
+            }
+            o->mo.html = val;
+        } else if (opt_value(argc, argv, &i, "--mrc-sample", &val)) {
+            if (!val || !parse_u64(val, false, &o->mo.sample_limit)) {
+                fprintf(stderr, "vmsim trace: bad --mrc-sample '%s'\n", val ? val : "");
+                return -1;
+            }
+        } else if (opt_value(argc, argv, &i, "--sizes", &val)) {
+            const char *dots = val ? strstr(val, "..") : NULL;
+            char lo[32];
+            if (!dots || dots - val >= (long)sizeof lo ||
+                (memcpy(lo, val, (size_t)(dots - val)), lo[dots - val] = 0,
+                 !parse_u64(lo, false, &o->mo.size_lo)) ||
+                !parse_u64(dots + 2, false, &o->mo.size_hi) || o->mo.size_lo == 0 ||
+                o->mo.size_hi < o->mo.size_lo || o->mo.size_hi > (1ULL << 32)) {
+                fprintf(stderr, "vmsim trace: bad --sizes '%s' (want A..B, 1 <= A <= B)\n",
+                        val ? val : "");
+                return -1;
+            }
         } else if (opt_value(argc, argv, &i, "--format", &val)) {
             if (!val || !trace_format_parse(val, &o->fmt)) {
                 fprintf(stderr, "vmsim trace: bad --format '%s' (want lackey or pages)\n",
@@ -359,13 +456,15 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
         return -1;
     }
     o->path = argv[i];
+    o->mo.seed = o->seed;
     if (o->swap == UINT64_MAX)
         o->swap = o->cfg.mem_bytes * TRACE_SWAP_PER_MEM;
     return 0;
 }
 
 /* Sets up the kernel for the replay; 0 or 1 after a message. */
-static int setup_kernel(struct kernel *k, const struct trace_opts *o, struct trace_future *f)
+static int setup_kernel(struct kernel *k, const struct trace_opts *o, struct trace_future *f,
+                        struct replay *r)
 {
     int rc = kernel_set_swap(k, o->swap);
     if (rc) {
@@ -375,7 +474,7 @@ static int setup_kernel(struct kernel *k, const struct trace_opts *o, struct tra
     if (o->frames)
         kernel_set_frame_limit(k, o->frames);
     if (f)
-        kernel_set_next_use(k, opt_next_use, f);
+        kernel_set_next_use(k, opt_next_use, r);
     if (o->seed_set)
         kernel_set_policy_seed(k, o->seed);
     rc = kernel_set_policy(k, o->policy);
@@ -419,7 +518,7 @@ static int replay(const struct trace_opts *o, struct trace_reader *rd, struct re
 {
     const char *name = strcmp(o->path, "-") == 0 ? "<stdin>" : o->path;
     bool opt = strcmp(o->policy, "opt") == 0;
-    int status = setup_kernel(r->k, o, opt ? &r->future : NULL);
+    int status = setup_kernel(r->k, o, opt ? &r->future : NULL, r);
     struct timespec t0, t1, c0, c1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
@@ -455,6 +554,39 @@ static int replay(const struct trace_opts *o, struct trace_reader *rd, struct re
     return status;
 }
 
+/* `--mrc`: the curves instead of a replay. */
+static int run_mrc(const struct trace_opts *o, int fd, bool is_stdin)
+{
+    struct trace_reader rd;
+    int status = 1;
+    if (trace_reader_init_fd(&rd, o->fmt, fd)) {
+        fprintf(stderr, "vmsim trace: out of memory\n");
+        goto out;
+    }
+    struct mrc_result res;
+    int rc = mrc_compute(&rd, is_stdin ? "<stdin>" : o->path, &o->mo, &res);
+    trace_reader_fini(&rd);
+    if (rc == 2) {
+        status = 2;
+        goto out;
+    }
+    if (rc) {
+        fprintf(stderr, "vmsim trace: --mrc: %s\n", strerror(-rc));
+        goto out;
+    }
+    mrc_print(&res, &o->mo, stdout);
+    status = 0;
+    if (o->mo.html && (rc = mrc_write_html(&res, o->mo.html, is_stdin ? "<stdin>" : o->path))) {
+        fprintf(stderr, "vmsim trace: %s: %s\n", o->mo.html, strerror(-rc));
+        status = 1;
+    }
+    mrc_result_fini(&res);
+out:
+    if (!is_stdin)
+        close(fd);
+    return status;
+}
+
 int cmd_trace(int argc, char **argv)
 {
     struct trace_opts o;
@@ -468,6 +600,8 @@ int cmd_trace(int argc, char **argv)
         return 1;
     }
     struct trace_reader rd;
+    if (o.mrc)
+        return run_mrc(&o, fd, is_stdin);
     struct machine *m = NULL;
     struct kernel *k = NULL;
     struct replay *r = calloc(1, sizeof *r);
@@ -493,13 +627,11 @@ int cmd_trace(int argc, char **argv)
     /* Textbook demand paging: every first reference, read or write, loads a
      * page into a frame (no shared zero page). */
     kernel_set_zero_page(k, false);
-    r->mm = mm_new(k);
-    if (!r->mm) {
+    r->mmu = &m->harts[0].mmu;
+    if (switch_space(r, 0)) {
         fprintf(stderr, "vmsim trace: out of simulated memory\n");
         goto out;
     }
-    r->mmu = &m->harts[0].mmu;
-    mmu_set_satp(r->mmu, mm_satp(r->mm));
     r->lru = strcmp(o.policy, "lru") == 0;
     status = replay(&o, &rd, r);
 #ifdef VMSIM_DEBUG
@@ -509,8 +641,11 @@ int cmd_trace(int argc, char **argv)
         status = 70;
     }
 #endif
-    mm_destroy(r->mm);
 out:
+    for (unsigned i = 0; i < r->nspaces; i++) {
+        mm_destroy(r->spaces[i]->mm);
+        free(r->spaces[i]);
+    }
     if (k)
         kernel_free(k);
     if (m)

@@ -144,30 +144,65 @@ static int parse_lackey(const char *p, const char *e, struct trace_ref *out, con
     out->addr = addr;
     out->size = (uint32_t)size;
     out->op = op;
+    out->pid = 0;
     return finish(p, e, why);
 }
 
+/* A page number at *p: decimal, or hex after 0x. */
+static bool page_number(const char **pp, const char *e, uint64_t *vpn, const char **why)
+{
+    const char *p = *pp;
+    if (e - p >= 2 && p[0] == '0' && (p[1] | 0x20) == 'x') {
+        p += 2;
+        if (!hex64(&p, e, vpn, why))
+            return false;
+        if (*vpn > TRACE_MAX_VPN) {
+            *why = "page number too large (max 2^52-1)";
+            return false;
+        }
+    } else if (!dec64(&p, e, TRACE_MAX_VPN, vpn, why)) {
+        return false;
+    }
+    *pp = p;
+    return true;
+}
+
+/* "[PID ]VPN[ R|W|X]" (what `vmsim run --page-trace` writes). */
 static int parse_pages(const char *p, const char *e, struct trace_ref *out, const char **why)
 {
     while (p < e && blank(*p))
         p++;
     if (p == e || *p == '#')
         return 0;
-    uint64_t vpn;
-    if (e - p >= 2 && p[0] == '0' && (p[1] | 0x20) == 'x') {
-        p += 2;
-        if (!hex64(&p, e, &vpn, why))
-            return -1;
-        if (vpn > TRACE_MAX_VPN) {
-            *why = "page number too large (max 2^52-1)";
+    uint64_t vpn, pid = 0;
+    if (!page_number(&p, e, &vpn, why))
+        return -1;
+    const char *q = p;
+    while (q < e && blank(*q))
+        q++;
+    if (q > p && q < e && (unsigned)(*q - '0') < 10u) {
+        /* two numbers: the first was the process */
+        if (vpn > TRACE_MAX_PID) {
+            *why = "process id too large";
             return -1;
         }
-    } else if (!dec64(&p, e, TRACE_MAX_VPN, &vpn, why)) {
-        return -1;
+        pid = vpn;
+        p = q;
+        if (!page_number(&p, e, &vpn, why))
+            return -1;
+        q = p;
+        while (q < e && blank(*q))
+            q++;
+    }
+    unsigned op = TRACE_OP_LOAD;
+    if (q > p && q < e && (*q == 'R' || *q == 'W' || *q == 'X')) {
+        op = *q == 'R' ? TRACE_OP_LOAD : *q == 'W' ? TRACE_OP_STORE : TRACE_OP_FETCH;
+        p = q + 1;
     }
     out->addr = vpn << 12;
     out->size = 1;
-    out->op = TRACE_OP_LOAD;
+    out->op = op;
+    out->pid = (uint32_t)pid;
     return finish(p, e, why);
 }
 
@@ -261,21 +296,46 @@ static inline const char *lackey_fast(const char *p, const char *e, struct trace
     out->addr = addr;
     out->size = size;
     out->op = op;
+    out->pid = 0;
     return q + 1;
 }
 
-/* The common pages line, "DECIMAL\n"; as lackey_fast. */
+/* The common pages lines, "VPN\n" and "PID VPN K\n" in decimal; as lackey_fast. */
 static inline const char *pages_fast(const char *p, const char *e, struct trace_ref *out)
 {
-    uint64_t vpn = 0;
+    uint64_t vpn = 0, pid = 0;
     const char *q = p;
     while (q < e && (unsigned)(*q - '0') < 10u && q - p < 15)
         vpn = vpn * 10 + (uint64_t)(*q++ - '0');
-    if (q == p || q >= e || *q != '\n' || vpn > TRACE_MAX_VPN)
+    if (q == p || q >= e || vpn > TRACE_MAX_VPN)
         return NULL;
+    unsigned op = TRACE_OP_LOAD;
+    if (*q == ' ') {
+        if (vpn > TRACE_MAX_PID)
+            return NULL;
+        pid = vpn;
+        vpn = 0;
+        const char *s = ++q;
+        while (q < e && (unsigned)(*q - '0') < 10u && q - s < 15)
+            vpn = vpn * 10 + (uint64_t)(*q++ - '0');
+        if (q == s || e - q < 3 || q[0] != ' ' || q[2] != '\n' || vpn > TRACE_MAX_VPN)
+            return NULL;
+        if (q[1] == 'R')
+            op = TRACE_OP_LOAD;
+        else if (q[1] == 'W')
+            op = TRACE_OP_STORE;
+        else if (q[1] == 'X')
+            op = TRACE_OP_FETCH;
+        else
+            return NULL;
+        q += 2;
+    } else if (*q != '\n') {
+        return NULL;
+    }
     out->addr = vpn << 12;
     out->size = 1;
-    out->op = TRACE_OP_LOAD;
+    out->op = op;
+    out->pid = (uint32_t)pid;
     return q + 1;
 }
 

@@ -8,7 +8,10 @@
  *           store, modify (load then store); hex address without 0x, decimal
  *           size 1..TRACE_MAX_SIZE. Lines starting with "==" or "--"
  *           (valgrind's own messages) are ignored.
- *   pages   one virtual page number a line, decimal or 0x hex, each a read.
+ *   pages   one virtual page number a line, decimal or 0x hex, each a read;
+ *           optionally preceded by a process id and followed by the kind,
+ *           R (read), W (write) or X (fetch): "PID VPN K", as `vmsim run
+ *           --page-trace` writes it (pid 0 when absent).
  *
  * Both: blank lines and lines whose first non-blank is '#' are ignored;
  * leading and trailing blanks (and a CR before the newline) are allowed;
@@ -27,13 +30,15 @@ enum trace_op { TRACE_OP_LOAD, TRACE_OP_STORE, TRACE_OP_MODIFY, TRACE_OP_FETCH }
 
 #define TRACE_MAX_SIZE 4096u             /* so an access spans at most two pages */
 #define TRACE_MAX_VPN ((1ULL << 52) - 1) /* a page number whose address fits 64 bits */
+#define TRACE_MAX_PID ((1u << 22) - 1) /* Linux's PID_MAX_LIMIT */
 #define TRACE_MAX_LINE (64u << 10)       /* longer lines are an error */
 
 /* One reference. For the pages format: addr = vpn << 12, size 1, op LOAD. */
 struct trace_ref {
     uint64_t addr;
     uint32_t size;
-    uint32_t op; /* enum trace_op */
+    uint32_t op;  /* enum trace_op */
+    uint32_t pid; /* pages format: the process (0 when not given); lackey: 0 */
 };
 
 /* Parses the line s[0..n) (no newline). Returns 1 and fills *out for a

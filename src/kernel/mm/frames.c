@@ -126,6 +126,7 @@ int frame_alloc(struct frames *ft, enum frame_use use, pfn_t *out)
     fr->swap = SWAP_NO_SLOT;
     fr->workingset = false;
     fr->lazyfree = false;
+    fr->young = false;
     ft->count[FRAME_FREE]--;
     ft->count[use]++;
     *out = frame_pfn(ft, fr);

@@ -44,6 +44,7 @@ struct frame {
     uint32_t skip_gen;  /* reclaim pass in which evicting it failed (not retried then) */
     bool workingset;    /* referenced since it was loaded (workingset.c's shadow bit) */
     bool lazyfree;      /* ANON: MADV_FREE'd; reclaim drops it unless written since */
+    bool young;         /* an A bit of it was cleared by working-set sampling (idle.c) */
 };
 
 #define SWAP_NO_SLOT UINT32_MAX

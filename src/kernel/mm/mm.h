@@ -457,6 +457,14 @@ struct kernel_file_pages {
 };
 void kernel_file_pages(struct kernel *k, struct kernel_file_pages *out);
 
+/* ---- working set (idle.c) ------------------------------------------------ */
+
+/* Counts the resident user pages (RAM, anonymous or file) of mm referenced
+ * since the last call (their PTE's A bit is set), clears those A bits and
+ * flushes their TLB entries, so the MMU sets A again on the next access:
+ * Linux's idle page tracking. Reclaim still sees the pages as referenced. */
+uint64_t mm_sample_young(struct mm *mm);
+
 /* ---- pagemap (Documentation/admin-guide/mm/pagemap.rst) ----------------- */
 
 #define PM_PFN_MASK ((1ULL << 55) - 1) /* bits 0-54: pfn, or swap type | offset << 5 */

@@ -45,7 +45,8 @@ static bool env_young(void *ctx, uint32_t idx)
 {
     struct kernel *k = ctx;
     struct frame *fr = &k->ft.f[idx];
-    bool young = false;
+    bool young = fr->young; /* referenced, but sampling took the A bit (idle.c) */
+    fr->young = false;
     for (uint32_t i = 0; i < fr->mapcount; i++) {
         pte_t *e = rmap_pte(k, &fr->rmap[i]);
         if (e->bits & PTE_A) {
