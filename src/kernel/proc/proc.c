@@ -290,6 +290,24 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
     return 0;
 }
 
+void proc_child_regs(struct proc *c, const struct proc *p, uint64_t sp)
+{
+    const struct hart *h = p->hart;
+    if (h) {
+        memcpy(c->ctx.x, h->x, sizeof c->ctx.x);
+        memcpy(c->ctx.f, h->f, sizeof c->ctx.f);
+        c->ctx.fcsr = h->fcsr;
+        c->ctx.pc = h->pc + 4;
+    } else {
+        c->ctx = p->ctx;
+        c->ctx.pc += 4;
+    }
+    c->ctx.x[0] = 0;
+    c->ctx.x[10] = 0;
+    if (sp)
+        c->ctx.x[2] = sp;
+}
+
 struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
 {
     if (p->os->nprocs >= p->os->max_procs) {
@@ -335,21 +353,7 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
         *rc = -ENOMEM;
         return NULL;
     }
-    /* The child's registers: the parent's at the ecall, returning 0 after it. */
-    struct hart *h = p->hart;
-    if (h) {
-        memcpy(c->ctx.x, h->x, sizeof c->ctx.x);
-        memcpy(c->ctx.f, h->f, sizeof c->ctx.f);
-        c->ctx.fcsr = h->fcsr;
-        c->ctx.pc = h->pc + 4;
-    } else {
-        c->ctx = p->ctx;
-        c->ctx.pc += 4;
-    }
-    c->ctx.x[0] = 0;
-    c->ctx.x[10] = 0;
-    if (child_sp)
-        c->ctx.x[2] = child_sp;
+    proc_child_regs(c, p, child_sp);
     c->parent = p->group_leader ? p->group_leader : p;   /* the process, not the thread */
     c->state = PROC_RUNNABLE;
     os_add_proc(p->os, c);

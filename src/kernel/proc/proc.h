@@ -165,6 +165,10 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
  * and fs context copied, the registers of p with a0 = 0 and pc past the
  * ecall. Returns the child, or NULL with *rc = -errno (-EAGAIN past
  * OS_MAX_PROCS processes, -ENOMEM). */
+/* The registers of a new child or thread c of p (running on its hart, or
+ * off it): p's at its ecall, returning 0 after it, on stack sp (0: p's). */
+void proc_child_regs(struct proc *c, const struct proc *p, uint64_t sp);
+
 struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc);
 
 /* Ends p's process (exit_group or fatal signal; p may be any of its

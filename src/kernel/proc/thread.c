@@ -45,6 +45,10 @@ struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc)
     c->sig.ss_sp = c->sig.ss_size = 0;   /* CLONE_VM without CLONE_VFORK: no altstack */
     c->sig.ss_flags = 0;
     c->rlimit_stack = p->rlimit_stack;
+    c->rlimit_memlock[0] = p->rlimit_memlock[0];
+    c->rlimit_memlock[1] = p->rlimit_memlock[1];
+    c->pgid = p->pgid;   /* process-wide in Linux (signal_struct) */
+    c->sid = p->sid;
     c->vdso = p->vdso;
     memcpy(c->comm, p->comm, sizeof c->comm);
     c->arg_start = p->arg_start;
@@ -54,20 +58,7 @@ struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc)
     c->mm_borrowed = true;   /* the leader's */
     if (p->files || p->fs)
         os->fs_ops->share(p, c);
-    struct hart *h = p->hart;
-    if (h) {
-        memcpy(c->ctx.x, h->x, sizeof c->ctx.x);
-        memcpy(c->ctx.f, h->f, sizeof c->ctx.f);
-        c->ctx.fcsr = h->fcsr;
-        c->ctx.pc = h->pc + 4;
-    } else {
-        c->ctx = p->ctx;
-        c->ctx.pc += 4;
-    }
-    c->ctx.x[0] = 0;
-    c->ctx.x[10] = 0;
-    if (stack)
-        c->ctx.x[2] = stack;
+    proc_child_regs(c, p, stack);
     c->state = PROC_RUNNABLE;
     c->group_leader = p->group_leader;
     os_add_thread(os, c, p->pid);
