@@ -74,13 +74,13 @@ debsrc_dir() {
             rm -rf "$dir.tmp"
             touch "$dir/.unpacked"
         fi
-    ) 9>"$VMSIM_CACHE/src/.${pkg}.lock"
+    ) 9>"$VMSIM_CACHE/src/.${pkg}.lock" || return 1
     echo "$dir"
 }
 
 debsrc_build() {
     local pkg=$1 recipe=$2 src key out
-    src=$(debsrc_dir "$pkg")
+    src=$(debsrc_dir "$pkg") || return 1
     key="$(basename "$src")-$(sha256sum "$recipe" | cut -c1-12)"
     out="$VMSIM_CACHE/build/$key"
     mkdir -p "$VMSIM_CACHE/build"
@@ -97,6 +97,6 @@ debsrc_build() {
             fi
             touch "$out/.built"
         fi
-    ) 9>"$VMSIM_CACHE/build/.${pkg}.lock"
+    ) 9>"$VMSIM_CACHE/build/.${pkg}.lock" || return 1
     echo "$out"
 }
