@@ -37,6 +37,7 @@ struct file *file_new(const struct file_ops *ops, int flags)
     f->ops = ops;
     f->flags = flags;
     f->host_fd = -1;
+    f->floor = -1;
     return f;
 }
 
@@ -245,11 +246,44 @@ static int64_t stream_lseek(struct file *f, int64_t off, int whence)
     return ret_errno(lseek(f->host_fd, (off_t)off, whence));
 }
 
+/* Inherited stdio is the user's stream, not a handle on a host object: on a
+ * seekable one (a redirected file) the guest may read anywhere and move the
+ * offset, but never write below where the file stood when vmsim started
+ * (f->floor) -- what was there before is not the guest's. O_APPEND writes go
+ * to the end anyway. */
+static bool stdio_below_floor(struct file *f, int64_t off)
+{
+    if (f->floor < 0 || (f->flags & LX_O_APPEND))
+        return false;
+    if (off < 0)
+        off = lseek(f->host_fd, 0, SEEK_CUR);
+    return off >= 0 && off < f->floor;
+}
+
+static int64_t stdio_write(struct file *f, const void *buf, uint64_t len)
+{
+    return stdio_below_floor(f, -1) ? -EPERM : stream_write(f, buf, len);
+}
+
+static int64_t stdio_pwrite(struct file *f, const void *buf, uint64_t len, uint64_t off)
+{
+    if (f->floor < 0)
+        return -ESPIPE;   /* what the host says for a pipe or tty, without asking it */
+    return stdio_below_floor(f, (int64_t)off) ? -EPERM : stream_pwrite(f, buf, len, off);
+}
+
 static const struct file_ops stdio_ops = {
-    .read = stream_read, .write = stream_write, .pread = stream_pread, .pwrite = stream_pwrite,
+    .read = stream_read, .write = stdio_write, .pread = stream_pread, .pwrite = stdio_pwrite,
     .lseek = stream_lseek, .fstat = host_fstat, .ioctl = stream_ioctl, .poll = stream_poll,
     .release = stdio_release,
 };
+
+int file_may_modify(const struct file *f)
+{
+    if (f->ops == &stdio_ops)
+        return -EPERM;
+    return f->host_fd >= 0 && f->base == VFS_SYSROOT ? -EROFS : 0;
+}
 
 static const struct file_ops stream_ops = {
     .read = stream_read, .write = stream_write, .pread = stream_pread, .pwrite = stream_pwrite,
@@ -290,8 +324,15 @@ struct file *file_new_stdio(int host_fd)
               : (fl & O_ACCMODE) == O_WRONLY ? LX_O_WRONLY
                                              : LX_O_RDWR;
     struct file *f = file_new(&stdio_ops, acc | (fl >= 0 && (fl & O_APPEND) ? LX_O_APPEND : 0));
-    if (f)
+    if (f) {
+        struct stat st;
         f->host_fd = host_fd;
+        /* Character devices (a tty, the null device) take any offset harmlessly. */
+        bool seekable = fstat(host_fd, &st) == 0 && !S_ISCHR(st.st_mode);
+        f->floor = seekable ? lseek(host_fd, 0, SEEK_CUR) : -1;
+        if (f->floor < 0)
+            f->floor = -1;
+    }
     return f;
 }
 

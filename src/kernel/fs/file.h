@@ -121,6 +121,7 @@ struct file {
     uint64_t rng;          /* /dev/urandom */
     int base;              /* directories: the sandbox tree (enum vfs_base) */
     char *path;            /* canonical guest path, or NULL (pipes, stdio) */
+    int64_t floor;         /* inherited stdio: no write below this host offset (-1: none) */
     /* A blocking write(2) to a pipe larger than the room in it waits with
      * part of it done: the part done, and the rest of the call (registers
      * a1, a2 advanced) it is to be added to when the call is retried. */
@@ -139,6 +140,11 @@ void file_put(struct file *f);
 struct file *file_new_host(int host_fd, int flags, const char *path, int base, struct vfile *vf);
 struct file *file_new_dev(int virt, int flags, const char *path);   /* enum vfs_virt */
 struct file *file_new_stdio(int host_fd);
+
+/* May the guest change f's object's metadata or size (fchmod, fchown,
+ * futimens, ftruncate, fallocate)? 0, -EPERM for inherited stdio (the
+ * user's streams, not the guest's objects), -EROFS in the sysroot. */
+int file_may_modify(const struct file *f);
 
 /* A number unique within this table's process (1, 2, ...): with the pid,
  * reproducible identities (pipe inode numbers, /dev/urandom streams). */

@@ -41,6 +41,9 @@ int64_t sys_utimensat(struct proc *p, const uint64_t a[6])
             return -EBADF;
         if (f->host_fd < 0)
             return f->ops->fstat ? -EPERM : -EBADF;
+        int mrc = file_may_modify(f);
+        if (mrc)
+            return mrc;
         return futimens(f->host_fd, tsp) < 0 ? -errno : 0;
     }
     int rc = sys_get_path(p, a[1], path);
@@ -52,6 +55,8 @@ int64_t sys_utimensat(struct proc *p, const uint64_t a[6])
         return rc;
     if (l.virt != VFS_HOST)
         rc = 0;   /* devices: accepted, nothing to keep */
+    else if ((rc = vfs_may_modify(&l)) != 0)
+        ;
     else if (utimensat(l.dirfd, l.name, tsp, AT_SYMLINK_NOFOLLOW) < 0)
         rc = -errno;
     vfs_lookup_done(&l);
@@ -78,6 +83,16 @@ int64_t sys_fchownat(struct proc *p, const uint64_t a[6])
         return -EINVAL;
     struct stat st;
     int rc = sys_stat_at(p, (int)a[0], a[1], flags, &st);
+    if (rc)
+        return rc;
+    char path[VFS_PATH_MAX];
+    struct vfs_lookup l;
+    if (sys_get_path(p, a[1], path) == 0 && path[0] &&
+        sys_lookup_at(p, (int)a[0], path, flags & LX_AT_SYMLINK_NOFOLLOW ? 0 : VFS_FOLLOW,
+                      &l) == 0) {
+        rc = vfs_may_modify(&l);   /* Linux asks for write access to the mount first */
+        vfs_lookup_done(&l);
+    }
     return rc ? rc : chown_check(p, &st, a[2], a[3]);
 }
 
@@ -88,6 +103,8 @@ int64_t sys_fchown(struct proc *p, const uint64_t a[6])
         return -EBADF;
     struct stat st;
     int rc = f->ops->fstat ? f->ops->fstat(f, &st) : -EBADF;
+    if (!rc)
+        rc = file_may_modify(f);
     return rc ? rc : chown_check(p, &st, a[1], a[2]);
 }
 

@@ -336,6 +336,9 @@ int64_t sys_ftruncate(struct proc *p, const uint64_t a[6])
         return -EINVAL;
     if (file_is_shm(f))   /* tmpfs file, memfd (issue 16) */
         return can_write(f) ? shm_file_truncate(f, a[1]) : -EINVAL;
+    int rc = file_may_modify(f);
+    if (rc && (f->vf || f->ops->lseek) && can_write(f))
+        return rc;
     if (!f->vf || !can_write(f))
         return -EINVAL;   /* Linux: not a regular file open for writing */
     if (ftruncate(f->host_fd, (off_t)a[1]) < 0)
@@ -344,9 +347,10 @@ int64_t sys_ftruncate(struct proc *p, const uint64_t a[6])
     return 0;
 }
 
-/* fallocate(fd, mode, off, len): shmem files (shmfile.c); host files are
- * not punched or preallocated here (EOPNOTSUPP, as a file system without
- * the operation says). */
+/* fallocate(fd, mode, off, len): shmem files (shmfile.c); EPERM on
+ * inherited stdio, EROFS in the sysroot; host files are not punched or
+ * preallocated here (EOPNOTSUPP, as a file system without the operation
+ * says: posix_fallocate then writes the blocks itself). */
 int64_t sys_fallocate(struct proc *p, const uint64_t a[6])
 {
     struct file *f = fd_file(p, a[0]);
@@ -354,11 +358,20 @@ int64_t sys_fallocate(struct proc *p, const uint64_t a[6])
         return -EBADF;
     if ((int64_t)a[2] < 0 || (int64_t)a[3] <= 0)
         return -EINVAL;
+    if ((int64_t)a[2] > INT64_MAX - (int64_t)a[3])
+        return -EFBIG;
+    if (!can_write(f))
+        return -EBADF;
+    int rc = file_may_modify(f);
+    if (rc)
+        return rc;
     if (file_is_pipe(f))
         return -ESPIPE;
     if (file_is_shm(f))
         return shm_file_fallocate(f, (int)a[1], a[2], a[3]);
-    return f->vf ? -EOPNOTSUPP : -ENODEV;
+    if (!f->vf)
+        return f->ops->getdents ? -EISDIR : -ENODEV;
+    return -EOPNOTSUPP;
 }
 
 int64_t sys_fsync(struct proc *p, const uint64_t a[6])
@@ -380,6 +393,9 @@ int64_t sys_fchmod(struct proc *p, const uint64_t a[6])
         return -EBADF;
     if (f->host_fd < 0)
         return f->ops->fstat ? -EPERM : -EBADF;
+    int rc = file_may_modify(f);
+    if (rc)
+        return rc;
     return fchmod(f->host_fd, (mode_t)(a[1] & 07777)) < 0 ? -errno : 0;
 }
 

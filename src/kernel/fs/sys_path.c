@@ -95,6 +95,23 @@ static int host_open_flags(int lx)
     return h | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
 }
 
+/* EROFS for an open that would change the sysroot: a new name there, a
+ * non-directory opened for writing, O_TRUNC (O_EXCL on an existing name is
+ * EEXIST first, a directory opened for writing EISDIR, as Linux). */
+static int open_may_modify(const struct vfs_lookup *l, int flags)
+{
+    int acc = flags & LX_O_ACCMODE;
+    if (!vfs_may_modify(l) || (flags & LX_O_PATH))
+        return 0;
+    if (!l->exists)
+        return -EROFS;
+    if ((flags & LX_O_CREAT) && (flags & LX_O_EXCL))
+        return 0;
+    if (S_ISDIR(l->st.st_mode))
+        return 0;
+    return acc != LX_O_RDONLY || (flags & LX_O_TRUNC) ? -EROFS : 0;
+}
+
 int64_t sys_openat(struct proc *p, const uint64_t a[6])
 {
     char path[VFS_PATH_MAX];
@@ -173,6 +190,8 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
             break;
         }
         int hfd;
+        if ((rc = open_may_modify(&l, flags)) != 0)
+            break;
         if (!l.exists) {
             if (l.trailing_slash) {
                 rc = -EISDIR;
@@ -407,7 +426,9 @@ static int lookup_new(struct proc *p, int dirfd, uint64_t g_path, struct vfs_loo
         vfs_lookup_done(l);
         return -EEXIST;
     }
-    return 0;
+    if ((rc = vfs_may_modify(l)) != 0)
+        vfs_lookup_done(l);
+    return rc;
 }
 
 int64_t sys_mkdirat(struct proc *p, const uint64_t a[6])
@@ -473,6 +494,8 @@ int64_t sys_unlinkat(struct proc *p, const uint64_t a[6])
         rc = (flags & LX_AT_REMOVEDIR) ? -EBUSY : -EISDIR;
     else if (l.virt != VFS_HOST)
         rc = -EACCES;
+    else if ((rc = vfs_may_modify(&l)) != 0)
+        ;
     else if (strcmp(l.name, ".") == 0)
         rc = (flags & LX_AT_REMOVEDIR) ? -EBUSY : -EISDIR;
     else if (unlinkat(l.dirfd, l.name, flags & LX_AT_REMOVEDIR ? AT_REMOVEDIR : 0) < 0)
@@ -505,6 +528,8 @@ int64_t sys_renameat2(struct proc *p, const uint64_t a[6])
         rc = -EXDEV;
     else if (lo.base != ln.base)
         rc = -EXDEV;
+    else if ((rc = vfs_may_modify(&lo)) != 0)
+        ;
     else if (strcmp(lo.name, ".") == 0 || strcmp(ln.name, ".") == 0)
         rc = -EBUSY;
     else if (ln.trailing_slash && !S_ISDIR(lo.st.st_mode))
@@ -569,6 +594,7 @@ int64_t sys_fchmodat(struct proc *p, const uint64_t a[6])
         return rc;
     if (l.virt != VFS_HOST) {
         rc = -EPERM;
+    } else if ((rc = vfs_may_modify(&l)) != 0) {
     } else {
         /* chmod through the O_PATH descriptor's magic link: the object we
          * looked up, even if a symlink replaced it meanwhile. */
@@ -601,6 +627,9 @@ int64_t sys_truncate(struct proc *p, const uint64_t a[6])
         rc = l.virt == VFS_DEV_DIR || (l.virt == VFS_PROC && S_ISDIR(l.st.st_mode)) ? -EISDIR
              : l.virt == VFS_PROC                                                   ? -EACCES
                                                                                     : -EINVAL;
+    } else if (S_ISDIR(l.st.st_mode)) {
+        rc = -EISDIR;
+    } else if ((rc = vfs_may_modify(&l)) != 0) {
     } else {
         int fd = openat(l.dirfd, l.name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0 || ftruncate(fd, (off_t)a[1]) < 0) {

@@ -731,6 +731,8 @@ int vfs_lookup(struct fs *fs, int start_base, const char *start_dir, const char 
             return 0;
         if (rc == 0) {
             struct vfs_lookup sys = *out;
+            memset(out, 0, sizeof *out);   /* a failed walk leaves out's dirfd alone */
+            out->dirfd = -1;
             rc = walk_path(fs, VFS_ROOT, path, flags, out);
             if (rc == 0 && out->exists && S_ISDIR(out->st.st_mode)) {
                 vfs_lookup_done(&sys);
@@ -742,8 +744,25 @@ int vfs_lookup(struct fs *fs, int start_base, const char *start_dir, const char 
         }
         memset(out, 0, sizeof *out);
         out->dirfd = -1;
+        rc = walk_path(fs, VFS_ROOT, path, flags, out);
+        if (rc == 0 || !(flags & VFS_CREATE))
+            return rc;
+        /* A new name whose directory exists only in the sysroot: that
+         * directory it is (the caller answers EROFS, vfs_may_modify). */
+        struct vfs_lookup sys;
+        memset(&sys, 0, sizeof sys);
+        sys.dirfd = -1;
+        if (walk_path(fs, VFS_SYSROOT, path, flags, &sys) != 0)
+            return rc;
+        *out = sys;
+        return 0;
     }
     return walk_path(fs, VFS_ROOT, path, flags, out);
+}
+
+int vfs_may_modify(const struct vfs_lookup *l)
+{
+    return l->virt == VFS_HOST && l->base == VFS_SYSROOT ? -EROFS : 0;
 }
 
 void vfs_lookup_done(struct vfs_lookup *l)

@@ -153,6 +153,14 @@ int vfs_lookup(struct fs *fs, int start_base, const char *start_dir, const char 
                struct vfs_lookup *out);
 void vfs_lookup_done(struct vfs_lookup *l);
 
+/* The sysroot is read-only to the guest, whoever runs vmsim (a guest must
+ * not rewrite the cross libc that programs outside the sandbox link with):
+ * -EROFS if l is in the sysroot (an object there, or a new name in one of
+ * its directories), else 0. Every call that would change a looked-up object
+ * or its directory asks this first; descriptors carry their tree (file.h
+ * base) for the f*() calls. */
+int vfs_may_modify(const struct vfs_lookup *l);
+
 /* chdir(2) to a looked-up directory: 0, -ENOTDIR, -EACCES (no search permission). */
 int fs_chdir(struct fs *fs, const struct vfs_lookup *l);
 int fs_cwd_base(const struct fs *fs);
