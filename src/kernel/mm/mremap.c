@@ -113,6 +113,8 @@ static int mremap_do(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t
     uint64_t nlen = page_up(new_len);
     if (nlen == 0 || nlen < new_len || nlen > USER_TOP || old_len == 0)
         return -EINVAL;
+    if (old_len > USER_TOP)   /* Linux: the shrink's munmap refuses such a range */
+        return nlen < old_len ? -EINVAL : -ENOMEM;
     if (old > USER_TOP - old_len)
         return -EFAULT;
     /* The old range must be one region. */

@@ -79,6 +79,11 @@ static bool table_empty(struct frames *ft, pfn_t t)
 
 void pt_free_empty(struct frames *ft, pfn_t root, uint64_t start, uint64_t end, uint64_t *ntables)
 {
+    /* Only the user half has tables of ours to free (the kernel half holds
+     * shared superpages): a guest's range may run past it (madvise). */
+    const uint64_t user_top = (uint64_t)PT_USER_ENTRIES * level_span(3);
+    if (end > user_top)
+        end = user_top;
     uint64_t a = start & ~PAGE_MASK;
     while (a < end) {
         int level;

@@ -352,9 +352,10 @@ static bool run_turn(struct os *os, struct proc *p)
         if (t.cause == last_cause && t.pc == last_pc && t.tval == last_tval &&
             t.cause != TRAP_QUANTUM && t.cause != CAUSE_ECALL_U && h->instret == before) {
             if (++repeats > 8) {
-                fprintf(stderr, "vmsim: %s at 0x%llx repeats (pc 0x%llx): fault handler loops\n",
-                        cause_name(t.cause), (unsigned long long)t.tval, (unsigned long long)t.pc);
-                abort();
+                /* A handler that faults before it runs (Linux would push
+                 * frames until the stack ran out): force_sigsegv. */
+                signal_force_kill(p, LX_SIGSEGV);
+                break;
             }
         } else {
             repeats = 0;

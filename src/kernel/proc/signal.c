@@ -3,6 +3,7 @@
 #include "signal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -123,6 +124,13 @@ static void die(struct proc *p, int signo)
     if (p->pid == p->os->first_pid && signo != LX_SIGPIPE && signo != LX_SIGINT)
         fprintf(stderr, "%s\n", signal_text(signo));
     proc_exit(p, 0, signo);
+}
+
+void signal_force_kill(struct proc *p, int signo)
+{
+    p->sig.action[signo].handler = LX_SIG_DFL;
+    p->sig.blocked &= ~SIGBIT(signo);
+    die(p, signo);
 }
 
 static const char *code_text(int signo, int code)
@@ -344,11 +352,17 @@ int64_t sys_rt_sigreturn(struct proc *p, const uint64_t a[6])
     return -LX_EJUSTRETURN;
 }
 
-static bool valid_signal(uint64_t s) { return s >= 1 && s <= LX_NSIG; }
+/* Signal numbers are C ints in Linux's prototypes: the register's upper
+ * half is not looked at. */
+static bool valid_signal(uint64_t reg)
+{
+    int s = (int)reg;
+    return s >= 1 && s <= LX_NSIG;
+}
 
 int64_t sys_rt_sigaction(struct proc *p, const uint64_t a[6])
 {
-    uint64_t s = a[0];
+    uint64_t s = (uint32_t)a[0];
     if (a[3] != 8 || !valid_signal(s))
         return -EINVAL;
     struct lx_sigaction act;
@@ -401,10 +415,10 @@ int64_t sys_rt_sigprocmask(struct proc *p, const uint64_t a[6])
 
 int64_t sys_rt_sigpending(struct proc *p, const uint64_t a[6])
 {
-    if (a[1] != 8)
+    if (a[1] > 8)   /* Linux: larger than its sigset_t; shorter copies that much */
         return -EINVAL;
     uint64_t set = p->sig.pending & p->sig.blocked;
-    return user_copyout(p, a[0], &set, 8);
+    return user_copyout(p, a[0], &set, a[1]);
 }
 
 /* Waits with a temporary mask until a handled signal arrives; always ends
@@ -474,9 +488,11 @@ static void send_from(struct proc *from, struct proc *to, int s, int code)
 int64_t sys_kill(struct proc *p, const uint64_t a[6])
 {
     int pid = (int)a[0];
-    uint64_t s = a[1];
+    uint64_t s = (uint32_t)a[1];
     if (s != 0 && !valid_signal(s))
         return -EINVAL;
+    if (pid == INT_MIN)
+        return -ESRCH;   /* Linux: -INT_MIN names nobody */
     if (pid > 0) {
         struct proc *t = os_find(p->os, pid);
         if (!t)
@@ -504,13 +520,14 @@ int64_t sys_kill(struct proc *p, const uint64_t a[6])
 int64_t sys_tkill(struct proc *p, const uint64_t a[6])
 {
     int tid = (int)a[0];
-    if (tid <= 0 || (a[1] != 0 && !valid_signal(a[1])))
+    int s = (int)a[1];
+    if (tid <= 0 || (s != 0 && !valid_signal(a[1])))
         return -EINVAL;
     struct proc *t = os_find_tid(p->os, tid);
     if (!t || t->exited || t->thread_dead)
         return -ESRCH;
-    if (a[1]) {
-        struct sig_info si = {.signo = (int)a[1], .code = LX_SI_TKILL, .pid = p->pid, .uid = 1000};
+    if (s) {
+        struct sig_info si = {.signo = s, .code = LX_SI_TKILL, .pid = p->pid, .uid = 1000};
         send_thread(t, &si);
     }
     return 0;

@@ -102,6 +102,11 @@ void signal_send_info(struct proc *p, const struct sig_info *si);
  * SIGTRAP): delivered to its handler at once, or, when the signal is
  * blocked, ignored or has no handler, fatal (Linux force_sig_fault) with a
  * line on stderr giving the details (addr, si_code, pc, insn). */
+/* Linux's force_sigsegv: the guest cannot make progress delivering a fault
+ * signal (its handler faults before one instruction retires, e.g. a handler
+ * at an unmapped address with SA_NODEFER): the action becomes the default
+ * and the process dies of signo, with the shell's usual line. */
+void signal_force_kill(struct proc *p, int signo);
 void signal_fault(struct proc *p, struct hart *h, int signo, int code, uint64_t addr,
                   uint64_t insn);
 
