@@ -58,6 +58,8 @@ void file_put(struct file *f)
     lock_file_release(f);
     if (f->ops->release)
         f->ops->release(f);
+    if (f->write_access)
+        vfile_put_write(f->vf);
     vfile_put(f->vf);
     free(f->path);
     free(f);

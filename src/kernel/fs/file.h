@@ -121,6 +121,7 @@ struct file {
     uint64_t rng;          /* /dev/urandom */
     int base;              /* directories: the sandbox tree (enum vfs_base) */
     char *path;            /* canonical guest path, or NULL (pipes, stdio) */
+    bool write_access;     /* holds vfile_get_write on vf (ETXTBSY for exec) */
     int64_t floor;         /* inherited stdio: no write below this host offset (-1: none) */
     /* A blocking write(2) to a pipe larger than the room in it waits with
      * part of it done: the part done, and the rest of the call (registers

@@ -166,10 +166,15 @@ int64_t sys_read(struct proc *p, const uint64_t a[6])
 static int64_t pipe_write_all(struct proc *p, struct file *f, uint64_t g_buf, uint64_t len)
 {
     uint64_t prior = 0;
-    if (f->wr_pending.pid == p->pid && f->wr_pending.buf == g_buf && f->wr_pending.len == len)
+    /* p->partial: this is the resumed call (a signal in between would have
+     * ended it with the count, see proc.h). */
+    if (p->partial && f->wr_pending.pid == p->pid && f->wr_pending.buf == g_buf &&
+        f->wr_pending.len == len)
         prior = f->wr_pending.done;
     f->wr_pending.pid = 0;
+    p->partial = 0;
     uint64_t done = 0;
+    int64_t ret = 0;
     while (done < len) {
         int64_t w = xfer(p, f, true, g_buf + done, len - done, -1);
         if (w == -LX_ERESTART_BLOCK && (prior || done) && p->hart) {
@@ -177,15 +182,22 @@ static int64_t pipe_write_all(struct proc *p, struct file *f, uint64_t g_buf, ui
             f->wr_pending.buf = g_buf + done;
             f->wr_pending.len = len - done;
             f->wr_pending.done = prior + done;
+            p->partial = prior + done;
             p->hart->x[11] = g_buf + done;
             p->hart->x[12] = len - done;
             return w;
         }
-        if (w < 0)
-            return prior + done ? (int64_t)(prior + done) : w;
+        if (w < 0) {
+            ret = w;
+            break;
+        }
         done += (uint64_t)w;
     }
-    return (int64_t)(prior + done);
+    if (prior && p->hart) {   /* the registers as the caller gave them */
+        p->hart->x[11] = g_buf - prior;
+        p->hart->x[12] = len + prior;
+    }
+    return prior + done ? (int64_t)(prior + done) : ret;
 }
 
 int64_t sys_write(struct proc *p, const uint64_t a[6])

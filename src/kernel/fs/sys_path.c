@@ -209,7 +209,11 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
             rc = -EEXIST;
             break;
         } else {
-            hfd = openat(l.dirfd, l.name, host_open_flags(flags));
+            /* Truncated only once the file is known not to be running. */
+            int hf = host_open_flags(flags);
+            if ((flags & LX_O_ACCMODE) != LX_O_RDONLY)
+                hf &= ~O_TRUNC;
+            hfd = openat(l.dirfd, l.name, hf);
         }
         if (hfd < 0) {
             rc = -errno;
@@ -221,16 +225,38 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
             int e;
             /* The page-cache identity, so read/write stay coherent with
              * mappings; without one the host descriptor serves alone. */
-            vf = vfs_vfile_from_fd(p->k, hfd, l.path, (flags & LX_O_ACCMODE) != LX_O_RDONLY, &e);
-            if (vf && (flags & LX_O_TRUNC) && (flags & LX_O_ACCMODE) != LX_O_RDONLY)
+            bool wr = (flags & LX_O_ACCMODE) != LX_O_RDONLY;
+            vf = vfs_vfile_from_fd(p->k, hfd, l.path, wr, &e);
+            if (vf && wr && (rc = vfile_get_write(vf)) != 0) {
+                vfile_put(vf);   /* a process runs it: ETXTBSY, nothing truncated */
+                close(hfd);
+                break;
+            }
+            if (wr && (flags & LX_O_TRUNC) && l.exists && ftruncate(hfd, 0) < 0) {
+                rc = -errno;
+                if (vf)
+                    vfile_put_write(vf);
+                vfile_put(vf);
+                close(hfd);
+                break;
+            }
+            if (vf && wr && (flags & LX_O_TRUNC))
                 vfile_truncated(vf, 0);
         }
+        bool wa = vf && (flags & LX_O_ACCMODE) != LX_O_RDONLY;
+        struct vfile *hold = wa ? vfile_get(vf) : NULL;   /* for the write access */
         f = file_new_host(hfd,
                           (flags & ~(LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC |
                                      LX_O_CLOEXEC)) | LX_O_LARGEFILE,
                           l.path, l.base, vf);
-        if (!f)
+        if (!f) {
+            if (hold)
+                vfile_put_write(hold);
             rc = -ENOMEM;
+        } else {
+            f->write_access = wa;
+        }
+        vfile_put(hold);
         break;
     }
     vfs_lookup_done(&l);
@@ -632,16 +658,21 @@ int64_t sys_truncate(struct proc *p, const uint64_t a[6])
     } else if ((rc = vfs_may_modify(&l)) != 0) {
     } else {
         int fd = openat(l.dirfd, l.name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-        if (fd < 0 || ftruncate(fd, (off_t)a[1]) < 0) {
+        int e;
+        struct vfile *vf = fd >= 0 ? vfs_vfile_from_fd(p->k, fd, l.path, false, &e) : NULL;
+        if (fd < 0) {
             rc = -errno;
+        } else if (vf && (rc = vfile_get_write(vf)) != 0) {
+            /* a process runs it: ETXTBSY */
         } else {
-            int e;
-            struct vfile *vf = vfs_vfile_from_fd(p->k, fd, l.path, false, &e);
-            if (vf) {
+            if (ftruncate(fd, (off_t)a[1]) < 0)
+                rc = -errno;
+            else if (vf)
                 vfile_truncated(vf, a[1]);
-                vfile_put(vf);
-            }
+            if (vf)
+                vfile_put_write(vf);
         }
+        vfile_put(vf);
         if (fd >= 0)
             close(fd);
     }

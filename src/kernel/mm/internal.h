@@ -129,6 +129,7 @@ struct mm {
     unsigned nemptied;    /* MM_EMPTIED_MAX + 1: sweep everything */
     struct vm_counters c;
     unsigned def_flags;   /* mlockall(MCL_FUTURE): VMA_LOCKED[|VMA_LOCKONFAULT] for new regions */
+    struct vfile *exe_file;   /* writes denied while held (mm_set_exe_file) */
 };
 
 /* The shared zero page (see struct kernel). */

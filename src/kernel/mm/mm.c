@@ -166,6 +166,10 @@ void mm_destroy(struct mm *mm)
     if (!mm)
         return;
     struct kernel *k = mm->k;
+    if (mm->exe_file) {
+        vfile_allow_write(mm->exe_file);
+        vfile_put(mm->exe_file);
+    }
     while (mm->vmas.n > 0) {
         struct vma *v = &mm->vmas.v[mm->vmas.n - 1];
         mm_zap_range(mm, v, v->start, v->end);
@@ -236,6 +240,19 @@ static void fork_one(pte_t *e, uint64_t a, void *ctx)
     fc->err = mm_install_pte(fc->child, a, pte_pfn(*e), perms);
 }
 
+int mm_set_exe_file(struct mm *mm, struct vfile *f)
+{
+    int rc = vfile_deny_write(f);
+    if (rc)
+        return rc;
+    if (mm->exe_file) {
+        vfile_allow_write(mm->exe_file);
+        vfile_put(mm->exe_file);
+    }
+    mm->exe_file = vfile_get(f);
+    return 0;
+}
+
 struct mm *mm_fork(struct mm *parent)
 {
     struct kernel *k = parent->k;
@@ -244,6 +261,8 @@ struct mm *mm_fork(struct mm *parent)
         return NULL;
     child->start_brk = parent->start_brk;
     child->brk = parent->brk;
+    if (parent->exe_file && vfile_deny_write(parent->exe_file) == 0)   /* denied already */
+        child->exe_file = vfile_get(parent->exe_file);
     struct fork_ctx fc = {.child = child};
     for (size_t i = 0; i < parent->vmas.n && !fc.err; i++) {
         struct vma v = parent->vmas.v[i];

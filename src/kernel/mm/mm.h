@@ -235,6 +235,18 @@ struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *na
 struct vfile *vfile_get(struct vfile *f);
 void vfile_put(struct vfile *f);
 const char *vfile_name(const struct vfile *f);
+/* Linux's i_writecount, per host file (all its vfiles): a file a process is
+ * running cannot be opened for writing (ETXTBSY), and a file open for
+ * writing cannot be executed (ETXTBSY). get/put bracket a writer, deny/allow
+ * an executable image. 0 or -ETXTBSY. */
+int vfile_get_write(struct vfile *f);
+void vfile_put_write(struct vfile *f);
+int vfile_deny_write(struct vfile *f);
+void vfile_allow_write(struct vfile *f);
+/* The program an address space runs (Linux mm->exe_file): f's writes are
+ * denied while mm holds it (a reference of its own; dropped with the mm,
+ * copied by mm_fork). 0 or -ETXTBSY (f is open for writing). */
+int mm_set_exe_file(struct mm *mm, struct vfile *f);
 bool vfile_writable(const struct vfile *f);   /* opened for writing */
 uint64_t vfile_size(const struct vfile *f);
 /* Reads len bytes at off from the file itself (not through the page cache):

@@ -205,6 +205,34 @@ void vfile_put(struct vfile *f)
     free(f);
 }
 
+int vfile_get_write(struct vfile *f)
+{
+    if (f->ino->writecount < 0)
+        return -ETXTBSY;
+    f->ino->writecount++;
+    return 0;
+}
+
+void vfile_put_write(struct vfile *f)
+{
+    assert(f->ino->writecount > 0);
+    f->ino->writecount--;
+}
+
+int vfile_deny_write(struct vfile *f)
+{
+    if (f->ino->writecount > 0)
+        return -ETXTBSY;
+    f->ino->writecount--;
+    return 0;
+}
+
+void vfile_allow_write(struct vfile *f)
+{
+    assert(f->ino->writecount < 0);
+    f->ino->writecount++;
+}
+
 const char *vfile_name(const struct vfile *f)
 {
     return f->name;

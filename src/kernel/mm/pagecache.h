@@ -35,6 +35,7 @@ struct vinode {
     struct kernel *k;
     struct vinode *next; /* kernel's list */
     int refcount;        /* vfiles */
+    int writecount;      /* > 0: writers, < 0: running images (Linux i_writecount) */
     bool anon;           /* shmem object (shared anonymous, tmpfs, memfd, SysV): no fd */
     int shmem_kind;      /* enum shmem_kind (mm.h) when anon */
     int fd;              /* host file, -1 for anon */

@@ -235,7 +235,14 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
         return -ENOMEM;
     }
     uint64_t pc = 0, sp = 0, vdso = 0, args[3] = {0, 0, 0};
-    int e = build_image(p, mm, f, filename, argv, envp, &pc, &sp, &vdso, args, err, errlen);
+    int e = mm_set_exe_file(mm, f);
+    if (e) {
+        set_err(err, errlen, "%s", strerror(-e));
+        vfile_put(f);
+        mm_destroy(mm);
+        return e;
+    }
+    e = build_image(p, mm, f, filename, argv, envp, &pc, &sp, &vdso, args, err, errlen);
     /* /proc/PID/exe must be absolute (glibc's _dl_get_origin asserts it):
      * the first program may have been named relative to the host's cwd. */
     const char *name = vfile_name(f);

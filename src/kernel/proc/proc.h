@@ -121,6 +121,11 @@ struct proc {
     /* A system call that must wait leaves pc at its ecall and is retried on
      * each turn (deterministic polling); these say what it waits for. */
     bool blocked;                     /* the last ecall returned LX_ERESTART_BLOCK */
+    /* A blocked transfer that already moved this many bytes (a pipe write
+     * larger than the room in it): a signal ends the call with this count,
+     * never EINTR (Linux pipe_write), and gives a1/a2 back, which the call
+     * advanced by it to resume. 0: none. */
+    uint64_t partial;
     uint64_t sleep_until;             /* nanosleep: wake-up time (virtual ns), 0: none */
     struct sigstate sig;
     uint64_t vdso;                    /* where the vDSO page is mapped (signal return) */

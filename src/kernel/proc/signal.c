@@ -284,7 +284,17 @@ bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
             old_mask = p->sigsuspend_saved;
             p->in_sigsuspend = false;
         }
-        if (blocked_call) {
+        if (blocked_call && p->partial) {
+            /* Bytes already moved: the call returns their count. */
+            h->x[10] = p->partial;
+            h->x[11] -= p->partial;
+            h->x[12] += p->partial;
+            h->pc += 4;
+            p->partial = 0;
+            p->blocked = false;
+            blocked_call = false;
+            interrupted = true;
+        } else if (blocked_call) {
             /* nanosleep and sigsuspend are never restarted (Linux: EINTR). */
             if ((sa->flags & LX_SA_RESTART) && !p->sleep_until && !suspended &&
                 !never_restarted(h->x[17])) {
