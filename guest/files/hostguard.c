@@ -4,7 +4,8 @@
  *                       -- Linux's answer on a read-only mount is EROFS; reads
  *                       and listing still work.
  *   hostguard stdio     metadata and positioned writes through the inherited
- *                       descriptors 0 and 1; results go to fd 2. */
+ *                       descriptors 0 and 1; results go to fd 2.
+ *   hostguard fifo      opens a host FIFO in the root both ways. */
 #include "ftest.h"
 
 #include <dirent.h>
@@ -107,6 +108,20 @@ static void stdio(void)
     SHOW2("pread 0", pread(0, b, 4, 0));
 }
 
+/* A FIFO already in the root: opening it must not stop the simulator (the
+ * process after it still runs and prints). */
+static void fifo(void)
+{
+    int r = open("/fifo", O_RDONLY);
+    printf("open fifo for reading returned\n");
+    int w = open("/fifo", O_WRONLY);
+    printf("open fifo for writing returned\n");
+    if (r >= 0)
+        close(r);
+    if (w >= 0)
+        close(w);
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -114,6 +129,8 @@ int main(int argc, char **argv)
         sysroot();
     else if (argc > 1 && strcmp(argv[1], "stdio") == 0)
         stdio();
+    else if (argc > 1 && strcmp(argv[1], "fifo") == 0)
+        fifo();
     else
         return 2;
     return 0;

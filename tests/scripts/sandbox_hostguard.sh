@@ -98,5 +98,17 @@ diff "$tmp/err2" "$tmp/expect2" >"$tmp/diff" || { echo "FAIL: stdio answers (< v
 [ "$chmod_out" = "$(umask -S >/dev/null; printf '%o' $((0666 & ~$(umask))))" ] || { echo "FAIL: stdout file mode $chmod_out"; fail=1; }
 [ "$(stat -c '%a %Y' "$tmp/in")" = "640 $(date -d '2001-02-03 04:05:06' +%s)" ] || { echo "FAIL: stdin file mode/time: $(stat -c '%a %Y' "$tmp/in")"; fail=1; }
 [ "$(stat -c %Y "$tmp/outfile")" -gt 1000000000 ] || { echo "FAIL: stdout file time reset"; fail=1; }
+# 3. A host FIFO in the root never stops vmsim in the host's open(2): not a
+#    guest's open, not a `vmsim script` line mapping it.
+mkfifo "$tmp/root/fifo"
+(cd "$tmp/root" && exec timeout 60 "$VMSIM" run --root . "$prog" fifo) >"$tmp/out3" 2>"$tmp/err3"
+rc=$?
+[ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/out3")" = "open fifo for writing returned" ] ||
+    { echo "FAIL fifo: exit $rc (124: vmsim hung in open)"; cat "$tmp/out3"; head -3 "$tmp/err3"; fail=1; }
+printf 'proc a\nmap a 0x10000000 4K r-- file %s 0 private\n' "$tmp/root/fifo" >"$tmp/fifo.vs"
+timeout 60 "$VMSIM" script "$tmp/fifo.vs" >"$tmp/out4" 2>&1
+rc=$?
+[ $rc -ne 124 ] && grep -q "cannot open" "$tmp/out4" ||
+    { echo "FAIL script map of a FIFO: exit $rc"; head -3 "$tmp/out4"; fail=1; }
 [ $fail -eq 0 ] && echo "ok"
 exit $fail

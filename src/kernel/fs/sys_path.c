@@ -5,6 +5,7 @@
 #include "sys_file.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,29 @@ static int host_open_flags(int lx)
     if (lx & LX_O_PATH)
         h = O_PATH | (lx & LX_O_DIRECTORY ? O_DIRECTORY : 0);
     return h | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+}
+
+/* openat(2) on the host that never waits: a FIFO (or a device) in the tree
+ * would stop the whole simulator in open(2) until a peer came, so every
+ * open is non-blocking; regular files and directories get the guest's
+ * blocking mode back (it means nothing for them), other objects stay
+ * non-blocking on the host (a FIFO opened for writing without a reader is
+ * ENXIO, as O_NONBLOCK on Linux). */
+static int host_open_nonblock(int dirfd, const char *name, int hflags, ...)
+{
+    unsigned mode = 0;
+    if (hflags & O_CREAT) {
+        va_list ap;
+        va_start(ap, hflags);
+        mode = va_arg(ap, unsigned);
+        va_end(ap);
+    }
+    int fd = openat(dirfd, name, hflags | O_NONBLOCK, mode);
+    struct stat st;
+    if (fd >= 0 && !(hflags & (O_NONBLOCK | O_PATH)) && fstat(fd, &st) == 0 &&
+        (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+        (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
 }
 
 /* EROFS for an open that would change the sysroot: a new name there, a
@@ -198,7 +222,7 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
                 break;
             }
             unsigned m = mode & ~fs_get_umask(p->fs);
-            hfd = openat(l.dirfd, l.name, host_open_flags(flags) | O_CREAT | O_EXCL, m);
+            hfd = host_open_nonblock(l.dirfd, l.name, host_open_flags(flags) | O_CREAT | O_EXCL, m);
             if (hfd < 0 && errno == EEXIST && !excl && attempt == 0) {
                 vfs_lookup_done(&l);   /* created meanwhile: look again */
                 continue;
@@ -213,7 +237,7 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
             int hf = host_open_flags(flags);
             if ((flags & LX_O_ACCMODE) != LX_O_RDONLY)
                 hf &= ~O_TRUNC;
-            hfd = openat(l.dirfd, l.name, hf);
+            hfd = host_open_nonblock(l.dirfd, l.name, hf);
         }
         if (hfd < 0) {
             rc = -errno;

@@ -801,7 +801,8 @@ int vfs_open_vfile(struct proc *p, const char *guest_path, bool for_interp, stru
         vfs_lookup_done(&l);
         return -EACCES;
     }
-    int fd = openat(l.dirfd, l.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* O_NONBLOCK: should a FIFO have replaced the file since the lookup. */
+    int fd = openat(l.dirfd, l.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         rc = -errno;
         snprintf(err, errlen, "%s", strerror(-rc));

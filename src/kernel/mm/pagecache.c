@@ -83,7 +83,9 @@ static struct vfile *vfile_wrap(struct vinode *n, const char *name, bool writabl
 struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *name, bool writable,
                          int *err)
 {
-    int fd = open(host_path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO found here must not stop the host process in
+     * open(2); it is refused below like any non-regular file. */
+    int fd = open(host_path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         *err = -errno;
         return NULL;
