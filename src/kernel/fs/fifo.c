@@ -71,7 +71,7 @@ int fifo_open(struct proc *p, const struct stat *st, int flags, struct file **ou
     gc(p);
     int acc = flags & LX_O_ACCMODE;
     bool reader = acc == LX_O_RDONLY;
-    struct pipe *pp = pipe_fifo_find(st->st_dev, st, false);
+    struct pipe *pp = pipe_fifo_find(p->k, st->st_dev, st, false);
     /* A retry of this process's waiting open of this FIFO. */
     for (struct fifo_wait **pw = &waits; *pw; pw = &(*pw)->next) {
         struct fifo_wait *w = *pw;
@@ -92,7 +92,7 @@ int fifo_open(struct proc *p, const struct stat *st, int flags, struct file **ou
         return 0;
     }
     bool created = !pp;
-    if (!pp && !(pp = pipe_fifo_find(st->st_dev, st, true)))
+    if (!pp && !(pp = pipe_fifo_find(p->k, st->st_dev, st, true)))
         return -ENOMEM;
     bool moved;
     bool there = other_side(pp, reader, 0, &moved);

@@ -65,9 +65,15 @@ void file_put(struct file *f)
     free(f);
 }
 
+/* Regular files borrow their vfile's descriptor (vfile_host_fd). */
+static bool owns_host_fd(const struct file *f)
+{
+    return f->host_fd >= 0 && !(f->vf && f->host_fd == vfile_host_fd(f->vf));
+}
+
 static void host_release(struct file *f)
 {
-    if (f->host_fd >= 0)
+    if (owns_host_fd(f))
         close(f->host_fd);
 }
 
@@ -308,7 +314,8 @@ struct file *file_new_host(int host_fd, int flags, const char *path, int base, s
         f->path = strdup(path);
     if (!f || (path && !f->path)) {
         file_put(f);
-        close(host_fd);
+        if (!(vf && host_fd == vfile_host_fd(vf)))
+            close(host_fd);
         vfile_put(vf);
         return NULL;
     }

@@ -115,7 +115,8 @@ struct file {
     const struct file_ops *ops;
     int flags;             /* LX_O_ access mode and status flags (APPEND, NONBLOCK, ...) */
     uint64_t pos;          /* file offset */
-    int host_fd;           /* host descriptor (files, directories, stdio), or -1 */
+    int host_fd;           /* host descriptor (directories, stdio, ...), or -1; regular
+                            * files with a vf borrow vfile_host_fd(vf) (not closed) */
     struct vfile *vf;      /* regular host files: the page-cache identity, or NULL */
     void *priv;            /* pipes: the pipe; /dev/urandom: generator state */
     uint64_t rng;          /* /dev/urandom */

@@ -8,6 +8,8 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
+#define PIPE_PAGES (PIPE_CAPACITY / PAGE_SIZE)
+
 struct pipe {
     int readers, writers;   /* open descriptions of each end */
     uint64_t ino;           /* what fstat shows */
@@ -19,10 +21,57 @@ struct pipe {
     struct stat fst;
     uint32_t r_counter, w_counter;
     struct pipe *fnext;
-    uint8_t buf[PIPE_CAPACITY];
+    struct kernel *k;
+    /* The ring's pages, kernel buffer pages of simulated RAM (mm.h kbuf),
+     * present only while they hold bytes: an idle pipe costs no RAM. */
+    pfn_t page[PIPE_PAGES];
+    bool present[PIPE_PAGES];
 };
 
 static struct pipe *fifos;   /* the FIFOs with an open end */
+
+/* Copies n bytes between the ring at offset at (mod capacity) and buf,
+ * allocating pages on the way in. Returns what was copied: short only when
+ * the RAM ran out (a write). */
+static uint64_t ring_copy(struct pipe *pp, uint32_t at, uint8_t *buf, uint64_t n, bool in)
+{
+    uint64_t done = 0;
+    while (done < n) {
+        uint32_t off = (uint32_t)((at + done) % PIPE_CAPACITY);
+        uint32_t pg = off / PAGE_SIZE, po = off % PAGE_SIZE;
+        uint64_t chunk = PAGE_SIZE - po < n - done ? PAGE_SIZE - po : n - done;
+        if (!pp->present[pg]) {
+            if (!in || kbuf_page_alloc(pp->k, &pp->page[pg]) != 0)
+                break;
+            pp->present[pg] = true;
+        }
+        uint8_t *page = kbuf_page_bytes(pp->k, pp->page[pg]);
+        if (in)
+            memcpy(page + po, buf + done, chunk);
+        else
+            memcpy(buf + done, page + po, chunk);
+        done += chunk;
+    }
+    return done;
+}
+
+/* Gives back the pages that hold none of [head, head+len). */
+static void ring_trim(struct pipe *pp)
+{
+    for (uint32_t pg = 0; pg < PIPE_PAGES; pg++) {
+        if (!pp->present[pg])
+            continue;
+        uint32_t lo = pg * PAGE_SIZE;
+        /* distance from head to the page's start and end, in ring order */
+        uint32_t d0 = (lo + PIPE_CAPACITY - pp->head) % PIPE_CAPACITY;
+        uint32_t d1 = (lo + PAGE_SIZE - 1 + PIPE_CAPACITY - pp->head) % PIPE_CAPACITY;
+        bool used = pp->len && (d0 < pp->len || d1 < pp->len || d1 < d0);
+        if (!used) {
+            kbuf_page_free(pp->k, pp->page[pg]);
+            pp->present[pg] = false;
+        }
+    }
+}
 
 static int64_t pipe_read(struct file *f, void *dst, uint64_t len)
 {
@@ -35,13 +84,12 @@ static int64_t pipe_read(struct file *f, void *dst, uint64_t len)
         return (f->flags & LX_O_NONBLOCK) ? -EAGAIN : -LX_ERESTART_BLOCK;
     }
     uint64_t n = len < pp->len ? len : pp->len;
-    uint64_t first = PIPE_CAPACITY - pp->head < n ? PIPE_CAPACITY - pp->head : n;
-    memcpy(dst, pp->buf + pp->head, first);
-    memcpy((uint8_t *)dst + first, pp->buf, n - first);
+    ring_copy(pp, pp->head, dst, n, false);
     pp->head = (uint32_t)((pp->head + n) % PIPE_CAPACITY);
     pp->len -= (uint32_t)n;
     if (pp->len == 0)
         pp->head = 0;
+    ring_trim(pp);
     return (int64_t)n;
 }
 
@@ -58,11 +106,13 @@ static int64_t pipe_write(struct file *f, const void *src, uint64_t len)
         return (f->flags & LX_O_NONBLOCK) ? -EAGAIN : -LX_ERESTART_BLOCK;
     uint64_t n = len < space ? len : space;
     uint32_t tail = (pp->head + pp->len) % PIPE_CAPACITY;
-    uint64_t first = PIPE_CAPACITY - tail < n ? PIPE_CAPACITY - tail : n;
-    memcpy(pp->buf + tail, src, first);
-    memcpy(pp->buf, (const uint8_t *)src + first, n - first);
-    pp->len += (uint32_t)n;
-    return (int64_t)n;
+    uint64_t got = ring_copy(pp, tail, (uint8_t *)src, n, true);
+    if (got < n && len <= PIPE_BUF_ATOMIC)
+        got = 0;   /* atomic: all or nothing */
+    pp->len += (uint32_t)got;
+    if (got < n)
+        ring_trim(pp);
+    return got ? (int64_t)got : -ENOMEM;   /* Linux pipe_write: the page allocation failed */
 }
 
 static int pipe_fstat(struct file *f, struct stat *st)
@@ -117,6 +167,8 @@ static void pipe_drop(struct pipe *pp)
             *pq = pp->fnext;
             break;
         }
+    pp->len = 0;
+    ring_trim(pp);
     free(pp);
 }
 
@@ -166,7 +218,7 @@ bool file_is_pipe(const struct file *f)
     return f->ops == &pipe_rd_ops || f->ops == &pipe_wr_ops || f->ops == &pipe_rdwr_ops;
 }
 
-struct pipe *pipe_fifo_find(uint64_t dev, const struct stat *st, bool create)
+struct pipe *pipe_fifo_find(struct kernel *k, uint64_t dev, const struct stat *st, bool create)
 {
     for (struct pipe *pp = fifos; pp; pp = pp->fnext)
         if (pp->fdev == dev && pp->fst.st_ino == st->st_ino)
@@ -177,6 +229,7 @@ struct pipe *pipe_fifo_find(uint64_t dev, const struct stat *st, bool create)
     if (!pp)
         return NULL;
     pp->fifo = true;
+    pp->k = k;
     pp->fdev = dev;
     pp->fst = *st;
     pp->ino = st->st_ino;
@@ -219,7 +272,7 @@ void pipe_fifo_unused(struct pipe *pp)
     pipe_drop(pp);
 }
 
-int pipe_new(int flags, uint64_t ino, struct file **rd, struct file **wr)
+int pipe_new(struct kernel *k, int flags, uint64_t ino, struct file **rd, struct file **wr)
 {
     struct pipe *pp = calloc(1, sizeof *pp);
     *rd = file_new(&pipe_rd_ops, LX_O_RDONLY | (flags & LX_O_NONBLOCK));
@@ -232,6 +285,7 @@ int pipe_new(int flags, uint64_t ino, struct file **rd, struct file **wr)
         return -ENOMEM;
     }
     pp->ino = ino;
+    pp->k = k;
     pp->readers = pp->writers = 1;
     (*rd)->priv = (*wr)->priv = pp;
     return 0;

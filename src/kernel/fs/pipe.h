@@ -1,4 +1,4 @@
-/* Pipes (issue 4): a 64 KiB ring buffer with a read end and a write end,
+/* Pipes (issue 4): a 64 KiB ring buffer in pages of simulated RAM with a read end and a write end,
  * each an open file description. Linux semantics: a read returns what is
  * there, 0 at end of file (no writers left), and waits while the pipe is
  * empty and has writers; a write of at most PIPE_BUF bytes is atomic (waits
@@ -19,9 +19,12 @@
 #define PIPE_CAPACITY (64 * 1024)
 #define PIPE_BUF_ATOMIC 4096
 
-/* A new pipe: *rd and *wr (one reference each), with status flags (LX_O_NONBLOCK)
- * applied to both, and inode number ino (what fstat shows). 0 or -ENOMEM. */
-int pipe_new(int flags, uint64_t ino, struct file **rd, struct file **wr);
+/* A new pipe of kernel k (its buffer pages come from k's RAM, taken as bytes
+ * arrive and given back as they are read: mm.h kbuf): *rd and *wr (one
+ * reference each), with status flags (LX_O_NONBLOCK) applied to both, and
+ * inode number ino (what fstat shows). 0 or -ENOMEM. A write that finds no
+ * RAM for its bytes is -ENOMEM (nothing written). */
+int pipe_new(struct kernel *k, int flags, uint64_t ino, struct file **rd, struct file **wr);
 
 /* True when f is a pipe end. */
 bool file_is_pipe(const struct file *f);
@@ -35,7 +38,7 @@ bool file_is_pipe(const struct file *f);
  * opened. pipe_fifo_unused: frees a pipe that got no end. */
 struct pipe;
 struct stat;
-struct pipe *pipe_fifo_find(uint64_t dev, const struct stat *st, bool create);
+struct pipe *pipe_fifo_find(struct kernel *k, uint64_t dev, const struct stat *st, bool create);
 struct file *pipe_fifo_end(struct pipe *pp, int flags);
 void pipe_fifo_counts(const struct pipe *pp, int *readers, int *writers, uint32_t *r_counter,
                       uint32_t *w_counter);

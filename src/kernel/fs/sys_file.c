@@ -531,7 +531,7 @@ int64_t sys_pipe2(struct proc *p, const uint64_t a[6])
         return -EINVAL;
     struct file *rd, *wr;
     uint64_t ino = ((uint64_t)p->pid << 24) + files_next_seq(p->files);
-    int rc = pipe_new((int)a[1], ino, &rd, &wr);
+    int rc = pipe_new(p->k, (int)a[1], ino, &rd, &wr);
     if (rc)
         return rc;
     bool cloexec = a[1] & LX_O_CLOEXEC;

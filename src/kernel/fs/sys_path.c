@@ -266,6 +266,10 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
             }
             if (vf && wr && (flags & LX_O_TRUNC))
                 vfile_truncated(vf, 0);
+            if (vf) {   /* one host descriptor per file, not per open (file.h) */
+                close(hfd);
+                hfd = vfile_host_fd(vf);
+            }
         }
         bool wa = vf && (flags & LX_O_ACCMODE) != LX_O_RDONLY;
         struct vfile *hold = wa ? vfile_get(vf) : NULL;   /* for the write access */

@@ -227,6 +227,14 @@ void kernel_debug_fail_swap_reads(struct kernel *k, uint64_t n);
 
 /* ---- files -------------------------------------------------------------- */
 
+/* Kernel buffer pages (kbuf.c): a zeroed frame of simulated RAM for the
+ * kernel's own buffers (pipes, sockets), counted as kernel memory and
+ * bounded by the RAM (reclaim runs first). 0 with *out, or -ENOMEM. */
+int kbuf_page_alloc(struct kernel *k, pfn_t *out);
+void kbuf_page_free(struct kernel *k, pfn_t f);
+/* The page's PAGE_SIZE bytes (valid until it is freed). */
+uint8_t *kbuf_page_bytes(struct kernel *k, pfn_t f);
+
 /* Opens a host file for mapping. The same host file (device, inode) opened
  * twice is the same page-cache identity. name is what /proc/PID/maps shows
  * (NULL: the path). Returns NULL and *err = -errno on failure. */
@@ -235,6 +243,12 @@ struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *na
 struct vfile *vfile_get(struct vfile *f);
 void vfile_put(struct vfile *f);
 const char *vfile_name(const struct vfile *f);
+/* The host descriptor of f's file, shared by every vfile of it (-1 for an
+ * anonymous object): read-write once any vfile of it is writable, its
+ * number fixed for the file's life. Open files use it rather than one
+ * descriptor each, so the host's descriptor limit is never what a guest
+ * meets first. Not to be closed by the caller. */
+int vfile_host_fd(const struct vfile *f);
 /* Linux's i_writecount, per host file (all its vfiles): a file a process is
  * running cannot be opened for writing (ETXTBSY), and a file open for
  * writing cannot be executed (ETXTBSY). get/put bracket a writer, deny/allow

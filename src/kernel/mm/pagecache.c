@@ -107,8 +107,13 @@ struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *na
     if (n) {
         /* Same file: same cache. Keep the descriptor that can write back. */
         if (writable && !n->fd_writable) {
-            close(n->fd);
-            n->fd = fd;
+            /* In place: open files share the number (vfile_host_fd). */
+            if (dup3(fd, n->fd, O_CLOEXEC) < 0) {
+                *err = -errno;
+                close(fd);
+                return NULL;
+            }
+            close(fd);
             n->fd_writable = true;
         } else {
             close(fd);
@@ -233,6 +238,11 @@ void vfile_allow_write(struct vfile *f)
 {
     assert(f->ino->writecount < 0);
     f->ino->writecount++;
+}
+
+int vfile_host_fd(const struct vfile *f)
+{
+    return f->ino->fd;
 }
 
 const char *vfile_name(const struct vfile *f)

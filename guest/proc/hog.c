@@ -1,0 +1,94 @@
+/* Host resources follow from the guest's (issue 18).
+ *   hog pipes N    N processes each fill as many pipes as they can (until
+ *                  EMFILE, or ENOMEM when the simulated RAM is spent), all
+ *                  full at once; then they exit.
+ *   hog files N    N processes each open one file as often as they can
+ *                  (their RLIMIT_NOFILE, 1024, is what stops them), all at
+ *                  once; each prints its count and errno. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int fill_pipes(void)
+{
+    static char chunk[65536];
+    int p[2], npipes = 0;
+    long bytes = 0;
+    while (pipe2(p, O_NONBLOCK) == 0) {
+        npipes++;
+        long n;
+        while ((n = write(p[1], chunk, sizeof chunk)) > 0)
+            bytes += n;
+        if (errno == ENOMEM)
+            break;
+    }
+    return npipes > 0 && bytes > 0;
+}
+
+static int open_files(void)
+{
+    int used = 0, n = 0, fd;
+    for (int i = 0; i < 1024; i++)
+        used += fcntl(i, F_GETFD) >= 0;
+    while ((fd = open("/hog.c", O_RDONLY)) >= 0)
+        n++;
+    /* up to RLIMIT_NOFILE (1024) descriptors, then EMFILE */
+    return used + n == 1024 && errno == EMFILE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3)
+        return 2;
+    setvbuf(stdout, NULL, _IONBF, 0);
+    int files = strcmp(argv[1], "files") == 0, n = atoi(argv[2]);
+    /* pipes: no pipe between us (when the RAM is spent on pipe buffers, a
+     * write to say "ready" could fail too): each child fills, sleeps while
+     * the others fill, and tells by its exit status. files: each child says
+     * it is ready on a pipe and waits for the parent's "go"; the parent
+     * waits for a line on stdin (the test looks at the host process then). */
+    int ready[2], gate[2];
+    if (files && (pipe(ready) < 0 || pipe(gate) < 0))
+        return 3;
+    for (int i = 0; i < n; i++) {
+        if (fork() == 0) {
+            if (files) {
+                close(ready[0]);
+                close(gate[1]);
+            }
+            int ok = files ? open_files() : fill_pipes();
+            if (files) {
+                char c = (char)ok;
+                write(ready[1], &c, 1);
+                read(gate[0], &c, 1);
+            } else {
+                sleep(2);
+            }
+            _exit(ok ? 0 : 1);
+        }
+    }
+    if (files) {
+        close(ready[1]);
+        close(gate[0]);
+        char c;
+        for (int i = 0; i < n && read(ready[0], &c, 1) == 1; i++)
+            ;
+        printf("all open\n");
+        char line[16];
+        if (!fgets(line, sizeof line, stdin))
+            printf("no line on stdin\n");
+        close(gate[1]);
+    }
+    int good = 0, done = 0, st;
+    while (wait(&st) > 0) {
+        done++;
+        good += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    }
+    printf("%d of %d exited, %d as expected\n", done, n, good);
+    return 0;
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Issue 18: a guest's use of host resources follows from its own limits.
+#  1. Pipe buffers are pages of the simulated RAM: 40 processes filling as
+#     many pipes as they can (1021 descriptors each: 510 pipes of 64 KiB,
+#     1.3 GB if buffers were host memory) with --mem 64M. vmsim's peak host
+#     RSS must stay within that of one process filling pipes, plus --mem
+#     and a margin (bounded by the RAM, not by what the guest asked).
+#  2. Host descriptors: 40 processes each open one file until EMFILE (their
+#     RLIMIT_NOFILE, 1024: 1021 after stdio); all must stop at 1021 with
+#     EMFILE (never the host's limit first), and vmsim's own descriptor
+#     count (/proc/PID/fd of the host process) stays small, since open
+#     files of one host file share its descriptor.
+set -u
+: "${VMSIM:?}" "${GUEST_DIR:?}"
+prog="$GUEST_DIR/proc/hog"
+[ -x "$prog" ] || { echo "no $prog (make guest)"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+cp "$(dirname "$0")/../../guest/proc/hog.c" "$tmp/hog.c"
+# ASan keeps freed memory in quarantine (256 MB by default): not the guest's.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8"
+maxrss() {   # exit status and peak RSS (kB) of the command
+    python3 -c 'import resource,subprocess,sys
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+read -r rc1 base < <(cd "$tmp" && maxrss timeout 120 "$VMSIM" run --mem 64M --root . "$prog" pipes 1)
+read -r rc40 many < <(cd "$tmp" && maxrss timeout 300 "$VMSIM" run --mem 64M --root . "$prog" pipes 40)
+echo "peak host RSS: 1 process ${base} kB, 40 processes ${many} kB (--mem 64M)"
+[ "$rc1" = 0 ] && [ "$rc40" = 0 ] || { echo "FAIL: exit $rc1 / $rc40"; fail=1; }
+limit=$((base + 64 * 1024 + 48 * 1024))
+[ "$many" -le "$limit" ] || { echo "FAIL: ${many} kB > ${limit} kB"; fail=1; }
+
+mkfifo "$tmp/go"
+(cd "$tmp" && exec timeout 300 "$VMSIM" run --root . "$prog" files 40 <"$tmp/go" >"$tmp/out2") &
+pid=$!
+exec 3>"$tmp/go"
+for _ in $(seq 600); do grep -q "all open" "$tmp/out2" 2>/dev/null && break; sleep 0.2; done
+nfd=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
+echo go >&3
+exec 3>&-
+wait $pid
+rc=$?
+echo "host descriptors of vmsim with 40 x 1021 guest descriptors open: $nfd"
+[ $rc -eq 0 ] && grep -q "^40 of 40 exited, 40 as expected$" "$tmp/out2" ||
+    { echo "FAIL: exit $rc"; cat "$tmp/out2"; fail=1; }
+[ "$nfd" -gt 0 ] && [ "$nfd" -le 64 ] || { echo "FAIL: $nfd host descriptors"; fail=1; }
+[ $fail -eq 0 ] && echo ok
+exit $fail
