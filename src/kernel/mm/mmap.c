@@ -42,14 +42,14 @@ int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
         rc = split_at(mm, end);
     if (rc)
         return rc;
-    size_t i = vma_index(&mm->vmas, start);
-    while (i < mm->vmas.n && mm->vmas.v[i].start < end) {
-        struct vma *v = &mm->vmas.v[i];
+    size_t i = vma_index(&mm->vmas, start), j = i;
+    for (; j < mm->vmas.n && mm->vmas.v[j].start < end; j++) {
+        struct vma *v = &mm->vmas.v[j];
         assert(v->start >= start && v->end <= end);
         mm_zap_range(mm, v, v->start, v->end);
         vfile_put(v->file);
-        vma_remove(&mm->vmas, i);
     }
+    vma_remove_range(&mm->vmas, i, j);
     pt_free_empty(&mm->k->ft, mm->root, start, end, &mm->ntables);
     return 0;
 }

@@ -52,6 +52,8 @@ int vma_insert(struct vma_list *l, const struct vma *v)
 {
     assert(v->start < v->end && !(v->start & PAGE_MASK) && !(v->end & PAGE_MASK));
     assert(vma_range_free(l, v->start, v->end));
+    if (l->n > VMA_MAX_MAP_COUNT)   /* Linux do_mmap: map_count > max_map_count */
+        return -ENOMEM;
     if (vma_reserve(l, 1))
         return -ENOMEM;
     size_t i = vma_index(l, v->start);
@@ -68,9 +70,18 @@ void vma_remove(struct vma_list *l, size_t i)
     l->n--;
 }
 
+void vma_remove_range(struct vma_list *l, size_t i, size_t j)
+{
+    assert(i <= j && j <= l->n);
+    memmove(&l->v[i], &l->v[j], (l->n - j) * sizeof l->v[0]);
+    l->n -= j - i;
+}
+
 int vma_split(struct vma_list *l, size_t i, uint64_t at)
 {
     assert(i < l->n && l->v[i].start < at && at < l->v[i].end && !(at & PAGE_MASK));
+    if (l->n >= VMA_MAX_MAP_COUNT)   /* Linux split_vma */
+        return -ENOMEM;
     if (vma_reserve(l, 1))
         return -ENOMEM;
     memmove(&l->v[i + 1], &l->v[i], (l->n - i) * sizeof l->v[0]);

@@ -1,6 +1,7 @@
 /* Regions of an address space (Linux's vm_area_struct): a sorted array of
  * non-overlapping [start, end) ranges with their protection and what backs
- * them. An array is plenty: processes have tens of regions, not thousands. */
+ * them. An array: lookups are binary searches; inserts and removals move the
+ * tail (memmove), fast enough up to VMA_MAX_MAP_COUNT regions. */
 #ifndef VMSIM_KERNEL_VMA_H
 #define VMSIM_KERNEL_VMA_H
 
@@ -37,6 +38,10 @@ struct vma {
     uint64_t dev_pfn;    /* VMA_DEVICE: physical page mapped at start */
 };
 
+/* vm.max_map_count (Linux's default): more regions than this and mmap,
+ * mprotect, munmap and mremap that would add one get ENOMEM, as on Linux. */
+#define VMA_MAX_MAP_COUNT 65530
+
 struct vma_list {
     struct vma *v;
     size_t n, cap;
@@ -54,6 +59,9 @@ bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end);
 int vma_insert(struct vma_list *l, const struct vma *v);
 /* Removes l->v[i] (its file reference is the caller's to drop). */
 void vma_remove(struct vma_list *l, size_t i);
+/* Removes l->v[i..j) at once (one move of the tail: an munmap over many
+ * regions stays linear). Their file references are the caller's. */
+void vma_remove_range(struct vma_list *l, size_t i, size_t j);
 /* Splits l->v[i] at `at` (start < at < end, page-aligned) into two regions;
  * the upper one gets a new file reference. 0 or -ENOMEM. */
 int vma_split(struct vma_list *l, size_t i, uint64_t at);
