@@ -77,6 +77,7 @@ int os_spawn(struct os *os, const char *host_path, const struct vfs_config *vfs,
     p->rng = 0x5eed5eed5eedULL;
     p->rlimit_stack = 8ULL << 20;
     p->rlimit_memlock[0] = p->rlimit_memlock[1] = LX_MLOCK_LIMIT;
+    p->rlimit_fsize[0] = p->rlimit_fsize[1] = UINT64_MAX;
     os->fs_ops = &fs_ops;
     p->files = files_new_stdio();
     p->fs = fs_new(vfs);

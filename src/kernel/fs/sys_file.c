@@ -90,6 +90,20 @@ static bool can_write(const struct file *f)
 
 /* ---- read and write ------------------------------------------------------ */
 
+int sys_fsize_check(struct proc *p, uint64_t at, uint64_t *len)
+{
+    uint64_t lim = p->rlimit_fsize[0];
+    if (lim == UINT64_MAX || *len == 0)
+        return 0;
+    if (at >= lim) {
+        signal_send(p, LX_SIGXFSZ);
+        return -EFBIG;
+    }
+    if (*len > lim - at)
+        *len = lim - at;
+    return 0;
+}
+
 /* One transfer of up to len bytes between guest memory at g_buf and f, at
  * off (positional) or the file offset (off < 0). Returns bytes done, or an
  * error / -LX_ERESTART_BLOCK when nothing was done. */
@@ -104,6 +118,13 @@ static int64_t xfer(struct proc *p, struct file *f, bool wr, uint64_t g_buf, uin
         return -EINVAL;
     if (len > INT64_MAX)
         len = INT64_MAX;
+    if (wr && f->vf) {
+        int64_t at = off >= 0 ? off : (f->flags & LX_O_APPEND) ? (int64_t)vfile_size(f->vf)
+                                                               : (int64_t)f->pos;
+        int rc = sys_fsize_check(p, (uint64_t)at, &len);
+        if (rc)
+            return rc;
+    }
     uint8_t *buf = malloc(len < IO_CHUNK ? (len ? len : 1) : IO_CHUNK);
     if (!buf)
         return -ENOMEM;
@@ -353,6 +374,10 @@ int64_t sys_ftruncate(struct proc *p, const uint64_t a[6])
         return rc;
     if (!f->vf || !can_write(f))
         return -EINVAL;   /* Linux: not a regular file open for writing */
+    if (a[1] > p->rlimit_fsize[0]) {   /* inode_newsize_ok */
+        signal_send(p, LX_SIGXFSZ);
+        return -EFBIG;
+    }
     if (ftruncate(f->host_fd, (off_t)a[1]) < 0)
         return -errno;
     vfile_truncated(f->vf, a[1]);

@@ -70,6 +70,10 @@ int64_t sys_fstatfs(struct proc *p, const uint64_t a[6]);
  * release with vfs_lookup_done); stat of (dirfd, path) with AT_* flags. */
 struct vfs_lookup;
 int sys_get_path(struct proc *p, uint64_t g_path, char *buf);
+/* RLIMIT_FSIZE for a write of *len bytes at offset at of a regular file:
+ * past the limit, SIGXFSZ and -EFBIG; across it, *len shortened (Linux
+ * generic_write_check_limits). 0 otherwise. */
+int sys_fsize_check(struct proc *p, uint64_t at, uint64_t *len);
 int sys_lookup_at(struct proc *p, int dirfd, const char *path, int flags, struct vfs_lookup *l);
 /* The same for the guest's path string at g_path (EFAULT, ENAMETOOLONG). */
 int sys_lookup_user(struct proc *p, int dirfd, uint64_t g_path, int flags, struct vfs_lookup *l);

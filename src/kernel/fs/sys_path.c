@@ -684,6 +684,9 @@ int64_t sys_truncate(struct proc *p, const uint64_t a[6])
     } else if (S_ISDIR(l.st.st_mode)) {
         rc = -EISDIR;
     } else if ((rc = vfs_may_modify(&l)) != 0) {
+    } else if (a[1] > p->rlimit_fsize[0]) {   /* inode_newsize_ok */
+        signal_send(p, LX_SIGXFSZ);
+        rc = -EFBIG;
     } else {
         int fd = openat(l.dirfd, l.name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         int e;

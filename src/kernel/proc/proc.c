@@ -336,6 +336,8 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->rlimit_memlock[1] = p->rlimit_memlock[1];
     c->pgid = p->pgid;
     c->sid = p->sid;
+    c->rlimit_fsize[0] = p->rlimit_fsize[0];
+    c->rlimit_fsize[1] = p->rlimit_fsize[1];
     c->vdso = p->vdso;
     memcpy(c->comm, p->comm, sizeof c->comm);
     c->exe = p->exe ? strdup(p->exe) : NULL;

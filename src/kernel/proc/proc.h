@@ -137,6 +137,9 @@ struct proc {
     bool yield;                       /* sched_yield: end the turn after this call */
     uint64_t rlimit_stack;            /* RLIMIT_STACK soft limit reported to the guest */
     uint64_t rlimit_memlock[2];       /* RLIMIT_MEMLOCK soft, hard (bytes; mlock obeys soft) */
+    /* RLIMIT_FSIZE soft and hard (bytes; UINT64_MAX: none): writes and
+     * truncations past the soft one get SIGXFSZ and EFBIG (fs). */
+    uint64_t rlimit_fsize[2];
     char comm[16];                    /* the program's name (basename, truncated) */
     /* For /proc/PID (procfs.c): the program's canonical guest path (exe;
      * NULL before the first exec) and where its argv strings lie on the

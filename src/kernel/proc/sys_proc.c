@@ -353,6 +353,7 @@ int64_t sys_set_tid_address(struct proc *p, const uint64_t a[6])
 }
 int64_t sys_zero(struct proc *p, const uint64_t a[6]) { return 0; }
 
+#define LX_RLIMIT_FSIZE 1
 #define LX_RLIMIT_STACK 3
 #define LX_RLIMIT_NOFILE 7
 #define LX_RLIMIT_MEMLOCK 8
@@ -364,6 +365,8 @@ static void get_rlimit(struct proc *p, unsigned res, uint64_t lim[2])
     lim[0] = lim[1] = LX_RLIM_INFINITY;
     if (res == LX_RLIMIT_STACK)
         lim[0] = p->rlimit_stack;
+    else if (res == LX_RLIMIT_FSIZE)
+        lim[0] = p->rlimit_fsize[0], lim[1] = p->rlimit_fsize[1];
     else if (res == LX_RLIMIT_NOFILE)
         lim[0] = lim[1] = LX_NOFILE_MAX;
     else if (res == LX_RLIMIT_MEMLOCK)
@@ -384,9 +387,8 @@ static int64_t do_rlimit(struct proc *p, uint64_t res, uint64_t g_new, uint64_t 
             return rc;
         if (nw[0] > nw[1])
             return -EINVAL;
-        /* An unprivileged process may not raise a hard limit. */
-        if (res == LX_RLIMIT_MEMLOCK && nw[1] > p->rlimit_memlock[1])
-            return -EPERM;
+        if (nw[1] > old[1])
+            return -EPERM;   /* an unprivileged process cannot raise a hard limit */
     }
     if (g_old) {
         int rc = user_copyout(p, g_old, old, sizeof old);
@@ -397,6 +399,10 @@ static int64_t do_rlimit(struct proc *p, uint64_t res, uint64_t g_new, uint64_t 
         p->rlimit_stack = nw[0];
     if (g_new && res == LX_RLIMIT_MEMLOCK)
         p->rlimit_memlock[0] = nw[0], p->rlimit_memlock[1] = nw[1];
+    if (g_new && res == LX_RLIMIT_FSIZE) {
+        p->rlimit_fsize[0] = nw[0];
+        p->rlimit_fsize[1] = nw[1];
+    }
     return 0;
 }
 
