@@ -58,6 +58,17 @@ int main(int argc, char **argv)
         printf("alive\n");
         return 0;
     }
+    if (strcmp(c, "shmgrow") == 0) {
+        char *a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        a[0] = 1;
+        char *b = mremap(a, 4096, 8192, MREMAP_MAYMOVE);
+        SHOW("mremap grow", b != MAP_FAILED);
+        b[0] = 2;
+        printf("first page ok\n");
+        b[4096] = 3;   /* past the object: SIGBUS */
+        printf("second page written\n");
+        return 0;
+    }
     if (strcmp(c, "sigargs") == 0) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);

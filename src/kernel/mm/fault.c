@@ -157,9 +157,10 @@ static int fault_file(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
     uint64_t index = v->pgoff + ((page - v->start) >> PAGE_SHIFT);
     pfn_t f;
     bool cached = pagecache_lookup(n, index, &f);
-    /* Linux: SIGBUS for a page that lies wholly past the end of the file. */
-    if (!cached && (!n->anon || n->shmem_kind != SHMEM_ANON) &&
-        index >= page_up_pages(vinode_size(n)))
+    /* Linux: SIGBUS for a page that lies wholly past the end of the file
+     * (shared anonymous memory too: its object keeps the size it was
+     * created with, whatever mremap makes of the region). */
+    if (!cached && index >= page_up_pages(vinode_size(n)))
         return segv(mm, out, LX_SIGBUS, LX_BUS_ADRERR, a, acc);
     bool major = false;
     if (!cached) {
