@@ -18,6 +18,7 @@
 #include "fb_png.h"
 #include "../opts.h"
 #include "page_trace_out.h"
+#include "../parse.h"
 #include "run_report.h"
 #include "../report/report_json.h"
 #include "../report/stats.h"
@@ -73,6 +74,9 @@ static void usage(FILE *f)
             "                  the virtual clock's CLOCK_REALTIME at boot (default 1700000000)\n"
             "  --max-threads N at most N processes and threads at once (default 1024);\n"
             "                  clone and fork past it fail with EAGAIN\n"
+            "  --disk-quota SIZE\n"
+            "                  the guest may add at most SIZE of disk blocks to the host\n"
+            "                  (K/M/G; ENOSPC beyond; sparse files count what they hold)\n"
             "  --fb WxH        the framebuffer's size (/dev/fb0; default 640x480)\n"
             "  --fb-out FILE.png\n"
             "                  save the framebuffer as FILE-0001.png, ... at each write of\n"
@@ -206,7 +210,7 @@ int cmd_run(int argc, char **argv)
     vfs_config_default(&vfs);
     struct run_report rr = {0};
     bool smaps = false;
-    uint64_t max_insns = 0;
+    uint64_t max_insns = 0, disk_quota = 0;
     double timeout_secs = 0;
     unsigned max_threads = 0;
     struct watch_options wo = {0};
@@ -327,6 +331,14 @@ int cmd_run(int argc, char **argv)
             pto.lackey = strcmp(v, "lackey") == 0;
             continue;
         }
+        if (strcmp(argv[i], "--disk-quota") == 0) {
+            if (i + 1 >= argc || !parse_size(argv[i + 1], &disk_quota) || !disk_quota) {
+                fprintf(stderr, "vmsim run: bad --disk-quota (want a size, like 100M)\n");
+                return 2;
+            }
+            i++;
+            continue;
+        }
         if (strcmp(argv[i], "--fb-out") == 0) {
             if (i + 1 >= argc || !argv[i + 1][0]) {
                 fprintf(stderr, "vmsim run: --fb-out needs a file name\n");
@@ -402,6 +414,7 @@ int cmd_run(int argc, char **argv)
         os_set_host_clock(os);
     if (max_threads)
         os->max_procs = max_threads;
+    kernel_set_disk_quota(k, disk_quota);
     os->exit_smaps = smaps ? stderr : NULL;
     os->exit_hook = report_exit_hook;
     os->exit_hook_ctx = &rr;

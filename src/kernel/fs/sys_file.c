@@ -378,8 +378,12 @@ int64_t sys_ftruncate(struct proc *p, const uint64_t a[6])
         signal_send(p, LX_SIGXFSZ);
         return -EFBIG;
     }
+    struct stat before, after;
+    bool measured = fstat(f->host_fd, &before) == 0;
     if (ftruncate(f->host_fd, (off_t)a[1]) < 0)
         return -errno;
+    if (measured && fstat(f->host_fd, &after) == 0)   /* --disk-quota: what it freed */
+        kernel_disk_account(p->k, ((int64_t)after.st_blocks - (int64_t)before.st_blocks) * 512);
     vfile_truncated(f->vf, a[1]);
     return 0;
 }

@@ -554,6 +554,8 @@ int64_t sys_unlinkat(struct proc *p, const uint64_t a[6])
         rc = (flags & LX_AT_REMOVEDIR) ? -EBUSY : -EISDIR;
     else if (unlinkat(l.dirfd, l.name, flags & LX_AT_REMOVEDIR ? AT_REMOVEDIR : 0) < 0)
         rc = -errno;
+    else if (S_ISREG(l.st.st_mode) && l.st.st_nlink == 1)   /* --disk-quota: room back */
+        kernel_disk_account(p->k, -(int64_t)l.st.st_blocks * 512);
     vfs_lookup_done(&l);
     return rc;
 }
@@ -696,10 +698,15 @@ int64_t sys_truncate(struct proc *p, const uint64_t a[6])
         } else if (vf && (rc = vfile_get_write(vf)) != 0) {
             /* a process runs it: ETXTBSY */
         } else {
+            struct stat before, after;
+            bool measured = fstat(fd, &before) == 0;
             if (ftruncate(fd, (off_t)a[1]) < 0)
                 rc = -errno;
             else if (vf)
                 vfile_truncated(vf, a[1]);
+            if (!rc && measured && fstat(fd, &after) == 0)   /* --disk-quota */
+                kernel_disk_account(p->k,
+                                    ((int64_t)after.st_blocks - (int64_t)before.st_blocks) * 512);
             if (vf)
                 vfile_put_write(vf);
         }

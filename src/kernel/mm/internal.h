@@ -66,6 +66,8 @@ struct workingset {
 
 struct kernel {
     struct machine *m;
+    uint64_t disk_quota;      /* --disk-quota bytes, 0: none (quota.c) */
+    int64_t disk_used;        /* blocks the guest added since (bytes; < 0: it freed more) */
     struct frames ft;
     pfn_t kroot;              /* kernel root table; its upper half is copied to every mm */
     uint64_t ktables;         /* table frames of the kernel half (incl. kroot) */
@@ -137,6 +139,13 @@ static inline bool is_zero_pfn(const struct kernel *k, pfn_t f)
 {
     return f.n == k->zero_page.n;
 }
+
+/* quota.c: before a write of *len bytes at off to host fd: -ENOSPC when no
+ * new block fits, else 0 with *len shortened to what fits and *blocks the
+ * file's st_blocks now (-1: no quota); quota_after_write charges the
+ * difference. */
+int quota_limit_write(struct kernel *k, int fd, uint64_t off, uint64_t *len, int64_t *blocks);
+void quota_after_write(struct kernel *k, int fd, int64_t blocks_before);
 
 /* Counts an event for an address space and for the whole kernel. */
 #define MM_COUNT(mm, field) ((mm)->c.field++, (mm)->k->c.field++)

@@ -136,6 +136,14 @@ void kernel_print_frames(struct kernel *k, FILE *out);   /* frames in use: pfn, 
  * and its directory are unlinked at once, so nothing is left behind even on
  * a crash or Ctrl-C. Only while no page is in swap. 0 or -errno. */
 int kernel_set_swap(struct kernel *k, uint64_t bytes);
+/* --disk-quota: the guest may add at most bytes of disk blocks to the host
+ * (0: no limit); writes beyond get -ENOSPC (vfile_write). The file layer
+ * reports what truncate and unlink free or add with kernel_disk_account
+ * (bytes, st_blocks * 512 differences). */
+void kernel_set_disk_quota(struct kernel *k, uint64_t bytes);
+void kernel_disk_account(struct kernel *k, int64_t bytes);
+/* Bytes of blocks the guest may still add (INT64_MAX: no quota). */
+int64_t kernel_disk_room(const struct kernel *k);
 
 /* Selects the replacement policy by name (kernel/policy.h: clock, fifo,
  * lru, random, opt). -EINVAL for an unknown name; -ENOTSUP for opt when no

@@ -321,6 +321,10 @@ int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off
         return -EBADF;
     if ((int64_t)off < 0)
         return -EINVAL;
+    int64_t blocks;
+    int qrc = quota_limit_write(f->ino->k, f->ino->fd, off, &len, &blocks);
+    if (qrc)
+        return qrc;
     uint64_t done = 0;
     while (done < len) {
         ssize_t w = pwrite(f->ino->fd, (const char *)buf + done, len - done, (off_t)(off + done));
@@ -332,6 +336,7 @@ int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off
             break;
         done += (uint64_t)w;
     }
+    quota_after_write(f->ino->k, f->ino->fd, blocks);
     pc_overlay(f->ino, (uint8_t *)buf, done, off, true);
     return (int64_t)done;
 }
