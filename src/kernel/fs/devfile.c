@@ -135,7 +135,8 @@ static int64_t fb_lseek(struct file *f, int64_t off, int whence)
                    : whence == 1 ? (int64_t)f->pos
                    : whence == 2 ? (int64_t)fb->mem_size
                                  : -1;
-    if (base < 0 || (off < 0 && -off > base))
+    /* (-base, not -off: off may be INT64_MIN; a sum past INT64_MAX is EINVAL) */
+    if (base < 0 || (off < 0 ? off < -base : off > INT64_MAX - base))
         return -EINVAL;
     f->pos = (uint64_t)(base + off);
     return (int64_t)f->pos;
