@@ -81,6 +81,7 @@ static struct vma *find_or_grow(struct mm *mm, uint64_t a)
         return NULL;
     if (i > 0 && mm->vmas.v[i - 1].end > page)
         return NULL;
+    mm->vmas.pages += (v->start - page) >> PAGE_SHIFT;
     v->start = page;
     return v;
 }

@@ -32,11 +32,9 @@ int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
     assert(!(start & PAGE_MASK) && !(end & PAGE_MASK) && start <= end);
     if (start == end || vma_range_free(&mm->vmas, start, end))
         return 0;
-    uint64_t total = 0;   /* VmPeak: the size before it shrinks (Linux update_hiwater_vm) */
-    for (size_t j = 0; j < mm->vmas.n; j++)
-        total += (mm->vmas.v[j].end - mm->vmas.v[j].start) >> PAGE_SHIFT;
-    if (total > mm->hiwater_vm)
-        mm->hiwater_vm = total;
+    /* VmPeak: the size before it shrinks (Linux update_hiwater_vm) */
+    if (mm->vmas.pages > mm->hiwater_vm)
+        mm->hiwater_vm = mm->vmas.pages;
     int rc = split_at(mm, start);
     if (!rc)
         rc = split_at(mm, end);

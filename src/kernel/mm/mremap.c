@@ -150,6 +150,7 @@ static int mremap_do(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t
     if (v->end == old + old_len && old + nlen <= USER_TOP &&
         vma_range_free(&mm->vmas, old + old_len, old + nlen)) {
         size_t i = vma_index(&mm->vmas, old);
+        mm->vmas.pages += (old + nlen - mm->vmas.v[i].end) >> PAGE_SHIFT;
         mm->vmas.v[i].end = old + nlen;
         vma_merge(&mm->vmas, i);
         *out = old_addr;

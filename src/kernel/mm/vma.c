@@ -60,12 +60,14 @@ int vma_insert(struct vma_list *l, const struct vma *v)
     memmove(&l->v[i + 1], &l->v[i], (l->n - i) * sizeof *v);
     l->v[i] = *v;
     l->n++;
+    l->pages += (v->end - v->start) >> PAGE_SHIFT;
     return 0;
 }
 
 void vma_remove(struct vma_list *l, size_t i)
 {
     assert(i < l->n);
+    l->pages -= (l->v[i].end - l->v[i].start) >> PAGE_SHIFT;
     memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof l->v[0]);
     l->n--;
 }
@@ -73,6 +75,8 @@ void vma_remove(struct vma_list *l, size_t i)
 void vma_remove_range(struct vma_list *l, size_t i, size_t j)
 {
     assert(i <= j && j <= l->n);
+    for (size_t k = i; k < j; k++)
+        l->pages -= (l->v[k].end - l->v[k].start) >> PAGE_SHIFT;
     memmove(&l->v[i], &l->v[j], (l->n - j) * sizeof l->v[0]);
     l->n -= j - i;
 }
@@ -113,12 +117,14 @@ size_t vma_merge(struct vma_list *l, size_t i)
 {
     assert(i < l->n);
     if (i + 1 < l->n && vma_mergeable(&l->v[i], &l->v[i + 1])) {
+        l->pages += (l->v[i + 1].end - l->v[i].end) >> PAGE_SHIFT;   /* vma_remove takes it off */
         l->v[i].end = l->v[i + 1].end;
         if (l->v[i + 1].file)
             vfile_put(l->v[i + 1].file);
         vma_remove(l, i + 1);
     }
     if (i > 0 && vma_mergeable(&l->v[i - 1], &l->v[i])) {
+        l->pages += (l->v[i].end - l->v[i - 1].end) >> PAGE_SHIFT;
         l->v[i - 1].end = l->v[i].end;
         if (l->v[i].file)
             vfile_put(l->v[i].file);

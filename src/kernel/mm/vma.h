@@ -45,6 +45,8 @@ struct vma {
 struct vma_list {
     struct vma *v;
     size_t n, cap;
+    uint64_t pages;   /* sum of the regions' sizes (total_vm); whoever moves a
+                       * region's start or end outside vma.c adjusts it */
 };
 
 /* Index of the first region with end > a (n if none). */
