@@ -37,7 +37,13 @@ mkfifo "$tmp/go"
 pid=$!
 exec 3>"$tmp/go"
 for _ in $(seq 600); do grep -q "all open" "$tmp/out2" 2>/dev/null && break; sleep 0.2; done
-nfd=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
+vpid=   # the vmsim process itself (under timeout and wrappers)
+for q in $(pgrep -f -- "$prog files 40"); do
+    [ "$(basename "$(readlink "/proc/$q/exe" 2>/dev/null)")" = vmsim ] && vpid=$q
+done
+nfd=$( [ -n "$vpid" ] && ls "/proc/$vpid/fd" | wc -l)
+[ -n "$vpid" ] || echo "FAIL: the vmsim process was not found"
+[ -n "$vpid" ] || fail=1
 echo go >&3
 exec 3>&-
 wait $pid
@@ -45,6 +51,6 @@ rc=$?
 echo "host descriptors of vmsim with 40 x 1021 guest descriptors open: $nfd"
 [ $rc -eq 0 ] && grep -q "^40 of 40 exited, 40 as expected$" "$tmp/out2" ||
     { echo "FAIL: exit $rc"; cat "$tmp/out2"; fail=1; }
-[ "$nfd" -gt 0 ] && [ "$nfd" -le 64 ] || { echo "FAIL: $nfd host descriptors"; fail=1; }
+[ "${nfd:-0}" -gt 0 ] && [ "${nfd:-0}" -le 64 ] || { echo "FAIL: $nfd host descriptors"; fail=1; }
 [ $fail -eq 0 ] && echo ok
 exit $fail
