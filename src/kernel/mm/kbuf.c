@@ -13,6 +13,11 @@ int kbuf_page_alloc(struct kernel *k, pfn_t *out)
     /* Reclaim may run, the OOM killer may not: the caller is in the middle
      * of a system call of a process the killer could pick (and free the
      * very pipe being written). The writer gets -ENOMEM instead. */
+    /* Nor may buffers eat the reserve that page faults need: below the
+     * high watermark the writer gets -ENOMEM, and processes keep running
+     * (no OOM kill of bystanders for memory that no process's RSS shows). */
+    if (k->ft.count[FRAME_FREE] <= k->ft.high)
+        return -ENOMEM;
     kernel_oom_fn kill = k->oom_kill;
     k->oom_kill = NULL;
     int rc = frame_alloc(&k->ft, FRAME_KERNEL, out);
