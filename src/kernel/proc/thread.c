@@ -47,6 +47,8 @@ struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc)
     c->rlimit_stack = p->rlimit_stack;
     c->rlimit_memlock[0] = p->rlimit_memlock[0];
     c->rlimit_memlock[1] = p->rlimit_memlock[1];
+    c->rlimit_fsize[0] = p->rlimit_fsize[0];
+    c->rlimit_fsize[1] = p->rlimit_fsize[1];
     c->pgid = p->pgid;   /* process-wide in Linux (signal_struct) */
     c->sid = p->sid;
     c->vdso = p->vdso;
