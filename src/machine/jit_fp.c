@@ -7,51 +7,8 @@
 
 #include <string.h>
 
+#include "fp_fast.h"
 #include "fpu.h"
-
-#define F64_SIGN (1ULL << 63)
-#define F64_MIN_NORMAL 0x0010000000000000ULL
-#define F64_INF 0x7ff0000000000000ULL
-
-static inline double f64_of(uint64_t b)
-{
-    double v;
-    memcpy(&v, &b, 8);
-    return v;
-}
-
-static inline uint64_t f64_bits(double v)
-{
-    uint64_t b;
-    memcpy(&b, &v, 8);
-    return b;
-}
-
-static inline bool fast_ok(const struct hart *h, uint32_t raw)
-{
-    unsigned rm = (raw >> 12) & 7;
-    return rm == 0 ? (h->fcsr & 1) != 0 : rm == 7 && (h->fcsr & 0xe1) == 1;
-}
-
-static inline bool rm_valid(const struct hart *h, uint32_t raw)
-{
-    unsigned rm = (raw >> 12) & 7;
-    return rm == 7 ? ((h->fcsr >> 5) & 7) <= 4 : rm <= 4;
-}
-
-static inline bool zn(uint64_t b)
-{
-    uint64_t m = b & ~F64_SIGN;
-    return m == 0 || m - F64_MIN_NORMAL < F64_INF - F64_MIN_NORMAL;
-}
-
-static inline bool normal(uint64_t b) { return (b & ~F64_SIGN) - F64_MIN_NORMAL < F64_INF - F64_MIN_NORMAL; }
-static inline bool is_nan(uint64_t b) { return (b & ~F64_SIGN) > F64_INF; }
-static inline bool result_ok(uint64_t b)
-{
-    uint64_t m = b & ~F64_SIGN;
-    return m > F64_MIN_NORMAL && m < F64_INF;
-}
 
 /* The host-FPU cases; false when the general path must run. */
 static bool fast(struct hart *h, const struct dinsn *d)
@@ -65,40 +22,40 @@ static bool fast(struct hart *h, const struct dinsn *d)
     case OP_FMV_D_X: h->f[d->rd] = h->x[d->rs1]; return true;
     case OP_FMV_X_D: h->x[d->rd] = ab; return true;
     case OP_FCVT_D_W:
-        if (!rm_valid(h, d->raw))
+        if (!fp_rm_valid(h, d->raw))
             return false;
         h->f[d->rd] = f64_bits((double)(int32_t)(uint32_t)h->x[d->rs1]);
         return true;
     case OP_FCVT_D_L: {
         int64_t v = (int64_t)h->x[d->rs1];
-        if (!rm_valid(h, d->raw) || v > (1LL << 53) || v < -(1LL << 53))
+        if (!fp_rm_valid(h, d->raw) || v > (1LL << 53) || v < -(1LL << 53))
             return false;
         h->f[d->rd] = f64_bits((double)v);
         return true;
     }
     case OP_FEQ_D: case OP_FLT_D: case OP_FLE_D:
-        if (is_nan(ab) || is_nan(bb))
+        if (f64_nan(ab) || f64_nan(bb))
             return false;
         h->x[d->rd] = d->op == OP_FEQ_D ? a == b : d->op == OP_FLT_D ? a < b : a <= b;
         return true;
     default: break;
     }
-    if (!fast_ok(h, d->raw))
+    if (!fp_fast_ok(h, d->raw))
         return false;
     switch ((enum op)d->op) {
-    case OP_FADD_D: if (!zn(ab) || !zn(bb)) return false; r = a + b; break;
-    case OP_FSUB_D: if (!zn(ab) || !zn(bb)) return false; r = a - b; break;
-    case OP_FMUL_D: if (!zn(ab) || !zn(bb)) return false; r = a * b; break;
-    case OP_FDIV_D: if (!zn(ab) || !normal(bb)) return false; r = a / b; break;
-    case OP_FSQRT_D: if (!zn(ab) || (ab & F64_SIGN)) return false; r = __builtin_sqrt(a); break;
-    case OP_FMADD_D: if (!zn(ab) || !zn(bb) || !zn(cb)) return false; r = __builtin_fma(a, b, c); break;
-    case OP_FMSUB_D: if (!zn(ab) || !zn(bb) || !zn(cb)) return false; r = __builtin_fma(a, b, -c); break;
-    case OP_FNMSUB_D: if (!zn(ab) || !zn(bb) || !zn(cb)) return false; r = __builtin_fma(-a, b, c); break;
-    case OP_FNMADD_D: if (!zn(ab) || !zn(bb) || !zn(cb)) return false; r = __builtin_fma(-a, b, -c); break;
+    case OP_FADD_D: if (!f64_zero_or_normal(ab) || !f64_zero_or_normal(bb)) return false; r = a + b; break;
+    case OP_FSUB_D: if (!f64_zero_or_normal(ab) || !f64_zero_or_normal(bb)) return false; r = a - b; break;
+    case OP_FMUL_D: if (!f64_zero_or_normal(ab) || !f64_zero_or_normal(bb)) return false; r = a * b; break;
+    case OP_FDIV_D: if (!f64_zero_or_normal(ab) || !f64_normal(bb)) return false; r = a / b; break;
+    case OP_FSQRT_D: if (!f64_zero_or_normal(ab) || (ab & F64_SIGN)) return false; r = __builtin_sqrt(a); break;
+    case OP_FMADD_D: if (!f64_zero_or_normal(ab) || !f64_zero_or_normal(bb) || !f64_zero_or_normal(cb)) return false; r = __builtin_fma(a, b, c); break;
+    case OP_FMSUB_D: if (!f64_zero_or_normal(ab) || !f64_zero_or_normal(bb) || !f64_zero_or_normal(cb)) return false; r = __builtin_fma(a, b, -c); break;
+    case OP_FNMSUB_D: if (!f64_zero_or_normal(ab) || !f64_zero_or_normal(bb) || !f64_zero_or_normal(cb)) return false; r = __builtin_fma(-a, b, c); break;
+    case OP_FNMADD_D: if (!f64_zero_or_normal(ab) || !f64_zero_or_normal(bb) || !f64_zero_or_normal(cb)) return false; r = __builtin_fma(-a, b, -c); break;
     default: return false;
     }
     uint64_t rb = f64_bits(r);
-    if (!result_ok(rb))
+    if (!f64_result_ok(rb))
         return false;
     h->f[d->rd] = rb;
     return true;
