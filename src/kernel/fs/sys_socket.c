@@ -380,6 +380,23 @@ static void tx_drop(struct usock_tx *tx)
 }
 
 /* One send: data from the iovecs, control, destination. */
+/* The address a sendmsg or sendto names: a datagram socket's destination;
+ * a connected stream -EISCONN, anything else -EOPNOTSUPP, as Linux. */
+static int send_dest(struct proc *p, struct usock *s, const struct lx_msghdr *mh,
+                     struct usock_tx *tx)
+{
+    struct lx_sockaddr_un addr;
+    uint32_t len;
+    int rc = usock_get_addr(p, mh->name, mh->namelen, &addr, &len);
+    if (rc)
+        return rc;
+    if (s->type == LX_SOCK_DGRAM) {
+        tx->to = usock_lookup(p, &addr, len, &rc);
+        return tx->to ? 0 : rc;
+    }
+    return s->state == US_CONNECTED ? -EISCONN : -EOPNOTSUPP;
+}
+
 static int64_t do_send(struct proc *p, uint64_t fd, const struct lx_msghdr *mh, int flags)
 {
     struct file *f;
@@ -405,20 +422,8 @@ static int64_t do_send(struct proc *p, uint64_t fd, const struct lx_msghdr *mh, 
     free(v);
     if (!rc)
         rc = get_control(p, s, mh, &tx);
-    if (!rc && mh->name && mh->namelen) {
-        struct lx_sockaddr_un addr;
-        uint32_t len;
-        rc = usock_get_addr(p, mh->name, mh->namelen, &addr, &len);
-        if (!rc && s->type == LX_SOCK_DGRAM) {
-            tx.to = usock_lookup(p, &addr, len, &rc);
-            if (tx.to)
-                rc = 0;
-        } else if (!rc && s->state == US_CONNECTED) {
-            rc = -EISCONN;
-        } else if (!rc) {
-            rc = -EOPNOTSUPP;
-        }
-    }
+    if (!rc && mh->name && mh->namelen)
+        rc = send_dest(p, s, mh, &tx);
     int64_t r = rc ? rc : timed(p, s, false, usock_send(s, &tx));
     tx_drop(&tx);
     free(buf);
@@ -452,20 +457,8 @@ int64_t sys_sendto(struct proc *p, const uint64_t a[6])
     if (f->flags & LX_O_NONBLOCK)
         tx.flags |= LX_MSG_DONTWAIT;
     rc = user_copyin(p, buf, v.base, len);
-    if (!rc && mh.name && mh.namelen) {
-        struct lx_sockaddr_un addr;
-        uint32_t alen;
-        rc = usock_get_addr(p, mh.name, mh.namelen, &addr, &alen);
-        if (!rc && s->type == LX_SOCK_DGRAM) {
-            tx.to = usock_lookup(p, &addr, alen, &rc);
-            if (tx.to)
-                rc = 0;
-        } else if (!rc && s->state == US_CONNECTED) {
-            rc = -EISCONN;
-        } else if (!rc) {
-            rc = -EOPNOTSUPP;
-        }
-    }
+    if (!rc && mh.name && mh.namelen)
+        rc = send_dest(p, s, &mh, &tx);
     int64_t r = rc ? rc : timed(p, s, false, usock_send(s, &tx));
     free(buf);
     if (r == -EPIPE && !(a[3] & LX_MSG_NOSIGNAL))
