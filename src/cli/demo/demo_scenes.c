@@ -307,6 +307,21 @@ static void scene_malloc(struct demo *d, struct proc *p, uint64_t addr, uint64_t
                "consecutive VPNs, non-consecutive PFNs: only the page table knows the order");
 }
 
+/* Scenes 5 and 7: a page two processes map. Walks both translations and
+ * returns the frame b reaches (NULL if not present) with its first bytes. */
+static const struct demo_frame *demo_shared_page(struct demo *d, struct proc *a, uint64_t va,
+                                                 struct proc *b, uint64_t vb, struct demo_pte *pa,
+                                                 struct demo_pte *pb, char *text, size_t len)
+{
+    demo_walk(d, a->mm, va, pa);
+    demo_walk(d, b->mm, vb, pb);
+    const struct demo_frame *f = pb->present ? demo_frame(d, pb->pfn) : NULL;
+    text[0] = 0;
+    if (f)
+        demo_frame_text(d, f->pfn, 0, text, len);
+    return f;
+}
+
 /* ---- 5: a shared file mapping ------------------------------------------- */
 
 static void scene_file(struct demo *d, struct proc *reader, uint64_t raddr)
@@ -322,12 +337,9 @@ static void scene_file(struct demo *d, struct proc *reader, uint64_t raddr)
         return;
     }
     struct demo_pte w, r;
-    demo_walk(d, writer->mm, nw->va, &w);
-    demo_walk(d, reader->mm, raddr, &r);
-    const struct demo_frame *f = r.present ? demo_frame(d, r.pfn) : NULL;
-    char text[96] = "";
-    if (f)
-        demo_frame_text(d, f->pfn, 0, text, sizeof text);
+    char text[96];
+    const struct demo_frame *f =
+        demo_shared_page(d, writer, nw->va, reader, raddr, &w, &r, text, sizeof text);
     fprintf(d->out,
             "     writer pid %d: 0x%llx -> frame 0x%llx\n"
             "     reader pid %d: 0x%llx -> frame 0x%llx\n",
@@ -450,12 +462,9 @@ static void scene_memfd(struct demo *d, struct proc *receiver, uint64_t raddr)
         return;
     }
     struct demo_pte s, r;
-    demo_walk(d, sender->mm, ns->va, &s);
-    demo_walk(d, receiver->mm, raddr, &r);
-    const struct demo_frame *f = r.present ? demo_frame(d, r.pfn) : NULL;
-    char text[96] = "";
-    if (f)
-        demo_frame_text(d, f->pfn, 0, text, sizeof text);
+    char text[96];
+    const struct demo_frame *f =
+        demo_shared_page(d, sender, ns->va, receiver, raddr, &s, &r, text, sizeof text);
     fprintf(d->out,
             "     sender pid %d: 0x%llx -> frame 0x%llx\n"
             "     receiver pid %d (parent %d, not the sender): 0x%llx -> frame 0x%llx\n",

@@ -24,6 +24,33 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
+/* The stack algorithms' last step. hist[d] counts references at stack
+ * distance d (1..depth), hist[depth + 1] those deeper or cold; the misses at
+ * size c are the references at distance > c. Sizes are ascending; one above
+ * depth (the footprint) has the cold misses only. hist NULL (out of memory):
+ * every point is UINT64_MAX, unknown. */
+static void misses_from_hist(const uint64_t *hist, uint64_t depth, const uint64_t *sizes,
+                             uint64_t nsizes, uint64_t *misses)
+{
+    if (!hist) {
+        for (uint64_t i = 0; i < nsizes; i++)
+            misses[i] = UINT64_MAX;
+        return;
+    }
+    uint64_t above = hist[depth + 1];
+    uint64_t si = nsizes;
+    for (uint64_t i = nsizes; i-- > 0;)
+        if (sizes[i] > depth)
+            misses[--si] = above;
+    for (uint64_t d = depth; si > 0; d--) {
+        while (si > 0 && sizes[si - 1] == d)
+            misses[--si] = above;
+        above += hist[d];
+        if (d == 0)
+            break;
+    }
+}
+
 /* ---- LRU: stack distances with a Fenwick tree ------------------------- */
 
 void mrc_lru(const uint32_t *s, uint64_t n, uint32_t npages, const uint64_t *sizes,
@@ -34,8 +61,7 @@ void mrc_lru(const uint32_t *s, uint64_t n, uint32_t npages, const uint64_t *siz
     uint64_t *last = calloc(npages, sizeof *last);  /* position + 1, 0 = never */
     uint64_t *hist = calloc(maxd + 2, sizeof *hist); /* [d]: distance d; [maxd+1]: deeper or cold */
     if (!bit || !last || !hist) {
-        for (uint64_t i = 0; i < nsizes; i++)
-            misses[i] = UINT64_MAX;
+        misses_from_hist(NULL, 0, sizes, nsizes, misses);
         goto out;
     }
     uint64_t marks = 0; /* marks in the whole tree */
@@ -60,16 +86,7 @@ void mrc_lru(const uint32_t *s, uint64_t n, uint32_t npages, const uint64_t *siz
             bit[i]++;
         marks++;
     }
-    /* misses at size c: references at distance > c */
-    uint64_t above = hist[maxd + 1];
-    uint64_t si = nsizes;
-    for (uint64_t d = maxd; si > 0; d--) {
-        while (si > 0 && sizes[si - 1] == d)
-            misses[--si] = above;
-        above += hist[d];
-        if (d == 0)
-            break;
-    }
+    misses_from_hist(hist, maxd, sizes, nsizes, misses);
 out:
     free(bit);
     free(last);
@@ -90,8 +107,7 @@ void mrc_opt(const uint32_t *s, uint64_t n, uint32_t npages, const uint64_t *siz
     uint32_t *pos = malloc(npages * sizeof *pos);
     uint64_t *hist = calloc(depth + 2, sizeof *hist);
     if (!next || !seen || !stk || !pos || !hist) {
-        for (uint64_t i = 0; i < nsizes; i++)
-            misses[i] = UINT64_MAX;
+        misses_from_hist(NULL, 0, sizes, nsizes, misses);
         goto out;
     }
     for (uint32_t p = 0; p < npages; p++) {
@@ -140,18 +156,7 @@ void mrc_opt(const uint32_t *s, uint64_t n, uint32_t npages, const uint64_t *siz
             pos[carry] = NONE; /* leaves the largest memory */
         }
     }
-    uint64_t above = hist[depth + 1];
-    uint64_t si = nsizes;
-    for (uint64_t i = nsizes; i-- > 0;)
-        if (sizes[i] > depth)
-            misses[--si] = above; /* as large as the footprint: cold misses only */
-    for (uint64_t d = depth; si > 0; d--) {
-        while (si > 0 && sizes[si - 1] == d)
-            misses[--si] = above;
-        above += hist[d];
-        if (d == 0)
-            break;
-    }
+    misses_from_hist(hist, depth, sizes, nsizes, misses);
 out:
     free(next);
     free(seen);

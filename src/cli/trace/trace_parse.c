@@ -89,34 +89,34 @@ static inline int finish(const char *p, const char *e, const char **why)
     return 1;
 }
 
+/* The access letter of a lackey line: its TRACE_OP_*, or -1. */
+static inline int lackey_op(char c)
+{
+    switch (c) {
+    case 'I':
+        return TRACE_OP_FETCH;
+    case 'L':
+        return TRACE_OP_LOAD;
+    case 'S':
+        return TRACE_OP_STORE;
+    case 'M':
+        return TRACE_OP_MODIFY;
+    default:
+        return -1;
+    }
+}
+
 static int parse_lackey(const char *p, const char *e, struct trace_ref *out, const char **why)
 {
     while (p < e && blank(*p))
         p++;
     if (p == e)
         return 0;
-    uint32_t op;
-    switch (*p) {
-    case 'I':
-        op = TRACE_OP_FETCH;
-        break;
-    case 'L':
-        op = TRACE_OP_LOAD;
-        break;
-    case 'S':
-        op = TRACE_OP_STORE;
-        break;
-    case 'M':
-        op = TRACE_OP_MODIFY;
-        break;
-    case '#':
-        return 0;
-    case '=': /* "==pid== message" */
-    case '-': /* "--pid-- message" */
-        if (e - p >= 2 && p[1] == *p)
+    int op = lackey_op(*p);
+    if (op < 0) {
+        /* "#", "==pid== message", "--pid-- message": not references */
+        if (*p == '#' || ((*p == '=' || *p == '-') && e - p >= 2 && p[1] == *p))
             return 0;
-        /* fall through */
-    default:
         *why = "expected I, L, S or M (or a ==pid== line)";
         return -1;
     }
@@ -255,29 +255,14 @@ static inline const char *lackey_fast(const char *p, const char *e, struct trace
 {
     if (e - p < 6)
         return NULL;
-    uint32_t op;
-    const char *q;
-    if (p[0] == 'I' && p[1] == ' ' && p[2] == ' ') {
+    int op;
+    if (p[0] == 'I' && p[1] == ' ' && p[2] == ' ')
         op = TRACE_OP_FETCH;
-        q = p + 3;
-    } else if (p[0] == ' ' && p[2] == ' ') {
-        switch (p[1]) {
-        case 'L':
-            op = TRACE_OP_LOAD;
-            break;
-        case 'S':
-            op = TRACE_OP_STORE;
-            break;
-        case 'M':
-            op = TRACE_OP_MODIFY;
-            break;
-        default:
-            return NULL;
-        }
-        q = p + 3;
-    } else {
+    else if (p[0] == ' ' && p[2] == ' ' && p[1] != 'I' && (op = lackey_op(p[1])) >= 0)
+        ;
+    else
         return NULL;
-    }
+    const char *q = p + 3;
     uint64_t addr = 0;
     const char *start = q;
     unsigned d;
