@@ -9,6 +9,9 @@
 #   forkheavy  fork children that write every 4th page of an inherited heap
 #   hello      one whole `run` of the dynamic hello, repeated from the shell
 #              (start-up cost: loader, ld.so, libc)
+#   mapmany    65,000 one-page mmaps without a hint (alternate protections:
+#              no merging), /proc/self/maps read 3 times, munmap each in a
+#              random order (the region tree, issue 18)
 # qemu-user cannot execve a riscv64 program from inside the guest without a
 # binfmt_misc handler, so its spawn column is n/a when the children fail.
 # Builds nothing: `make bench` does.
@@ -20,12 +23,12 @@ gdir="${GUEST_DIR:-build/guest}"
 reps="${REPS:-3}"
 sysroot=/usr/riscv64-linux-gnu
 # sizes: the whole script takes ~20-40 s on the recorded machine (2 CPUs)
-spawn_n=100 malloc_ops=300000 fork_n=50 fork_mib=4 hello_n=10
+spawn_n=100 malloc_ops=300000 fork_n=50 fork_mib=4 hello_n=10 maps_n=65000
 [ -x "$vmsim" ] || { echo "proc_bench: $vmsim is missing (run make bench)" >&2; exit 1; }
 have_qemu=1
 command -v qemu-riscv64 >/dev/null || have_qemu=0
-for f in benchp/spawn benchp/malloc benchp/forkheavy dyn/hello benchp-native/spawn \
-         benchp-native/malloc benchp-native/forkheavy benchp-native/hello; do
+for f in benchp/spawn benchp/malloc benchp/forkheavy benchp/mapmany dyn/hello benchp-native/spawn \
+         benchp-native/malloc benchp-native/forkheavy benchp-native/mapmany benchp-native/hello; do
     [ -x "$gdir/$f" ] || { echo "proc_bench: $gdir/$f is missing (run make bench)" >&2; exit 1; }
 done
 tmp=$(mktemp -d)
@@ -118,5 +121,18 @@ q=n/a
 same hello $have_qemu
 row "hello x$hello_n" "$v" "$q" "$n"
 
-echo "sizes: spawn $spawn_n, malloc $malloc_ops ops, forkheavy $fork_n forks of a $fork_mib MiB heap, hello $hello_n runs"
+# mapmany: qemu-user places hint-less mappings bottom-up (its own allocator,
+# not Linux's top-down mmap_base layout), so only its munmap line must agree.
+v=$(wall once "${V[@]}" "$gdir/benchp/mapmany" "$maps_n"); cp "$tmp/out" "$tmp/v.out"
+n=$(wall once "$gdir/benchp-native/mapmany" "$maps_n"); cp "$tmp/out" "$tmp/n.out"
+q=n/a
+if [ $have_qemu = 1 ]; then
+    q=$(wall once "${Q[@]}" "$gdir/benchp/mapmany" "$maps_n")
+    grep -q '^munmap in a random order: 0 failed$' "$tmp/out" || {
+        echo "proc_bench: mapmany under qemu:" >&2; cat "$tmp/out" >&2; exit 1; }
+fi
+same mapmany
+row "mapmany" "$v" "$q" "$n"
+
+echo "sizes: spawn $spawn_n, malloc $malloc_ops ops, forkheavy $fork_n forks of a $fork_mib MiB heap, hello $hello_n runs, mapmany $maps_n mappings"
 [ -z "$qnote" ] || echo "$qnote"

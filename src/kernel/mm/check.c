@@ -193,13 +193,20 @@ static void check_mm(struct checker *c, struct mm *mm)
     const pte_t *kr = pt_entries(ft, c->k->kroot), *r = pt_entries(ft, mm->root);
     if (memcmp(kr + PT_USER_ENTRIES, r + PT_USER_ENTRIES, PT_USER_ENTRIES * sizeof(pte_t)))
         bad(c, "asid %u: kernel half differs from the kernel's", mm->asid);
-    for (size_t i = 0; i < mm->vmas.n; i++) {
-        const struct vma *v = &mm->vmas.v[i];
+    size_t i = 0;
+    uint64_t prev_end = 0, pages = 0;
+    for (const struct vma *v = vma_first(&mm->vmas); v; v = vma_next(&mm->vmas, v), i++) {
         if (v->start >= v->end || (v->start & PAGE_MASK) || (v->end & PAGE_MASK) ||
-            v->end > USER_TOP || (i > 0 && mm->vmas.v[i - 1].end > v->start))
+            v->end > USER_TOP || prev_end > v->start)
             bad(c, "asid %u: region %zu [0x%llx, 0x%llx) malformed or overlapping", mm->asid, i,
                 (unsigned long long)v->start, (unsigned long long)v->end);
+        else
+            pages += (v->end - v->start) >> PAGE_SHIFT;
+        prev_end = v->end;
     }
+    if (i != vma_count(&mm->vmas) || pages != mm->vmas.pages)
+        bad(c, "asid %u: %zu regions of %llu pages walked, the list says %zu of %llu", mm->asid, i,
+            (unsigned long long)pages, vma_count(&mm->vmas), (unsigned long long)mm->vmas.pages);
 }
 
 static void check_frames(struct checker *c)

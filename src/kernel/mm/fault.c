@@ -73,16 +73,15 @@ static struct vma *find_or_grow(struct mm *mm, uint64_t a)
     if (v)
         return v;
     size_t i = vma_index(&mm->vmas, a);
-    if (i >= mm->vmas.n)
+    if (i >= vma_count(&mm->vmas))
         return NULL;
-    v = &mm->vmas.v[i];
+    v = vma_at(&mm->vmas, i);
     uint64_t page = a & ~PAGE_MASK;
     if (!(v->flags & VMA_GROWSDOWN) || v->file || v->end - page > STACK_RLIMIT)
         return NULL;
-    if (i > 0 && mm->vmas.v[i - 1].end > page)
+    if (i > 0 && vma_at(&mm->vmas, i - 1)->end > page)
         return NULL;
-    mm->vmas.pages += (v->start - page) >> PAGE_SHIFT;
-    v->start = page;
+    vma_set_range(&mm->vmas, i, page, v->end);
     return v;
 }
 

@@ -59,8 +59,7 @@ const char *insp_use_name(enum insp_use u)
 
 void inspect_vmas(struct mm *mm, insp_vma_fn *fn, void *ctx)
 {
-    for (size_t i = 0; i < mm->vmas.n; i++) {
-        const struct vma *v = &mm->vmas.v[i];
+    for (const struct vma *v = vma_first(&mm->vmas); v; v = vma_next(&mm->vmas, v)) {
         char buf[64];
         const char *name = vma_name(mm, v, buf, sizeof buf);
         struct insp_vma iv = {

@@ -36,10 +36,9 @@ static int each_region(struct mm *mm, uint64_t start, uint64_t end, range_fn fn)
     int rc = 0;
     uint64_t at = start;
     while (at < end) {
-        size_t i = vma_index(&mm->vmas, at);
-        if (i >= mm->vmas.n || mm->vmas.v[i].start >= end)
+        const struct vma *v = vma_after(&mm->vmas, at);
+        if (!v || v->start >= end)
             return -ENOMEM;
-        const struct vma *v = &mm->vmas.v[i];
         if (v->start > at)
             rc = -ENOMEM;
         uint64_t s = v->start > at ? v->start : at, e = v->end < end ? v->end : end;
@@ -185,8 +184,9 @@ static int flag_range(struct mm *mm, uint64_t start, uint64_t end, unsigned set,
 {
     if (!mm_range_mapped(mm, start, end)) {
         /* Linux applies the flags to the mapped parts and says ENOMEM. */
-        for (size_t i = vma_index(&mm->vmas, start); i < mm->vmas.n && mm->vmas.v[i].start < end;) {
-            struct vma *v = &mm->vmas.v[i];
+        for (size_t i = vma_index(&mm->vmas, start);
+             i < vma_count(&mm->vmas) && vma_at(&mm->vmas, i)->start < end;) {
+            struct vma *v = vma_at(&mm->vmas, i);
             uint64_t s = v->start > start ? v->start : start, e = v->end < end ? v->end : end;
             uint64_t next = v->end;
             if (mm_vma_set_flags(mm, s, e, set, clear))

@@ -43,10 +43,10 @@ static int range_of(vaddr_t addr, uint64_t len, bool start_aligned, uint64_t *st
 bool mm_range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 {
     uint64_t at = start;
-    for (size_t i = vma_index(&mm->vmas, start); at < end; i++) {
-        if (i >= mm->vmas.n || mm->vmas.v[i].start > at)
+    for (const struct vma *v = vma_find(&mm->vmas, start); at < end; v = vma_next(&mm->vmas, v)) {
+        if (!v || v->start > at)
             return false;
-        at = mm->vmas.v[i].end;
+        at = v->end;
     }
     return true;
 }
@@ -54,8 +54,8 @@ bool mm_range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 int mm_vma_set_flags(struct mm *mm, uint64_t start, uint64_t end, unsigned set, unsigned clear)
 {
     size_t i = vma_index(&mm->vmas, start);
-    while (i < mm->vmas.n && mm->vmas.v[i].start < end) {
-        struct vma *v = &mm->vmas.v[i];
+    while (i < vma_count(&mm->vmas) && vma_at(&mm->vmas, i)->start < end) {
+        struct vma *v = vma_at(&mm->vmas, i);
         unsigned nf = (v->flags & ~clear) | set;
         if (nf == v->flags) {
             i++;
@@ -69,7 +69,7 @@ int mm_vma_set_flags(struct mm *mm, uint64_t start, uint64_t end, unsigned set, 
         }
         if (v->end > end && vma_split(&mm->vmas, i, end))
             return -ENOMEM;
-        mm->vmas.v[i].flags = nf;
+        vma_at(&mm->vmas, i)->flags = nf;
         i = vma_merge(&mm->vmas, i) + 1;
     }
     return 0;
@@ -103,9 +103,9 @@ int mm_populate_range(struct mm *mm, uint64_t start, uint64_t end, int how)
 uint64_t mm_locked_pages(const struct mm *mm)
 {
     uint64_t n = 0;
-    for (size_t i = 0; i < mm->vmas.n; i++)
-        if (mm->vmas.v[i].flags & VMA_LOCKED)
-            n += (mm->vmas.v[i].end - mm->vmas.v[i].start) >> PAGE_SHIFT;
+    for (const struct vma *v = vma_first(&mm->vmas); v; v = vma_next(&mm->vmas, v))
+        if (v->flags & VMA_LOCKED)
+            n += (v->end - v->start) >> PAGE_SHIFT;
     return n;
 }
 
@@ -113,8 +113,8 @@ uint64_t mm_locked_pages(const struct mm *mm)
 static uint64_t unlocked_pages(const struct mm *mm, uint64_t start, uint64_t end)
 {
     uint64_t n = 0;
-    for (size_t i = vma_index(&mm->vmas, start); i < mm->vmas.n && mm->vmas.v[i].start < end; i++) {
-        const struct vma *v = &mm->vmas.v[i];
+    for (const struct vma *v = vma_after(&mm->vmas, start); v && v->start < end;
+         v = vma_next(&mm->vmas, v)) {
         if (v->flags & VMA_LOCKED)
             continue;
         uint64_t s = v->start > start ? v->start : start, e = v->end < end ? v->end : end;
@@ -172,16 +172,13 @@ int mm_mlockall(struct mm *mm, int flags, uint64_t limit)
     mm->def_flags = flags & LX_MCL_FUTURE ? set : 0;
     if (!(flags & LX_MCL_CURRENT))
         return 0;
-    uint64_t total = 0;
-    for (size_t i = 0; i < mm->vmas.n; i++)
-        total += (mm->vmas.v[i].end - mm->vmas.v[i].start) >> PAGE_SHIFT;
-    if (total > limit >> PAGE_SHIFT)
+    if (mm->vmas.pages > limit >> PAGE_SHIFT)
         return -ENOMEM;
     int rc = mm_vma_set_flags(mm, 0, USER_TOP, set, VMA_LOCKONFAULT);
     if (rc || (flags & LX_MCL_ONFAULT))
         return rc;
-    for (size_t i = 0; i < mm->vmas.n; i++) {
-        struct vma v = mm->vmas.v[i];
+    for (size_t i = 0; i < vma_count(&mm->vmas); i++) {
+        struct vma v = *vma_at(&mm->vmas, i);
         if (v.flags & (VMA_DEVICE | VMA_VDSO))
             continue;
         rc = mm_populate_range(mm, v.start, v.end, POPULATE_LOCK);

@@ -170,11 +170,11 @@ void mm_destroy(struct mm *mm)
         vfile_allow_write(mm->exe_file);
         vfile_put(mm->exe_file);
     }
-    while (mm->vmas.n > 0) {
-        struct vma *v = &mm->vmas.v[mm->vmas.n - 1];
+    while (vma_count(&mm->vmas) > 0) {
+        struct vma *v = vma_at(&mm->vmas, vma_count(&mm->vmas) - 1);
         mm_zap_range(mm, v, v->start, v->end);
         vfile_put(v->file);
-        vma_remove(&mm->vmas, mm->vmas.n - 1);
+        vma_remove(&mm->vmas, vma_count(&mm->vmas) - 1);
     }
     pt_free_user(&k->ft, mm->root, &mm->ntables);
     memset(pt_entries(&k->ft, mm->root), 0, PAGE_SIZE);
@@ -264,8 +264,9 @@ struct mm *mm_fork(struct mm *parent)
     if (parent->exe_file && vfile_deny_write(parent->exe_file) == 0)   /* denied already */
         child->exe_file = vfile_get(parent->exe_file);
     struct fork_ctx fc = {.child = child};
-    for (size_t i = 0; i < parent->vmas.n && !fc.err; i++) {
-        struct vma v = parent->vmas.v[i];
+    for (const struct vma *pv = vma_first(&parent->vmas); pv && !fc.err;
+         pv = vma_next(&parent->vmas, pv)) {
+        struct vma v = *pv;
         if (v.flags & VMA_DONTFORK)
             continue;
         /* Linux: locks are not inherited; a wiped region starts empty. */
@@ -277,7 +278,7 @@ struct mm *mm_fork(struct mm *parent)
             fc.err = -ENOMEM;
             break;
         }
-        fc.v = &parent->vmas.v[i];
+        fc.v = pv;
         if (v.flags & VMA_WIPEONFORK)
             continue;
         pt_for_each(&k->ft, parent->root, v.start, v.end, fork_one, &fc);
@@ -314,6 +315,5 @@ void mm_get_info(struct mm *mm, struct mm_info *out)
         .satp = mm_satp(mm),
         .c = mm->c,
     };
-    for (size_t i = 0; i < mm->vmas.n; i++)
-        out->vm_pages += (mm->vmas.v[i].end - mm->vmas.v[i].start) >> PAGE_SHIFT;
+    out->vm_pages = mm->vmas.pages;
 }

@@ -22,7 +22,8 @@ static uint64_t page_len(uint64_t len)
 static int split_at(struct mm *mm, uint64_t at)
 {
     size_t i = vma_index(&mm->vmas, at);
-    if (i < mm->vmas.n && mm->vmas.v[i].start < at && at < mm->vmas.v[i].end)
+    const struct vma *v = i < vma_count(&mm->vmas) ? vma_at(&mm->vmas, i) : NULL;
+    if (v && v->start < at && at < v->end)
         return vma_split(&mm->vmas, i, at);
     return 0;
 }
@@ -41,8 +42,8 @@ int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end)
     if (rc)
         return rc;
     size_t i = vma_index(&mm->vmas, start), j = i;
-    for (; j < mm->vmas.n && mm->vmas.v[j].start < end; j++) {
-        struct vma *v = &mm->vmas.v[j];
+    for (; j < vma_count(&mm->vmas) && vma_at(&mm->vmas, j)->start < end; j++) {
+        struct vma *v = vma_at(&mm->vmas, j);
         assert(v->start >= start && v->end <= end);
         mm_zap_range(mm, v, v->start, v->end);
         vfile_put(v->file);
@@ -233,26 +234,24 @@ int mm_mprotect(struct mm *mm, vaddr_t addr, uint64_t len, int prot)
     /* Linux: -ENOMEM at once if start is unmapped; otherwise the regions are
      * changed one by one up to the first hole (-ENOMEM) or the first region
      * that may not become writable (-EACCES). */
-    size_t i = vma_index(&mm->vmas, start);
-    if (i >= mm->vmas.n || mm->vmas.v[i].start > start)
+    if (!vma_find(&mm->vmas, start))
         return -ENOMEM;
     int rc = split_at(mm, start);
     if (rc)
         return rc;
     uint64_t at = start;
-    for (i = vma_index(&mm->vmas, start); at < end; i++) {
-        if (i >= mm->vmas.n || mm->vmas.v[i].start > at) {
+    for (size_t i = vma_index(&mm->vmas, start); at < end; i++) {
+        struct vma *v = i < vma_count(&mm->vmas) ? vma_at(&mm->vmas, i) : NULL;
+        if (!v || v->start > at) {
             rc = -ENOMEM;
             break;
         }
-        if ((prot & LX_PROT_WRITE) && (mm->vmas.v[i].flags & VMA_SHARED) && mm->vmas.v[i].file &&
-            !mm->vmas.v[i].file->writable) {
+        if ((prot & LX_PROT_WRITE) && (v->flags & VMA_SHARED) && v->file && !v->file->writable) {
             rc = -EACCES;
             break;
         }
-        if (mm->vmas.v[i].end > end && (rc = split_at(mm, end)) != 0)
-            break;
-        struct vma *v = &mm->vmas.v[i];
+        if (v->end > end && (rc = split_at(mm, end)) != 0)
+            break;   /* v stays the lower part of a split */
         v->prot = prot;
         struct prot_ctx pc = {mm, v};
         pt_for_each(&mm->k->ft, mm->root, v->start, v->end, reprotect_one, &pc);
@@ -262,7 +261,7 @@ int mm_mprotect(struct mm *mm, vaddr_t addr, uint64_t len, int prot)
     size_t first = vma_index(&mm->vmas, start);
     size_t last = vma_index(&mm->vmas, at > start ? at - 1 : start);
     for (size_t j = last + 1; j-- > first;)
-        if (j < mm->vmas.n)
+        if (j < vma_count(&mm->vmas))
             vma_merge(&mm->vmas, j);
     event_map(mm, VM_EV_MPROTECT, start, plen, prot, 0, NULL, rc);
     return rc;
@@ -285,11 +284,11 @@ int mm_msync(struct mm *mm, vaddr_t addr, uint64_t len, int flags)
     int rc = 0;
     uint64_t at = start;
     for (size_t i = vma_index(&mm->vmas, start); at < end; i++) {
-        if (i >= mm->vmas.n || mm->vmas.v[i].start >= end) {
+        if (i >= vma_count(&mm->vmas) || vma_at(&mm->vmas, i)->start >= end) {
             rc = -ENOMEM; /* a hole at the end */
             break;
         }
-        const struct vma *v = &mm->vmas.v[i];
+        const struct vma *v = vma_at(&mm->vmas, i);
         if (v->start > at)
             rc = -ENOMEM; /* a hole: Linux goes on and reports it */
         uint64_t s = v->start > start ? v->start : start;
@@ -352,11 +351,11 @@ static int madvise_do(struct mm *mm, vaddr_t addr, uint64_t len, int advice)
     int rc = 0;
     uint64_t at = start;
     for (size_t i = vma_index(&mm->vmas, start); at < end; i++) {
-        if (i >= mm->vmas.n || mm->vmas.v[i].start >= end) {
+        if (i >= vma_count(&mm->vmas) || vma_at(&mm->vmas, i)->start >= end) {
             rc = -ENOMEM;
             break;
         }
-        const struct vma *v = &mm->vmas.v[i];
+        const struct vma *v = vma_at(&mm->vmas, i);
         if (v->start > at)
             rc = -ENOMEM;
         uint64_t s = v->start > start ? v->start : start;

@@ -51,8 +51,9 @@ static void move_one(pte_t *e, uint64_t a, void *ctx)
  * (they were moved away). */
 static int drop_regions(struct mm *mm, uint64_t start, uint64_t end)
 {
-    for (size_t i = vma_index(&mm->vmas, start); i < mm->vmas.n && mm->vmas.v[i].start < end;) {
-        struct vma *v = &mm->vmas.v[i];
+    size_t i = vma_index(&mm->vmas, start);
+    while (i < vma_count(&mm->vmas) && vma_at(&mm->vmas, i)->start < end) {
+        struct vma *v = vma_at(&mm->vmas, i);
         if (v->start < start) {
             if (vma_split(&mm->vmas, i, start))
                 return -ENOMEM;
@@ -61,7 +62,7 @@ static int drop_regions(struct mm *mm, uint64_t start, uint64_t end)
         }
         if (v->end > end && vma_split(&mm->vmas, i, end))
             return -ENOMEM;
-        vfile_put(mm->vmas.v[i].file);
+        vfile_put(vma_at(&mm->vmas, i)->file);
         vma_remove(&mm->vmas, i);
     }
     return 0;
@@ -150,8 +151,7 @@ static int mremap_do(struct mm *mm, vaddr_t old_addr, uint64_t old_len, uint64_t
     if (v->end == old + old_len && old + nlen <= USER_TOP &&
         vma_range_free(&mm->vmas, old + old_len, old + nlen)) {
         size_t i = vma_index(&mm->vmas, old);
-        mm->vmas.pages += (old + nlen - mm->vmas.v[i].end) >> PAGE_SHIFT;
-        mm->vmas.v[i].end = old + nlen;
+        vma_set_range(&mm->vmas, i, v->start, old + nlen);
         vma_merge(&mm->vmas, i);
         *out = old_addr;
         return 0;

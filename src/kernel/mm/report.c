@@ -55,8 +55,8 @@ static void print_map_line(struct mm *mm, const struct vma *v, FILE *out)
 
 void mm_print_maps(struct mm *mm, FILE *out)
 {
-    for (size_t i = 0; i < mm->vmas.n; i++)
-        print_map_line(mm, &mm->vmas.v[i], out);
+    for (const struct vma *v = vma_first(&mm->vmas); v; v = vma_next(&mm->vmas, v))
+        print_map_line(mm, v, out);
 }
 
 /* Per-region page statistics, as smaps_pte_entry counts them. */
@@ -165,14 +165,13 @@ static void smaps_print_counts(FILE *out, const struct smaps_acc *s, bool rollup
 void mm_print_smaps_rollup(struct mm *mm, FILE *out)
 {
     struct smaps_acc s = {.ft = &mm->k->ft, .swap = &mm->k->swap, .zero_pfn = mm->k->zero_page.n};
-    for (size_t i = 0; i < mm->vmas.n; i++) {
-        s.v = &mm->vmas.v[i];
+    for (s.v = vma_first(&mm->vmas); s.v; s.v = vma_next(&mm->vmas, s.v)) {
         if (!(s.v->flags & VMA_DEVICE))
             pt_for_each(&mm->k->ft, mm->root, s.v->start, s.v->end, smaps_one, &s);
         smaps_shmem_swap(&s);
     }
-    uint64_t start = mm->vmas.n ? mm->vmas.v[0].start : 0;
-    uint64_t end = mm->vmas.n ? mm->vmas.v[mm->vmas.n - 1].end : 0;
+    uint64_t start = vma_count(&mm->vmas) ? vma_at(&mm->vmas, 0)->start : 0;
+    uint64_t end = vma_count(&mm->vmas) ? vma_at(&mm->vmas, vma_count(&mm->vmas) - 1)->end : 0;
     int n = fprintf(out, "%08llx-%08llx ---p 00000000 00:00 0 ", (unsigned long long)start,
                     (unsigned long long)end);
     fprintf(out, "%*s[rollup]\n", n < 73 ? 73 - n : 0, "");
@@ -181,8 +180,7 @@ void mm_print_smaps_rollup(struct mm *mm, FILE *out)
 
 void mm_print_smaps(struct mm *mm, FILE *out)
 {
-    for (size_t i = 0; i < mm->vmas.n; i++) {
-        const struct vma *v = &mm->vmas.v[i];
+    for (const struct vma *v = vma_first(&mm->vmas); v; v = vma_next(&mm->vmas, v)) {
         struct smaps_acc s = {
             .ft = &mm->k->ft, .v = v, .swap = &mm->k->swap, .zero_pfn = mm->k->zero_page.n};
         /* Linux skips VM_PFNMAP regions in the walk: device pages are not

@@ -123,8 +123,7 @@ bool vfile_mapped_shared_writable(const struct vfile *f)
     struct kernel *k = f->ino->k;
     for (unsigned a = 0; a < ASID_COUNT; a++) {
         struct mm *mm = k->asid_owner[a];
-        for (size_t i = 0; mm && i < mm->vmas.n; i++) {
-            const struct vma *v = &mm->vmas.v[i];
+        for (const struct vma *v = mm ? vma_first(&mm->vmas) : NULL; v; v = vma_next(&mm->vmas, v)) {
             if (v->file && v->file->ino == f->ino && (v->flags & VMA_SHARED) &&
                 (v->prot & LX_PROT_WRITE))
                 return true;

@@ -9,8 +9,7 @@
 void mm_task_mem(struct mm *mm, const char *exe, struct mm_task_mem *v)
 {
     memset(v, 0, sizeof *v);
-    for (size_t i = 0; i < mm->vmas.n; i++) {
-        const struct vma *r = &mm->vmas.v[i];
+    for (const struct vma *r = vma_first(&mm->vmas); r; r = vma_next(&mm->vmas, r)) {
         uint64_t pages = (r->end - r->start) >> PAGE_SHIFT;
         bool wr = r->prot & LX_PROT_WRITE, sh = r->flags & VMA_SHARED,
              stack = r->flags & VMA_GROWSDOWN, ex = r->prot & LX_PROT_EXEC;
@@ -83,12 +82,12 @@ int64_t mm_pagemap_read(struct mm *mm, void *buf, uint64_t len, uint64_t off)
     if (n > end_vpn - vpn)
         n = end_vpn - vpn;
     uint64_t *out = buf;
-    size_t vi = vma_index(&mm->vmas, vpn << PAGE_SHIFT);
+    const struct vma *nv = vma_after(&mm->vmas, vpn << PAGE_SHIFT);   /* next region */
     for (uint64_t i = 0; i < n; i++) {
         uint64_t a = (vpn + i) << PAGE_SHIFT;
-        while (vi < mm->vmas.n && mm->vmas.v[vi].end <= a)
-            vi++;
-        const struct vma *v = vi < mm->vmas.n && mm->vmas.v[vi].start <= a ? &mm->vmas.v[vi] : NULL;
+        while (nv && nv->end <= a)
+            nv = vma_next(&mm->vmas, nv);
+        const struct vma *v = nv && nv->start <= a ? nv : NULL;
         pte_t e = {0};
         if (v) {
             int err = 0;

@@ -1,7 +1,11 @@
-/* Regions of an address space (Linux's vm_area_struct): a sorted array of
- * non-overlapping [start, end) ranges with their protection and what backs
- * them. An array: lookups are binary searches; inserts and removals move the
- * tail (memmove), fast enough up to VMA_MAX_MAP_COUNT regions. */
+/* Regions of an address space (Linux's vm_area_struct): non-overlapping
+ * [start, end) ranges in address order with their protection and what backs
+ * them. Kept in a treap (a binary search tree balanced by random priorities)
+ * where each node counts its subtree's regions and knows its lowest start,
+ * highest end and largest hole, so that lookup by address or by index,
+ * insert, remove, split and the top-down hole search are all O(log n)
+ * expected, as Linux's maple tree: 65,530 regions cost no more than a few.
+ * Indexes are positions in address order (0 .. vma_count - 1). */
 #ifndef VMSIM_KERNEL_VMA_H
 #define VMSIM_KERNEL_VMA_H
 
@@ -42,14 +46,33 @@ struct vma {
  * mprotect, munmap and mremap that would add one get ENOMEM, as on Linux. */
 #define VMA_MAX_MAP_COUNT 65530
 
+struct vma_node;
+
 struct vma_list {
-    struct vma *v;
-    size_t n, cap;
-    uint64_t pages;   /* sum of the regions' sizes (total_vm); whoever moves a
-                       * region's start or end outside vma.c adjusts it */
+    struct vma_node *root;
+    size_t n;         /* regions; read it through vma_count */
+    uint64_t pages;   /* sum of the regions' sizes (total_vm), kept by vma.c */
+    uint64_t seed;    /* the priorities' generator (deterministic per list) */
 };
 
-/* Index of the first region with end > a (n if none). */
+static inline size_t vma_count(const struct vma_list *l)
+{
+    return l->n;
+}
+
+/* The region at index i (< vma_count). A region's pointer stays valid until
+ * that region is removed or merged away; its start and end change only
+ * through vma.c (vma_set_range), which keeps the tree's summaries. */
+struct vma *vma_at(const struct vma_list *l, size_t i);
+/* The first region, or the one after v in address order; NULL at the end.
+ * O(log n) a step. */
+struct vma *vma_first(const struct vma_list *l);
+struct vma *vma_next(const struct vma_list *l, const struct vma *v);
+/* The first region ending above a (the one containing a, or the next), or
+ * NULL. */
+struct vma *vma_after(const struct vma_list *l, uint64_t a);
+
+/* Index of the first region with end > a (vma_count if none). */
 size_t vma_index(const struct vma_list *l, uint64_t a);
 /* The region containing a, or NULL. */
 struct vma *vma_find(const struct vma_list *l, uint64_t a);
@@ -59,24 +82,28 @@ bool vma_range_free(const struct vma_list *l, uint64_t start, uint64_t end);
 /* Inserts a copy of *v (which must not overlap anything) in order; takes
  * over its file reference. 0 or -ENOMEM. */
 int vma_insert(struct vma_list *l, const struct vma *v);
-/* Removes l->v[i] (its file reference is the caller's to drop). */
+/* Removes region i (its file reference is the caller's to drop). */
 void vma_remove(struct vma_list *l, size_t i);
-/* Removes l->v[i..j) at once (one move of the tail: an munmap over many
- * regions stays linear). Their file references are the caller's. */
+/* Removes regions [i, j) at once, O(j - i + log n). Their file references
+ * are the caller's. */
 void vma_remove_range(struct vma_list *l, size_t i, size_t j);
-/* Splits l->v[i] at `at` (start < at < end, page-aligned) into two regions;
+/* Moves region i's bounds (growing a stack down, mremap growing in place):
+ * [start, end) must stay page-aligned and clear of the neighbours. */
+void vma_set_range(struct vma_list *l, size_t i, uint64_t start, uint64_t end);
+/* Splits region i at `at` (start < at < end, page-aligned) into two regions;
  * the upper one gets a new file reference. 0 or -ENOMEM. */
 int vma_split(struct vma_list *l, size_t i, uint64_t at);
-/* Merges l->v[i] with its neighbours when they are contiguous and alike
+/* Merges region i with its neighbours when they are contiguous and alike
  * (same protection, flags, file and matching offsets). Returns the index of
  * the merged region. */
 size_t vma_merge(struct vma_list *l, size_t i);
 
 /* Highest page-aligned start s with [s, s+len) free, low <= s and s+len <=
- * high. 0 with *out, or -ENOMEM. */
+ * high. 0 with *out, or -ENOMEM. O(log n): the tree's largest holes guide
+ * the search. */
 int vma_gap_topdown(const struct vma_list *l, uint64_t len, uint64_t low, uint64_t high,
                     uint64_t *out);
 
-void vma_list_free(struct vma_list *l); /* the array only; no file references */
+void vma_list_free(struct vma_list *l); /* the nodes only; no file references */
 
 #endif
