@@ -4,8 +4,9 @@
  * where each node counts its subtree's regions and knows its lowest start,
  * highest end and largest hole, so that lookup by address or by index,
  * insert, remove, split and the top-down hole search are all O(log n)
- * expected, as Linux's maple tree: 65,530 regions cost no more than a few.
- * Indexes are positions in address order (0 .. vma_count - 1). */
+ * expected, as with Linux's maple tree: a space of 65,530 regions changes
+ * about as fast as one of a few. Indexes are positions in address order
+ * (0 .. vma_count - 1). */
 #ifndef VMSIM_KERNEL_VMA_H
 #define VMSIM_KERNEL_VMA_H
 
