@@ -311,7 +311,8 @@ static void test_tree_against_model(void **state)
             assert_int_equal(vma_merge(&l, i), ref_merge(&r, i));
         } else if (op == 6 && r.n) { /* move bounds within the neighbours */
             size_t i = rnd(r.n);
-            uint64_t lo = i ? r.v[i - 1].end : 0, hi = i + 1 < r.n ? r.v[i + 1].start : span + 64 * PAGE_SIZE;
+            uint64_t lo = i ? r.v[i - 1].end : 0;
+            uint64_t hi = i + 1 < r.n ? r.v[i + 1].start : span + 64 * PAGE_SIZE;
             uint64_t s = r.v[i].start - rnd((r.v[i].start - lo) / PAGE_SIZE + 1) * PAGE_SIZE;
             uint64_t e = r.v[i].end + rnd((hi - r.v[i].end) / PAGE_SIZE + 1) * PAGE_SIZE;
             if (rnd(2) && e - s > PAGE_SIZE)

@@ -123,7 +123,8 @@ bool vfile_mapped_shared_writable(const struct vfile *f)
     struct kernel *k = f->ino->k;
     for (unsigned a = 0; a < ASID_COUNT; a++) {
         struct mm *mm = k->asid_owner[a];
-        for (const struct vma *v = mm ? vma_first(&mm->vmas) : NULL; v; v = vma_next(&mm->vmas, v)) {
+        const struct vma *v = mm ? vma_first(&mm->vmas) : NULL;
+        for (; v; v = vma_next(&mm->vmas, v)) {
             if (v->file && v->file->ino == f->ino && (v->flags & VMA_SHARED) &&
                 (v->prot & LX_PROT_WRITE))
                 return true;
