@@ -34,18 +34,20 @@ snap() {
         find outside sys in -type f -exec sha256sum {} + | sort)
 }
 snap >"$tmp/before"
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
+# handle_abort: a run past its 30 s gets SIGABRT, and ASan prints where
+# vmsim was (a hang that would not come back on a rerun is then explained).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16:handle_abort=1"
 end=$(( $(date +%s) + secs ))
 runs=0 fail=0 deaths=0
 while [ "$(date +%s)" -lt "$end" ] && [ $fail -eq 0 ]; do
-    (cd "$tmp/root" && exec timeout 30 "$VMSIM" run --root . -L "$tmp/sys" "$prog" "$seed") \
+    (cd "$tmp/root" && exec timeout -s ABRT 30 "$VMSIM" run --root . -L "$tmp/sys" "$prog" "$seed") \
         <"$tmp/in" >"$tmp/stdout" 2>"$tmp/err"
     rc=$?
     runs=$((runs + 1))
     if [ $rc -eq 124 ] || [ $rc -eq 134 ] ||
         grep -qE 'AddressSanitizer|LeakSanitizer|runtime error|Assertion|vmsim: internal' "$tmp/err"; then
         echo "FAIL: seed $seed: exit $rc"
-        grep -vE '^[[:space:]]*$' "$tmp/err" | head -30
+        grep -vE '^[[:space:]]*$' "$tmp/err" | head -60
         fail=1
     elif [ $rc -ne 0 ]; then
         deaths=$((deaths + 1))   # the guest died (a signal, a deadlock): its own business
