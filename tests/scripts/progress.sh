@@ -32,7 +32,7 @@ PY
 # cleared ("\r\e[K") before each write, never left in front of the text.
 chatty=$GUEST_DIR/run/chatty
 rc=0
-script -qec "$VMSIM run $chatty" "$tmp/pty3.log" >/dev/null 2>&1 || rc=$?
+script -qec "$VMSIM run --engine interp $chatty" "$tmp/pty3.log" >/dev/null 2>&1 || rc=$?
 expect_rc 0
 python3 - "$tmp/pty3.log" <<'PY' || fail "guest output after the progress line"
 import re, sys
