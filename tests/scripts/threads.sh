@@ -3,8 +3,9 @@
 # with 1, 2 and 4 harts and under qemu-riscv64 (which runs the threads of one
 # process): stdout and exit status must be identical. robust and bad use
 # calls qemu-user does not implement (set_robust_list), and procfs reads
-# the guest's /proc and /sys, so they are compared with the same C source
-# built for this host and run natively. Then: the
+# the guest's /proc and /sys, and clonevm uses clone(CLONE_VM) without
+# CLONE_THREAD (qemu-user refuses it: EINVAL), so they are compared with the
+# same C source built for this host and run natively. Then: the
 # thread limit (--max-threads: EAGAIN, as Linux's RLIMIT_NPROC), TLB
 # shootdown counters (none with one hart, some with two), a shootdown event
 # naming its harts, and determinism (same output and --stats twice).
@@ -45,7 +46,9 @@ done
 # many harts as this host has CPUs, so the counts agree.)
 # (exec: fork and execve from a thread; it re-executes argv[0], so each
 # runs from its own directory as ./NAME.)
-for p in robust bad procfs exec; do
+# (clonevm: a process sharing its parent's memory, exit_signal and
+# __WCLONE/__WALL, a sharer that outlives the process that made the mm.)
+for p in robust bad procfs exec clonevm; do
     gcc -O2 -w -pthread "$src/$p.c" -o "$tmp/$p" || { echo "FAIL cannot build $p for the host"; fail=1; continue; }
     (cd "$tmp" && timeout 60 "./$p") >"$tmp/n.out" 2>/dev/null
     nrc=$?
@@ -60,6 +63,21 @@ for p in robust bad procfs exec; do
         echo "ok $p (exit $vrc, $(wc -l <"$tmp/v.out") lines, as native)"
     fi
 done
+
+# The JSON report lists the CLONE_VM children as processes of their own
+# (their pids) on their parent's address space (its asid).
+(cd "$d" && vm --report "$tmp/cv.json" ./clonevm) >/dev/null 2>&1
+if python3 -c '
+import json, sys
+ps = {p["pid"]: p for p in json.load(open(sys.argv[1]))["processes"]}
+first = min(ps)
+sys.exit(not all(ps.get(first + i, {}).get("asid") == ps[first]["asid"] for i in (1, 2, 3)))
+' "$tmp/cv.json"; then
+    echo "ok clonevm report: three CLONE_VM children listed on their parent's asid"
+else
+    echo "FAIL clonevm report: the CLONE_VM children are not listed with the parent's asid"
+    fail=1
+fi
 
 # --max-threads 8: the main thread and 7 more, then EAGAIN.
 out=$(vm --max-threads 8 "$d/limit" 2>&1)

@@ -58,6 +58,7 @@ struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc)
     c->env_end = p->env_end;
     c->mm = p->mm;
     c->mm_borrowed = true;   /* the leader's */
+    c->exit_signal = -1;     /* a thread tells no parent (Linux) */
     if (p->files || p->fs)
         os->fs_ops->share(p, c);
     proc_child_regs(c, p, stack);
@@ -137,6 +138,7 @@ void thread_de_thread(struct proc *p)
         os->fs_ops->release(leader);
     p->tid = leader->tid;
     p->group_leader = p;
+    p->exit_signal = LX_SIGCHLD;   /* as Linux's de_thread sets it */
     for (struct proc **pp = &os->procs; *pp; pp = &(*pp)->next)
         if (*pp == p) {
             *pp = p->next;
