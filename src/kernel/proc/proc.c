@@ -360,6 +360,7 @@ struct proc *proc_fork(struct proc *p, enum proc_fork_mm mode, uint64_t child_sp
     c->rng = p->rng ^ 0x9e3779b97f4a7c15ULL;
     c->sig = p->sig;
     c->sig.pending = 0;   /* a child starts with no pending signal */
+    c->sig.shared_pending = 0;
     c->rlimit_stack = p->rlimit_stack;
     c->rlimit_memlock[0] = p->rlimit_memlock[0];
     c->rlimit_memlock[1] = p->rlimit_memlock[1];
