@@ -131,6 +131,31 @@ else
     fail=1
 fi
 
+# The same counters inside the guest (/proc/vmstat): a threaded munmap
+# makes nr_tlb_remote_flush and _received grow with 2 harts, not with 1;
+# what the guest read is at most what --stats counts at the end.
+want2=$'counters in /proc/vmstat: 4 of 4\nnr_tlb_remote_flush grew: yes\nnr_tlb_remote_flush_received grew: yes\nnr_tlb_local_flush_all grew: no\nnr_tlb_local_flush_one grew: yes'
+want1=$'counters in /proc/vmstat: 4 of 4\nnr_tlb_remote_flush grew: no\nnr_tlb_remote_flush_received grew: no\nnr_tlb_local_flush_all grew: no\nnr_tlb_local_flush_one grew: yes'
+for h in 1 2; do
+    out=$(vm --harts $h --stats "$d/tlbvmstat" 2>"$tmp/tv.err")
+    rc=$?
+    want=$want2
+    [ $h = 1 ] && want=$want1
+    read -r -a seen <<<"$(sed -n 's/^tlbvmstat read: //p' "$tmp/tv.err")"
+    read -r -a total <<<"$(sed -n 's/.*nr_tlb_remote_flush \([0-9]*\), nr_tlb_remote_flush_received \([0-9]*\), nr_tlb_local_flush_all \([0-9]*\), nr_tlb_local_flush_one \([0-9]*\).*/\1 \2 \3 \4/p' "$tmp/tv.err")"
+    le=1
+    for i in 0 1 2 3; do
+        [ -n "${seen[$i]:-}" ] && [ -n "${total[$i]:-}" ] && [ "${seen[$i]}" -le "${total[$i]}" ] || le=0
+    done
+    if [ $rc -eq 0 ] && [ "$out" = "$want" ] && [ $le = 1 ]; then
+        echo "ok tlbvmstat --harts $h: /proc/vmstat's shootdown counters (${seen[*]} <= ${total[*]})"
+    else
+        echo "FAIL tlbvmstat --harts $h (exit $rc; read '${seen[*]:-}', --stats '${total[*]:-}'):"
+        echo "$out"
+        fail=1
+    fi
+done
+
 # Determinism: the same bytes and counters on a second run.
 for p in sync shoot; do
     vm --harts 4 --stats "$d/$p" >"$tmp/a.out" 2>"$tmp/a.err"

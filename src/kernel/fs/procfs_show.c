@@ -262,6 +262,12 @@ static void show_vmstat(struct os *os, FILE *out)
         {"pgscan_kswapd", 0},
         {"pgscan_direct", c->pgscan},
         {"oom_kill", c->oom_kill},
+        /* TLB shootdowns (issue 13): Linux prints these only with
+         * CONFIG_DEBUG_TLBFLUSH, where they come after the events above. */
+        {"nr_tlb_remote_flush", ki.tlbstat.nr_tlb_remote_flush},
+        {"nr_tlb_remote_flush_received", ki.tlbstat.nr_tlb_remote_flush_received},
+        {"nr_tlb_local_flush_all", ki.tlbstat.nr_tlb_local_flush_all},
+        {"nr_tlb_local_flush_one", ki.tlbstat.nr_tlb_local_flush_one},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         fprintf(out, "%s %llu\n", rows[i].name, (unsigned long long)rows[i].n);
