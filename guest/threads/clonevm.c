@@ -99,9 +99,24 @@ static int orphan(void *arg)
     return 0;
 }
 
-int main(void)
+static int sleeper(void *arg)
+{
+    for (;;)
+        pause();
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 1 && !strcmp(argv[1], "live")) {
+        /* For the reports (tests/scripts/report_html.sh): a CLONE_VM child
+         * still alive when we exit. Under vmsim only: it never ends. */
+        spawn(sleeper, CLONE_VM | SIGCHLD, 0);
+        sched_yield();
+        printf("leaving a CLONE_VM child behind\n");
+        return 0;
+    }
     pid_t me = getpid();
     /* 1. CLONE_VM|SIGCHLD: a process of its own, one address space. */
     pid_t pid = spawn(child, CLONE_VM | SIGCHLD, 7);
