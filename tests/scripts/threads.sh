@@ -22,7 +22,7 @@ fail=0
 
 vm() { timeout 120 "$VMSIM" run "$@"; }
 
-for p in basic sync cancel signals shoot; do
+for p in basic sync cancel signals shoot pimutex; do
     { timeout 120 qemu-riscv64 "$d/$p" >"$tmp/q.out"; } 2>/dev/null
     qrc=$?
     for h in 1 2 4; do
@@ -50,7 +50,9 @@ done
 # __WCLONE/__WALL, a sharer that outlives the process that made the mm.)
 # (shdpnd: the shared pending set; qemu-user keeps a blocked signal on the
 # thread the host chose, so it is compared with native Linux.)
-for p in robust bad procfs exec clonevm shdpnd; do
+# (pirobust: robust PI mutexes, and a signal handled during FUTEX_LOCK_PI,
+# which qemu-user keeps for after the host's call.)
+for p in robust bad procfs exec clonevm shdpnd pirobust; do
     gcc -O2 -w -pthread "$src/$p.c" -o "$tmp/$p" || { echo "FAIL cannot build $p for the host"; fail=1; continue; }
     (cd "$tmp" && timeout 60 "./$p") >"$tmp/n.out" 2>/dev/null
     nrc=$?

@@ -104,6 +104,11 @@ struct proc {
     uint64_t futex_key_off;
     uint32_t futex_bitset;
     struct proc *futex_next;          /* the queue, in arrival order */
+    /* A FUTEX_LOCK_PI waiter: the tid it waits for (the lock's owner, as
+     * Linux's pi_state->owner) and its word's address in its own mm. */
+    bool futex_pi;
+    int futex_pi_owner;
+    uint64_t futex_uaddr;
     struct proc *parent;              /* NULL: the virtual init (threads: NULL) */
     struct proc *next;                /* the os's list, in pid order */
     enum proc_state state;

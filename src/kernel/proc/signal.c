@@ -300,6 +300,14 @@ static bool never_restarted(uint64_t nr)
            nr == LX_SYS_epoll_pwait2;
 }
 
+/* futex(FUTEX_LOCK_PI or FUTEX_LOCK_PI2): restarted after any handler
+ * (Linux's -ERESTARTNOINTR); futex.c has taken the waiter off its queue. */
+static bool lock_pi_call(const struct hart *h)
+{
+    uint64_t cmd = h->x[11] & 0x7f;   /* without FUTEX_PRIVATE_FLAG */
+    return h->x[17] == LX_SYS_futex && (cmd == 6 || cmd == 13);
+}
+
 bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
 {
     bool interrupted = false;
@@ -343,8 +351,8 @@ bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
             interrupted = true;
         } else if (blocked_call) {
             /* nanosleep and sigsuspend are never restarted (Linux: EINTR). */
-            if ((sa->flags & LX_SA_RESTART) && !p->sleep_until && !suspended &&
-                !never_restarted(h->x[17])) {
+            if (lock_pi_call(h) || ((sa->flags & LX_SA_RESTART) && !p->sleep_until &&
+                                    !suspended && !never_restarted(h->x[17]))) {
                 /* SA_RESTART: pc stays at the ecall, so the handler's return re-runs it. */
             } else {
                 h->x[10] = (uint64_t)-EINTR;
