@@ -46,16 +46,17 @@ static int os_oom_kill(void *ctx, struct mm *victim)
             (unsigned long long)mi.rss_anon * 4, (unsigned long long)mi.rss_file * 4,
             (unsigned long long)mi.rss_shmem * 4, (unsigned long long)mi.swap_pages * 4,
             (unsigned long long)mi.pagetable_pages * 4);
-    /* Every process using it but the running one, which dies of the
-     * failed fault. */
+    /* The CLONE_VM processes using it go too (the running one dies of the
+     * failed fault). */
     for (struct proc *p = os->procs; p; p = p->next)
-        if (p->tid == p->pid && p->mm == victim && !p->exited && !p->vfork_parent &&
+        if (proc_mm_sharer(p) && p->mm == victim && !p->exited &&
             (!os->current || p->pid != os->current->pid))
             proc_exit(p, 0, LX_SIGKILL);
     if (current) {
         os->oom_current = true;
         return 1;
     }
+    proc_exit(owner, 0, LX_SIGKILL);
     return 0;
 }
 
