@@ -5,6 +5,8 @@
 # a MAP_SHARED file page mapped by two processes at different addresses and
 # a copy-on-write page after fork. A big run stays drawable (capped, and the
 # page says so). The page must be self-contained (no network, no files).
+# Threads and processes sharing an address space are drawn as the JSON
+# report says (from `vmsim run`).
 source "$(dirname "$0")/script_lib.bash"
 command -v python3 >/dev/null || { echo "python3 missing"; exit 1; }
 # A skip (tests/run.sh makes it a failure in CI, which installs chromium).
@@ -154,4 +156,66 @@ chrome --dump-dom "file://$tmp/big.html" >"$tmp/bigdom.html" 2>/dev/null || fail
 grep -q 'data-ready="1"' "$tmp/bigdom.html" || fail "big page not ready"
 grep -q '<pre id="errors"></pre>' "$tmp/bigdom.html" || fail "big page has errors"
 grep -q 'not drawn (at most' "$tmp/bigdom.html" || fail "big page does not say what it capped"
+
+# Threads (issue 13), from `vmsim run`: the page draws each live process's
+# threads on its one page table and which hart ran which thread last,
+# exactly as the JSON report taken at the same moment says; processes that
+# share one address space (clone(CLONE_VM)) each say so, naming the other.
+: "${GUEST_DIR:?}"
+[ -x "$GUEST_DIR/threads/alive" ] || { echo "no guest programs (make guest)"; exit 1; }
+(cd "$tmp" && "$VMSIM" run --harts 2 --report th.json --html th.html "$GUEST_DIR/threads/alive") \
+    >/dev/null 2>&1
+(cd "$tmp" && "$VMSIM" run --report cv.json --html cv.html "$GUEST_DIR/threads/clonevm" live) \
+    >/dev/null 2>&1
+for n in th cv; do
+    chrome --dump-dom "file://$tmp/$n.html" >"$tmp/${n}dom.html" 2>/dev/null || fail "$n page"
+done
+python3 - "$tmp" <<'PY' || fail "threads on the page differ from the JSON report"
+import json, sys
+from html.parser import HTMLParser
+tmp = sys.argv[1]
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.pid = None; self.threads = {}; self.harts = {}; self.mates = {}; self.ready = None
+        self.errors = None; self.in_errors = False
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs); cls = (a.get("class") or "").split()
+        if tag == "body": self.ready = a.get("data-ready")
+        if tag == "section" and "proc" in cls: self.pid = int(a["data-pid"])
+        if tag == "li" and "thread" in cls:
+            self.threads.setdefault(self.pid, []).append((int(a["data-tid"]), a["data-hart"]))
+        if tag == "span" and "hart" in cls: self.harts[int(a["data-hart"])] = a["data-tid"]
+        if tag == "div" and "mm-shared" in cls:
+            self.mates[self.pid] = sorted(int(x) for x in a["data-mm-mates"].split())
+        if tag == "pre" and a.get("id") == "errors": self.in_errors = True; self.errors = ""
+    def handle_endtag(self, tag):
+        if tag == "pre": self.in_errors = False
+    def handle_data(self, d):
+        if self.in_errors: self.errors += d
+errs = []
+for n in ("th", "cv"):
+    doc = json.load(open(f"{tmp}/{n}.json"))
+    p = P(); p.feed(open(f"{tmp}/{n}dom.html").read())
+    if p.ready != "1" or p.errors is None or p.errors.strip():
+        errs.append(f"{n}: page not ready or errors: {p.errors}")
+    want = {q["pid"]: [(t["tid"], "" if t["hart"] is None else str(t["hart"])) for t in q["threads"]]
+            for q in doc["processes"] if q["alive"]}
+    if p.threads != want: errs.append(f"{n}: threads drawn {p.threads}, JSON {want}")
+    last = {str(t["hart"]): str(t["tid"]) for q in doc["processes"] if q["alive"]
+            for t in q["threads"] if t["hart"] is not None}
+    wh = {h: last.get(str(h), "") for h in range(doc["tlb"]["harts"])}
+    if p.harts != wh: errs.append(f"{n}: harts drawn {p.harts}, JSON {wh}")
+    live = [q for q in doc["processes"] if q["alive"]]
+    wm = {q["pid"]: sorted(r["pid"] for r in live if r is not q and r["root_pfn"] == q["root_pfn"])
+          for q in live}
+    wm = {k: v for k, v in wm.items() if v}
+    if p.mates != wm: errs.append(f"{n}: address-space mates drawn {p.mates}, JSON {wm}")
+th = json.load(open(f"{tmp}/th.json"))["processes"][0]["threads"]
+if len(th) != 4: errs.append(f"alive: {len(th)} threads in the JSON report, not 4")
+cv = [q for q in json.load(open(f"{tmp}/cv.json"))["processes"] if q["alive"]]
+if len(cv) != 2: errs.append(f"clonevm live: {len(cv)} live processes, not 2")
+for e in errs: print("FAIL:", e)
+sys.exit(1 if errs else 0)
+PY
 exit 0

@@ -3,8 +3,9 @@
 # with 1, 2 and 4 harts and under qemu-riscv64 (which runs the threads of one
 # process): stdout and exit status must be identical. robust and bad use
 # calls qemu-user does not implement (set_robust_list), and procfs reads
-# the guest's /proc and /sys, so they are compared with the same C source
-# built for this host and run natively. Then: the
+# the guest's /proc and /sys, and clonevm uses clone(CLONE_VM) without
+# CLONE_THREAD (qemu-user refuses it: EINVAL), so they are compared with the
+# same C source built for this host and run natively. Then: the
 # thread limit (--max-threads: EAGAIN, as Linux's RLIMIT_NPROC), TLB
 # shootdown counters (none with one hart, some with two), a shootdown event
 # naming its harts, and determinism (same output and --stats twice).
@@ -21,7 +22,7 @@ fail=0
 
 vm() { timeout 120 "$VMSIM" run "$@"; }
 
-for p in basic sync cancel signals shoot; do
+for p in basic sync cancel signals shoot pimutex; do
     { timeout 120 qemu-riscv64 "$d/$p" >"$tmp/q.out"; } 2>/dev/null
     qrc=$?
     for h in 1 2 4; do
@@ -45,7 +46,13 @@ done
 # many harts as this host has CPUs, so the counts agree.)
 # (exec: fork and execve from a thread; it re-executes argv[0], so each
 # runs from its own directory as ./NAME.)
-for p in robust bad procfs exec; do
+# (clonevm: a process sharing its parent's memory, exit_signal and
+# __WCLONE/__WALL, a sharer that outlives the process that made the mm.)
+# (shdpnd: the shared pending set; qemu-user keeps a blocked signal on the
+# thread the host chose, so it is compared with native Linux.)
+# (pirobust: robust PI mutexes, and a signal handled during FUTEX_LOCK_PI,
+# which qemu-user keeps for after the host's call.)
+for p in robust bad procfs exec clonevm shdpnd pirobust; do
     gcc -O2 -w -pthread "$src/$p.c" -o "$tmp/$p" || { echo "FAIL cannot build $p for the host"; fail=1; continue; }
     (cd "$tmp" && timeout 60 "./$p") >"$tmp/n.out" 2>/dev/null
     nrc=$?
@@ -60,6 +67,21 @@ for p in robust bad procfs exec; do
         echo "ok $p (exit $vrc, $(wc -l <"$tmp/v.out") lines, as native)"
     fi
 done
+
+# The JSON report lists the CLONE_VM children as processes of their own
+# (their pids) on their parent's address space (its asid).
+(cd "$d" && vm --report "$tmp/cv.json" ./clonevm) >/dev/null 2>&1
+if python3 -c '
+import json, sys
+ps = {p["pid"]: p for p in json.load(open(sys.argv[1]))["processes"]}
+first = min(ps)
+sys.exit(not all(ps.get(first + i, {}).get("asid") == ps[first]["asid"] for i in (1, 2, 3)))
+' "$tmp/cv.json"; then
+    echo "ok clonevm report: three CLONE_VM children listed on their parent's asid"
+else
+    echo "FAIL clonevm report: the CLONE_VM children are not listed with the parent's asid"
+    fail=1
+fi
 
 # --max-threads 8: the main thread and 7 more, then EAGAIN.
 out=$(vm --max-threads 8 "$d/limit" 2>&1)
@@ -110,6 +132,31 @@ else
     grep -c shootdown_harts "$tmp/ev.json"
     fail=1
 fi
+
+# The same counters inside the guest (/proc/vmstat): a threaded munmap
+# makes nr_tlb_remote_flush and _received grow with 2 harts, not with 1;
+# what the guest read is at most what --stats counts at the end.
+want2=$'counters in /proc/vmstat: 4 of 4\nnr_tlb_remote_flush grew: yes\nnr_tlb_remote_flush_received grew: yes\nnr_tlb_local_flush_all grew: no\nnr_tlb_local_flush_one grew: yes'
+want1=$'counters in /proc/vmstat: 4 of 4\nnr_tlb_remote_flush grew: no\nnr_tlb_remote_flush_received grew: no\nnr_tlb_local_flush_all grew: no\nnr_tlb_local_flush_one grew: yes'
+for h in 1 2; do
+    out=$(vm --harts $h --stats "$d/tlbvmstat" 2>"$tmp/tv.err")
+    rc=$?
+    want=$want2
+    [ $h = 1 ] && want=$want1
+    read -r -a seen <<<"$(sed -n 's/^tlbvmstat read: //p' "$tmp/tv.err")"
+    read -r -a total <<<"$(sed -n 's/.*nr_tlb_remote_flush \([0-9]*\), nr_tlb_remote_flush_received \([0-9]*\), nr_tlb_local_flush_all \([0-9]*\), nr_tlb_local_flush_one \([0-9]*\).*/\1 \2 \3 \4/p' "$tmp/tv.err")"
+    le=1
+    for i in 0 1 2 3; do
+        [ -n "${seen[$i]:-}" ] && [ -n "${total[$i]:-}" ] && [ "${seen[$i]}" -le "${total[$i]}" ] || le=0
+    done
+    if [ $rc -eq 0 ] && [ "$out" = "$want" ] && [ $le = 1 ]; then
+        echo "ok tlbvmstat --harts $h: /proc/vmstat's shootdown counters (${seen[*]} <= ${total[*]})"
+    else
+        echo "FAIL tlbvmstat --harts $h (exit $rc; read '${seen[*]:-}', --stats '${total[*]:-}'):"
+        echo "$out"
+        fail=1
+    fi
+done
 
 # Determinism: the same bytes and counters on a second run.
 for p in sync shoot; do

@@ -87,7 +87,8 @@ int report_html_write(const char *path, const char *title, struct kernel *k,
     fputs("</script>\n</head>\n<body data-ready=\"0\">\n<header>\n<h1>vmsim: ", f);
     put_text(f, title);
     fputs(
-        "</h1>\n<div id=\"summary\"></div>\n<div class=\"usebar\" id=\"usebar\" "
+        "</h1>\n<div id=\"summary\"></div>\n<div id=\"harts\"></div>\n"
+        "<div class=\"usebar\" id=\"usebar\" "
         "title=\"frames by use\"></div>\n"
         "<ul class=\"legend\">"
         "<li><span class=\"sw use-anon\"></span>anonymous</li>"

@@ -14,19 +14,20 @@ static int by_pid(const void *a, const void *b)
 }
 
 /* The processes of the run now, in pid order: live ones with an address
- * space of their own (a vfork child borrowing its parent's is left out) and
- * the exited ones. NULL on OOM. */
+ * space (a vfork child borrowing its parent's is left out; processes that
+ * share one through clone(CLONE_VM) are each listed with it) and the exited
+ * ones. NULL on OOM. */
 static struct report_proc *snapshot(const struct run_report *r, struct os *os, int *n)
 {
     int live = 0;
     for (struct proc *q = os->procs; q; q = q->next)
-        live += q->mm && !q->mm_borrowed;
+        live += proc_mm_user(q);
     struct report_proc *v = calloc((size_t)(live + r->exited.n + 1), sizeof *v);
     if (!v)
         return NULL;
     int j = 0;
     for (struct proc *q = os->procs; q; q = q->next) {
-        if (!q->mm || q->mm_borrowed)
+        if (!proc_mm_user(q))
             continue;
         struct report_proc *rp = &v[j++];
         *rp = (struct report_proc){.name = q->comm, .pid = q->pid, .mm = q->mm};
@@ -50,7 +51,7 @@ static struct report_proc *snapshot(const struct run_report *r, struct os *os, i
 
 void run_report_on_exit(struct run_report *r, struct os *os, struct proc *p, FILE *err)
 {
-    if (!p->mm || p->mm_borrowed)
+    if (!proc_mm_user(p))
         return;
     if (!r->written && p->pid == os->first_pid && (r->json_path || r->html_path)) {
         r->written = true;

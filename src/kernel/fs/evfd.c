@@ -305,18 +305,19 @@ static int64_t sfd_read(struct proc *p, struct file *f, uint64_t g_buf, uint64_t
         return -EINVAL;
     uint64_t done = 0;
     while (done + sizeof(struct lx_sfd_info) <= len) {
-        uint64_t ready = p->sig.pending & s->mask;
-        if (!ready)
+        struct sig_info si;
+        int sig = signal_dequeue(p, s->mask, &si);
+        if (!sig)
             break;
-        int sig = __builtin_ctzll(ready) + 1;
-        struct sig_info *si = &p->sig.info[sig];
-        struct lx_sfd_info out = {.signo = (uint32_t)sig, .code = si->code,
-                                  .pid = (uint32_t)si->pid, .uid = (uint32_t)si->uid,
-                                  .status = si->status, .addr = si->addr};
+        struct lx_sfd_info out = {.signo = (uint32_t)sig, .code = si.code,
+                                  .pid = (uint32_t)si.pid, .uid = (uint32_t)si.uid,
+                                  .status = si.status, .addr = si.addr};
         int rc = user_copyout(p, g_buf + done, &out, sizeof out);
-        if (rc)
+        if (rc) {   /* not read: pending again (on the thread) */
+            p->sig.pending |= 1ULL << (sig - 1);
+            p->sig.info[sig] = si;
             return done ? (int64_t)done : rc;
-        p->sig.pending &= ~(1ULL << (sig - 1));
+        }
         done += sizeof out;
     }
     if (done)
@@ -327,7 +328,8 @@ static int64_t sfd_read(struct proc *p, struct file *f, uint64_t g_buf, uint64_t
 int file_ready(struct proc *p, struct file *f)
 {
     if (f->ops == &sfd_ops)
-        return (p->sig.pending & ((struct sfd *)f->priv)->mask) ? LX_POLLIN | LX_POLLRDNORM : 0;
+        return (signal_pending_set(p) & ((struct sfd *)f->priv)->mask) ? LX_POLLIN | LX_POLLRDNORM
+                                                                        : 0;
     return f->ops->poll ? f->ops->poll(f) : LX_POLLIN | LX_POLLRDNORM | LX_POLLOUT | LX_POLLWRNORM;
 }
 

@@ -68,7 +68,9 @@ static void show_status(struct proc *t, FILE *out)
     fprintf(out,
             "Threads:\t%u\nSigQ:\t%d/%d\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
             "SigIgn:\t%016llx\nSigCgt:\t%016llx\n",
-            t->exited ? 1u : thread_count(t), __builtin_popcountll(t->sig.pending), 7823, 0ULL, (unsigned long long)t->sig.pending,
+            t->exited ? 1u : thread_count(t), __builtin_popcountll(signal_pending_set(t)), 7823,
+            (unsigned long long)t->sig.pending,
+            (unsigned long long)(t->group_leader ? t->group_leader : t)->sig.shared_pending,
             (unsigned long long)t->sig.blocked, (unsigned long long)ign, (unsigned long long)cgt);
     fprintf(out,
             "CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t000001ffffffffff\n"
@@ -260,6 +262,12 @@ static void show_vmstat(struct os *os, FILE *out)
         {"pgscan_kswapd", 0},
         {"pgscan_direct", c->pgscan},
         {"oom_kill", c->oom_kill},
+        /* TLB shootdowns (issue 13): Linux prints these only with
+         * CONFIG_DEBUG_TLBFLUSH, where they come after the events above. */
+        {"nr_tlb_remote_flush", ki.tlbstat.nr_tlb_remote_flush},
+        {"nr_tlb_remote_flush_received", ki.tlbstat.nr_tlb_remote_flush_received},
+        {"nr_tlb_local_flush_all", ki.tlbstat.nr_tlb_local_flush_all},
+        {"nr_tlb_local_flush_one", ki.tlbstat.nr_tlb_local_flush_one},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         fprintf(out, "%s %llu\n", rows[i].name, (unsigned long long)rows[i].n);

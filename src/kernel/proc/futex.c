@@ -16,11 +16,19 @@
 #define FUTEX_REQUEUE 3
 #define FUTEX_CMP_REQUEUE 4
 #define FUTEX_WAKE_OP 5
+#define FUTEX_LOCK_PI 6
+#define FUTEX_UNLOCK_PI 7
+#define FUTEX_TRYLOCK_PI 8
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
+#define FUTEX_LOCK_PI2 13
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+#define FUTEX_WAITERS 0x80000000u
+#define FUTEX_OWNER_DIED 0x40000000u
+#define FUTEX_TID_MASK 0x3fffffffu
+#define MAX_LOCK_DEPTH 1024   /* Linux's max_lock_depth: a longer PI chain is EDEADLK */
 
 struct fkey {
     const void *obj;
@@ -51,17 +59,23 @@ static void enqueue(struct os *os, struct proc *p)
     *pp = p;
 }
 
-void futex_forget(struct proc *p)
+static void unlink_waiter(struct os *os, struct proc *p)
 {
-    if (!p->futex_waiting)
-        return;
-    for (struct proc **pp = &p->os->futex_queue; *pp; pp = &(*pp)->futex_next)
+    for (struct proc **pp = &os->futex_queue; *pp; pp = &(*pp)->futex_next)
         if (*pp == p) {
             *pp = p->futex_next;
             break;
         }
     p->futex_next = NULL;
+}
+
+void futex_forget(struct proc *p)
+{
+    if (!p->futex_waiting)
+        return;
+    unlink_waiter(p->os, p);
     p->futex_waiting = false;
+    p->futex_pi = false;
     p->futex_woken = false;
     p->sleep_until = 0;
 }
@@ -74,8 +88,8 @@ static int wake_key(struct os *os, const struct fkey *k, int n, uint32_t bitset,
     int woken = 0, moved = 0;
     for (struct proc **pp = &os->futex_queue; *pp;) {
         struct proc *w = *pp;
-        if (w->futex_woken || w->futex_key_obj != k->obj || w->futex_key_off != k->off ||
-            !(w->futex_bitset & bitset)) {
+        if (w->futex_woken || w->futex_pi || w->futex_key_obj != k->obj ||
+            w->futex_key_off != k->off || !(w->futex_bitset & bitset)) {
             pp = &w->futex_next;
             continue;
         }
@@ -216,13 +230,187 @@ static int wake_op(struct proc *p, bool shared, uint64_t g_uaddr, int n, uint64_
     return woken;
 }
 
+/* ---- PI futexes ----------------------------------------------------------
+ * Linux's protocol on the word (futex_lock_pi, futex_unlock_pi): 0 is free,
+ * else the owner's tid; the kernel sets FUTEX_WAITERS when it blocks a
+ * waiter, so that the owner's unlock comes to it, and hands the lock to the
+ * first waiter at unlock (the word becomes its tid | FUTEX_WAITERS). There
+ * is no priority to inherit: the scheduler has no priorities, so waiters
+ * are served in arrival order (an rt_mutex's order for equal priorities). */
+
+static bool same_key(const struct proc *w, const struct fkey *k)
+{
+    return w->futex_key_obj == k->obj && w->futex_key_off == k->off;
+}
+
+/* The first PI waiter on k, or NULL. */
+static struct proc *pi_top(struct os *os, const struct fkey *k)
+{
+    for (struct proc *w = os->futex_queue; w; w = w->futex_next)
+        if (w->futex_pi && !w->futex_woken && same_key(w, k))
+            return w;
+    return NULL;
+}
+
+static void pi_set_owner(struct os *os, const struct fkey *k, int tid)
+{
+    for (struct proc *w = os->futex_queue; w; w = w->futex_next)
+        if (w->futex_pi && !w->futex_woken && same_key(w, k))
+            w->futex_pi_owner = tid;
+}
+
+/* Would p waiting for owner close a cycle of PI waits? (Linux's rt_mutex
+ * chain walk, which FUTEX_LOCK_PI asks to detect deadlocks.) */
+static bool pi_deadlock(const struct proc *p, int owner)
+{
+    for (int depth = 0; depth < MAX_LOCK_DEPTH; depth++) {
+        if (owner == p->tid)
+            return true;
+        const struct proc *o = os_find_tid(p->os, owner);
+        if (!o || !o->futex_waiting || !o->futex_pi || o->futex_woken)
+            return false;
+        owner = o->futex_pi_owner;
+    }
+    return true;
+}
+
+/* top (the first waiter on k) owns the lock now: writer writes the word at
+ * g_uaddr of its mm (keep: FUTEX_OWNER_DIED or 0), and top's retried call
+ * returns 0 (wake_futex_pi). */
+static int pi_hand_over(struct proc *writer, uint64_t g_uaddr, const struct fkey *k,
+                        struct proc *top, uint32_t keep)
+{
+    uint32_t nv = keep | FUTEX_WAITERS | (uint32_t)top->tid;
+    int rc = user_copyout(writer, g_uaddr, &nv, 4);
+    if (rc)
+        return rc;
+    unlink_waiter(writer->os, top);
+    top->futex_woken = true;
+    pi_set_owner(writer->os, k, top->tid);
+    return 0;
+}
+
+/* FUTEX_LOCK_PI (timeout absolute on CLOCK_REALTIME), FUTEX_LOCK_PI2 (on
+ * CLOCK_MONOTONIC, or CLOCK_REALTIME with the flag) and FUTEX_TRYLOCK_PI. */
+static int64_t futex_lock_pi(struct proc *p, int cmd, int op, uint64_t g_uaddr,
+                             uint64_t g_timeout, bool trylock)
+{
+    uint64_t now = os_now_ns(p->os);
+    if (p->futex_waiting) {   /* the retried call */
+        if (p->futex_woken) {
+            futex_forget(p);
+            return 0;   /* handed over: the word names us */
+        }
+        if (p->sleep_until && now >= p->sleep_until) {
+            futex_forget(p);
+            return -ETIMEDOUT;
+        }
+        /* A signal: off the queue, and the call starts again after the
+         * handler (Linux: -ERESTARTNOINTR, whatever SA_RESTART says). */
+        if (signal_pending(p))
+            futex_forget(p);
+        return -LX_ERESTART_BLOCK;
+    }
+    struct fkey k;
+    int rc = key_of(p, g_uaddr, !(op & FUTEX_PRIVATE_FLAG), &k);
+    if (rc)
+        return rc;
+    uint64_t deadline = 0;
+    if (g_timeout && !trylock) {
+        int64_t ts[2];
+        if ((rc = user_copyin(p, ts, g_timeout, sizeof ts)) != 0)
+            return rc;
+        if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+            return -EINVAL;
+        uint64_t t = (uint64_t)ts[0] * 1000000000u + (uint64_t)ts[1];
+        if (cmd == FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME))
+            t = t > OS_EPOCH_NS ? t - OS_EPOCH_NS : 0;
+        deadline = t > now ? t : now + 1;   /* past: times out at its next turn */
+    }
+    uint32_t v;
+    if ((rc = user_copyin(p, &v, g_uaddr, 4)) != 0)
+        return rc;
+    int owner = (int)(v & FUTEX_TID_MASK);
+    if (owner == p->tid)
+        return -EDEADLK;
+    struct proc *top = pi_top(p->os, &k);
+    if (!owner) {   /* free, or its robust owner died: ours, FUTEX_OWNER_DIED kept */
+        uint32_t nv = (v & FUTEX_OWNER_DIED) | (uint32_t)p->tid | (top ? FUTEX_WAITERS : 0);
+        if ((rc = user_copyout(p, g_uaddr, &nv, 4)) != 0)
+            return rc;
+        pi_set_owner(p->os, &k, p->tid);
+        return 0;
+    }
+    const struct proc *o = os_find_tid(p->os, owner);
+    if (!o || o->exited || o->thread_dead)
+        return -ESRCH;   /* an owner that is gone without a robust list (handle_exit_race) */
+    if (!(v & FUTEX_WAITERS)) {   /* set before the wait, even by a trylock (as Linux) */
+        v |= FUTEX_WAITERS;
+        if ((rc = user_copyout(p, g_uaddr, &v, 4)) != 0)
+            return rc;
+    }
+    if (trylock)
+        return -EAGAIN;   /* EWOULDBLOCK */
+    if (pi_deadlock(p, owner))
+        return -EDEADLK;
+    p->futex_waiting = true;
+    p->futex_woken = false;
+    p->futex_pi = true;
+    p->futex_pi_owner = owner;
+    p->futex_uaddr = g_uaddr;
+    p->futex_key_obj = k.obj;
+    p->futex_key_off = k.off;
+    p->futex_bitset = FUTEX_BITSET_MATCH_ANY;
+    p->sleep_until = deadline;
+    enqueue(p->os, p);
+    return -LX_ERESTART_BLOCK;
+}
+
+static int64_t futex_unlock_pi(struct proc *p, int op, uint64_t g_uaddr)
+{
+    struct fkey k;
+    int rc = key_of(p, g_uaddr, !(op & FUTEX_PRIVATE_FLAG), &k);
+    if (rc)
+        return rc;
+    uint32_t v;
+    if ((rc = user_copyin(p, &v, g_uaddr, 4)) != 0)
+        return rc;
+    if ((v & FUTEX_TID_MASK) != (uint32_t)p->tid)
+        return -EPERM;
+    struct proc *top = pi_top(p->os, &k);
+    if (top)
+        return pi_hand_over(p, g_uaddr, &k, top, 0);
+    uint32_t zero = 0;   /* no waiter: free (FUTEX_OWNER_DIED goes too) */
+    return user_copyout(p, g_uaddr, &zero, 4);
+}
+
+/* exit_pi_state_list: every PI lock p still owns that has waiters goes to
+ * its first waiter (FUTEX_OWNER_DIED kept: set by the robust list before). */
+static void pi_exit(struct proc *p)
+{
+    for (;;) {
+        struct proc *top = NULL;
+        for (struct proc *w = p->os->futex_queue; w && !top; w = w->futex_next)
+            if (w->futex_pi && !w->futex_woken && w->futex_pi_owner == p->tid)
+                top = w;
+        if (!top)
+            return;
+        struct fkey k = {top->futex_key_obj, top->futex_key_off};
+        uint32_t v;
+        if (user_copyin(top, &v, top->futex_uaddr, 4) ||
+            pi_hand_over(top, top->futex_uaddr, &k, top, v & FUTEX_OWNER_DIED))
+            pi_set_owner(p->os, &k, 0);   /* an unreadable word: they wait for a signal or timeout */
+    }
+}
+
 int64_t sys_futex(struct proc *p, const uint64_t a[6])
 {
     uint64_t g_uaddr = a[0], g_uaddr2 = a[4];
     int op = (int)a[1], cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     uint32_t val = (uint32_t)a[2], val3 = (uint32_t)a[5];
     bool shared = !(op & FUTEX_PRIVATE_FLAG);
-    if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT)
+    if ((op & FUTEX_CLOCK_REALTIME) && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT &&
+        cmd != FUTEX_LOCK_PI2)
         return -ENOSYS;
     if (g_uaddr & 3)
         return -EINVAL;
@@ -260,17 +448,21 @@ int64_t sys_futex(struct proc *p, const uint64_t a[6])
         if (g_uaddr2 & 3)
             return -EINVAL;
         return wake_op(p, shared, g_uaddr, n, g_uaddr2, (int)a[3], val3);
+    case FUTEX_LOCK_PI:
+    case FUTEX_LOCK_PI2:
+        return futex_lock_pi(p, cmd, op, g_uaddr, a[3], false);
+    case FUTEX_TRYLOCK_PI:
+        return futex_lock_pi(p, cmd, op, g_uaddr, 0, true);
+    case FUTEX_UNLOCK_PI:
+        return futex_unlock_pi(p, op, g_uaddr);
     default:
-        return -ENOSYS;   /* PI futexes */
+        return -ENOSYS;   /* FUTEX_WAIT_REQUEUE_PI, FUTEX_CMP_REQUEUE_PI */
     }
 }
 
 /* ---- robust futexes ------------------------------------------------------ */
 
 #define ROBUST_HEAD_SIZE 24   /* struct robust_list_head: next, futex_offset, pending */
-#define FUTEX_WAITERS 0x80000000u
-#define FUTEX_OWNER_DIED 0x40000000u
-#define FUTEX_TID_MASK 0x3fffffffu
 #define ROBUST_LIST_LIMIT 2048
 
 int64_t sys_set_robust_list(struct proc *p, const uint64_t a[6])
@@ -293,8 +485,9 @@ int64_t sys_get_robust_list(struct proc *p, const uint64_t a[6])
 }
 
 /* Linux handle_futex_death: a lock word still naming the dying owner gets
- * FUTEX_OWNER_DIED, and one waiter is woken to take it over. */
-static void futex_death(struct proc *p, uint64_t g_word)
+ * FUTEX_OWNER_DIED, and one waiter is woken to take it over (a PI lock's
+ * waiters get it from pi_exit instead). */
+static void futex_death(struct proc *p, uint64_t g_word, bool pi)
 {
     uint32_t v;
     if ((g_word & 3) || user_copyin(p, &v, g_word, 4))
@@ -304,7 +497,7 @@ static void futex_death(struct proc *p, uint64_t g_word)
     uint32_t nv = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
     if (user_copyout(p, g_word, &nv, 4))
         return;
-    if (v & FUTEX_WAITERS)
+    if ((v & FUTEX_WAITERS) && !pi)
         futex_wake(p, g_word, true, 1, FUTEX_BITSET_MATCH_ANY);
 }
 
@@ -322,15 +515,16 @@ void thread_mm_release(struct proc *p)
                 uint64_t next;
                 if (user_copyin(p, &next, e & ~1ULL, 8))
                     break;
-                if (e != pending)
-                    futex_death(p, (e & ~1ULL) + (uint64_t)off);
+                if (e != pending)   /* bit 0 of an entry: a PI lock */
+                    futex_death(p, (e & ~1ULL) + (uint64_t)off, e & 1);
                 e = next;
             }
             if (pending)
-                futex_death(p, (pending & ~1ULL) + (uint64_t)off);
+                futex_death(p, (pending & ~1ULL) + (uint64_t)off, pending & 1);
         }
         p->robust_list = 0;
     }
+    pi_exit(p);
     if (p->clear_child_tid) {   /* pthread_join waits for this word to become 0 */
         uint32_t zero = 0;
         if (!user_copyout(p, p->clear_child_tid, &zero, 4))

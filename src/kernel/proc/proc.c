@@ -211,6 +211,33 @@ out:
     return e;
 }
 
+bool proc_mm_sharer(const struct proc *p)
+{
+    return p->mm && p->mm_borrowed && !p->vfork_parent && p->tid == p->pid;
+}
+
+bool proc_mm_user(const struct proc *p)
+{
+    return p->mm && (!p->mm_borrowed || proc_mm_sharer(p));
+}
+
+/* Process p (its leader) stops using mm, which it owns. Another process
+ * still using it (a CLONE_VM child or parent, or a vfork child) becomes
+ * its owner, as Linux's mm lives while mm_users is not zero; else it is
+ * destroyed. */
+static void mm_release_owned(struct proc *p, struct mm *mm)
+{
+    for (struct proc *q = p->os ? p->os->procs : NULL; q; q = q->next) {
+        if (q->pid == p->pid || q->exited || q->tid != q->pid || q->mm != mm)
+            continue;
+        q->mm_borrowed = false;   /* its threads go on borrowing it from q */
+        if (q->vfork_parent == p)
+            q->vfork_parent = NULL;
+        return;
+    }
+    mm_destroy(mm);
+}
+
 /* Gives the mm of a vfork child back to its parent and wakes the parent. */
 static void vfork_release(struct proc *p)
 {
@@ -265,8 +292,9 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
     struct mm *old = p->mm;
     bool borrowed = p->mm_borrowed;
     vfork_release(p);
+    p->mm = NULL;
     if (old && !borrowed)
-        mm_destroy(old);
+        mm_release_owned(p, old);
     p->mm = mm;
     p->vdso = vdso;
     if (p->files)
@@ -315,8 +343,9 @@ void proc_child_regs(struct proc *c, const struct proc *p, uint64_t sp)
         c->ctx.x[2] = sp;
 }
 
-struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
+struct proc *proc_fork(struct proc *p, enum proc_fork_mm mode, uint64_t child_sp, int *rc)
 {
+    bool vfork = mode == PROC_FORK_VFORK;
     if (p->os->nprocs >= p->os->max_procs) {
         *rc = -EAGAIN;
         return NULL;
@@ -331,6 +360,7 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->rng = p->rng ^ 0x9e3779b97f4a7c15ULL;
     c->sig = p->sig;
     c->sig.pending = 0;   /* a child starts with no pending signal */
+    c->sig.shared_pending = 0;
     c->rlimit_stack = p->rlimit_stack;
     c->rlimit_memlock[0] = p->rlimit_memlock[0];
     c->rlimit_memlock[1] = p->rlimit_memlock[1];
@@ -344,16 +374,17 @@ struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc)
     c->arg_start = p->arg_start;
     c->arg_end = p->arg_end;
     c->env_end = p->env_end;
-    if (vfork) {
+    c->exit_signal = LX_SIGCHLD;
+    if (mode != PROC_FORK_COPY) {
         c->mm = p->mm;
-        c->mm_borrowed = true;
-        c->vfork_parent = p;
+        c->mm_borrowed = true;   /* p's, or its owner's (p may share it too) */
+        c->vfork_parent = vfork ? p : NULL;
     } else {
         c->mm = mm_fork(p->mm);
     }
     int frc = p->files || p->fs ? p->os->fs_ops->fork(p, c) : 0;
     if (!c->mm || frc || (p->exe && !c->exe)) {
-        if (c->mm && !vfork)
+        if (c->mm && mode == PROC_FORK_COPY)
             mm_destroy(c->mm);
         if (!frc && (c->files || c->fs))
             p->os->fs_ops->release(c);
@@ -397,9 +428,9 @@ void proc_exit(struct proc *p, int status, int signo)
         mm_print_smaps(mm, os->exit_smaps);
     }
     vfork_release(p);
-    if (mm && !borrowed)
-        mm_destroy(mm);
     p->mm = NULL;
+    if (mm && !borrowed)
+        mm_release_owned(p, mm);
     if (p->files || p->fs)
         os->fs_ops->release(p);
     if (p->pid == os->first_pid) {
@@ -418,13 +449,18 @@ void proc_exit(struct proc *p, int status, int signo)
     struct proc *parent = p->parent;
     if (!parent)
         return;   /* init reaps it (the scheduler does, once it is off the hart) */
-    /* A parent that ignores SIGCHLD (or says SA_NOCLDWAIT) gets no zombie. */
+    /* Linux do_notify_parent: the child's exit_signal (0: none). A parent
+     * that ignores SIGCHLD, or says SA_NOCLDWAIT, gets no zombie of a child
+     * that would send SIGCHLD (and with SA_NOCLDWAIT, still the signal). */
+    int sig = p->exit_signal;
     const struct lx_sigaction *sa = &parent->sig.action[LX_SIGCHLD];
-    if (sa->handler == LX_SIG_IGN || (sa->flags & LX_SA_NOCLDWAIT)) {
+    bool autoreap = sig == LX_SIGCHLD &&
+                    (sa->handler == LX_SIG_IGN || (sa->flags & LX_SA_NOCLDWAIT));
+    if (autoreap)
         p->parent = NULL;
+    if (sig < 1 || sig > LX_NSIG || (autoreap && sa->handler == LX_SIG_IGN))
         return;
-    }
-    struct sig_info si = {.signo = LX_SIGCHLD,
+    struct sig_info si = {.signo = sig,
                           .code = signo ? LX_CLD_KILLED : LX_CLD_EXITED,
                           .pid = p->pid,
                           .uid = os->uid,

@@ -104,6 +104,11 @@ struct proc {
     uint64_t futex_key_off;
     uint32_t futex_bitset;
     struct proc *futex_next;          /* the queue, in arrival order */
+    /* A FUTEX_LOCK_PI waiter: the tid it waits for (the lock's owner, as
+     * Linux's pi_state->owner) and its word's address in its own mm. */
+    bool futex_pi;
+    int futex_pi_owner;
+    uint64_t futex_uaddr;
     struct proc *parent;              /* NULL: the virtual init (threads: NULL) */
     struct proc *next;                /* the os's list, in pid order */
     enum proc_state state;
@@ -117,7 +122,14 @@ struct proc {
      * or exits; the parent waits in PROC_VFORK_WAIT meanwhile. */
     struct proc *vfork_parent;        /* child side: whom to wake */
     bool mm_borrowed;                 /* child side: p->mm belongs to vfork_parent;
-                                       * a thread: p->mm is its group leader's */
+                                       * a thread: p->mm is its group leader's;
+                                       * a CLONE_VM process: another process owns
+                                       * p->mm (proc_mm_sharer) */
+    /* What the parent gets when this process ends: clone's low byte
+     * (SIGCHLD for fork, 0: nothing). A child whose exit_signal is not
+     * SIGCHLD is a "clone child" that wait finds only with __WCLONE or
+     * __WALL (Linux eligible_child). */
+    int exit_signal;
     /* A system call that must wait leaves pc at its ecall and is retried on
      * each turn (deterministic polling); these say what it waits for. */
     bool blocked;                     /* the last ecall returned LX_ERESTART_BLOCK */
@@ -168,16 +180,33 @@ bool proc_in_group(const struct proc *p, int pgid);
 int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *const argv[],
                 char *const envp[], char *err, size_t errlen);
 
-/* fork/vfork: a child of p (running on its hart) with a copy-on-write copy
- * of p's address space (vfork: the same one, borrowed), the descriptor table
- * and fs context copied, the registers of p with a0 = 0 and pc past the
- * ecall. Returns the child, or NULL with *rc = -errno (-EAGAIN past
- * OS_MAX_PROCS processes, -ENOMEM). */
 /* The registers of a new child or thread c of p (running on its hart, or
  * off it): p's at its ecall, returning 0 after it, on stack sp (0: p's). */
 void proc_child_regs(struct proc *c, const struct proc *p, uint64_t sp);
 
-struct proc *proc_fork(struct proc *p, bool vfork, uint64_t child_sp, int *rc);
+/* What a new process does with its parent's address space. */
+enum proc_fork_mm {
+    PROC_FORK_COPY,    /* fork: a copy-on-write copy of its own */
+    PROC_FORK_VFORK,   /* CLONE_VM|CLONE_VFORK: borrowed until it execs or exits */
+    PROC_FORK_SHARE,   /* CLONE_VM alone: the same mm, used by both processes
+                        * until each execs or exits (Linux mm_users) */
+};
+
+/* fork/vfork/clone(CLONE_VM): a child of p (running on its hart) with an
+ * address space as mode says, the descriptor table and fs context copied,
+ * the registers of p with a0 = 0 and pc past the ecall, exit_signal
+ * SIGCHLD. Returns the child, or NULL with *rc = -errno (-EAGAIN past
+ * OS_MAX_PROCS processes, -ENOMEM). */
+struct proc *proc_fork(struct proc *p, enum proc_fork_mm mode, uint64_t child_sp, int *rc);
+
+/* Is p a process (a group leader) that uses an address space owned by
+ * another process, made by clone(CLONE_VM) without CLONE_VFORK? Such a
+ * process is one of the mm's users: reports list it with that mm. */
+bool proc_mm_sharer(const struct proc *p);
+
+/* Is p a process with an address space of its own for the reports: its
+ * owner, or a CLONE_VM sharer (not a thread, not a vfork child)? */
+bool proc_mm_user(const struct proc *p);
 
 /* Ends p's process (exit_group or fatal signal; p may be any of its
  * threads): every thread ends, then the leader releases its address space, files and fs

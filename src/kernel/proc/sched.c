@@ -13,9 +13,11 @@
 #include "syscall.h"
 
 /* The kernel's OOM killer chose victim (kernel.h: kernel_oom_fn). Kill the
- * process that owns it, Linux style. The faulting process itself, or an
- * address space a vfork child is borrowing, cannot be released from inside
- * the fault: return 1 and the fault fails (page_fault ends the process). */
+ * process that owns it, Linux style, and the other processes using it
+ * (clone(CLONE_VM) children: Linux's __oom_kill_process kills every user of
+ * the mm). The faulting process itself, or an address space a vfork child
+ * is borrowing, cannot be released from inside the fault: return 1 and the
+ * fault fails (page_fault ends the process). */
 static int os_oom_kill(void *ctx, struct mm *victim)
 {
     struct os *os = ctx;
@@ -23,7 +25,7 @@ static int os_oom_kill(void *ctx, struct mm *victim)
     for (struct proc *p = os->procs; p; p = p->next) {
         if (p->exited || p->mm != victim || p->tid != p->pid)
             continue;   /* a process is killed through its leader */
-        if (p->mm_borrowed && p != os->current)
+        if (p->vfork_parent && p != os->current)
             return 1;
         if (!p->mm_borrowed)
             owner = p;
@@ -44,6 +46,12 @@ static int os_oom_kill(void *ctx, struct mm *victim)
             (unsigned long long)mi.rss_anon * 4, (unsigned long long)mi.rss_file * 4,
             (unsigned long long)mi.rss_shmem * 4, (unsigned long long)mi.swap_pages * 4,
             (unsigned long long)mi.pagetable_pages * 4);
+    /* The CLONE_VM processes using it go too (the running one dies of the
+     * failed fault). */
+    for (struct proc *p = os->procs; p; p = p->next)
+        if (proc_mm_sharer(p) && p->mm == victim && !p->exited &&
+            (!os->current || p->pid != os->current->pid))
+            proc_exit(p, 0, LX_SIGKILL);
     if (current) {
         os->oom_current = true;
         return 1;

@@ -89,21 +89,66 @@ static void send_thread(struct proc *p, const struct sig_info *si)
     p->sig.info[s] = *si;
 }
 
+/* The process's shared pending set: its leader's (which lives, at least
+ * as a husk, as long as any of its threads). */
+static struct sigstate *shared_of(const struct proc *p)
+{
+    const struct proc *l = p->group_leader ? p->group_leader : p;
+    return (struct sigstate *)&l->sig;
+}
+
 /* A process-directed signal goes to one thread that does not block it
  * (Linux complete_signal: the given thread first, then the others in tid
- * order); when all block it, it waits on the given one. */
+ * order), which takes it on its way back to user mode. When every thread
+ * blocks it, it waits in the process's shared pending set, where any
+ * thread that unblocks it takes it (and sigpending in every thread, and
+ * ShdPnd, show it). A standard signal already pending there does not
+ * queue. */
 void signal_send_info(struct proc *p, const struct sig_info *si)
 {
-    struct proc *t = p;
-    uint64_t bit = si->signo >= 1 && si->signo <= LX_NSIG ? SIGBIT(si->signo) : 0;
-    if (p->os && (p->exited || p->thread_dead || (p->sig.blocked & bit))) {
-        for (struct proc *q = p->os->procs; q; q = q->next)
-            if (q->pid == p->pid && !q->exited && !q->thread_dead && !(q->sig.blocked & bit)) {
-                t = q;
-                break;
-            }
+    int s = si->signo;
+    if (!p->os || s < 1 || s > LX_NSIG) {
+        send_thread(p, si);
+        return;
     }
-    send_thread(t, si);
+    struct proc *leader = p->group_leader ? p->group_leader : p;
+    struct sigstate *sh = &leader->sig;
+    if (leader->exited || (sh->shared_pending & SIGBIT(s)))
+        return;
+    struct proc *t = NULL;
+    if (!p->exited && !p->thread_dead && !(p->sig.blocked & SIGBIT(s)))
+        t = p;
+    for (struct proc *q = p->os->procs; q && !t; q = q->next)
+        if (q->pid == p->pid && !q->exited && !q->thread_dead && !(q->sig.blocked & SIGBIT(s)))
+            t = q;
+    if (t) {
+        send_thread(t, si);
+        return;
+    }
+    sh->shared_pending |= SIGBIT(s);
+    sh->shared_info[s] = *si;
+}
+
+uint64_t signal_pending_set(const struct proc *p)
+{
+    return p->sig.pending | shared_of(p)->shared_pending;
+}
+
+int signal_dequeue(struct proc *p, uint64_t mask, struct sig_info *out)
+{
+    struct sigstate *sh = shared_of(p);
+    uint64_t own = p->sig.pending & mask, shared = sh->shared_pending & mask;
+    if (!own && !shared)
+        return 0;
+    int s = __builtin_ctzll(own ? own : shared) + 1;
+    if (own) {
+        p->sig.pending &= ~SIGBIT(s);
+        *out = p->sig.info[s];
+    } else {
+        sh->shared_pending &= ~SIGBIT(s);
+        *out = sh->shared_info[s];
+    }
+    return s;
 }
 
 void signal_send(struct proc *p, int signo)
@@ -114,7 +159,7 @@ void signal_send(struct proc *p, int signo)
 
 bool signal_pending(const struct proc *p)
 {
-    return (p->sig.pending & ~p->sig.blocked) != 0;
+    return (signal_pending_set(p) & ~p->sig.blocked) != 0;
 }
 
 /* Death by signal: the shell's line on stderr for the first process (bash
@@ -255,19 +300,29 @@ static bool never_restarted(uint64_t nr)
            nr == LX_SYS_epoll_pwait2;
 }
 
+/* futex(FUTEX_LOCK_PI or FUTEX_LOCK_PI2): restarted after any handler
+ * (Linux's -ERESTARTNOINTR); futex.c has taken the waiter off its queue. */
+static bool lock_pi_call(const struct hart *h)
+{
+    uint64_t cmd = h->x[11] & 0x7f;   /* without FUTEX_PRIVATE_FLAG */
+    return h->x[17] == LX_SYS_futex && (cmd == 6 || cmd == 13);
+}
+
 bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
 {
     bool interrupted = false;
     while (!p->exited) {
-        uint64_t ready = p->sig.pending & ~p->sig.blocked;
+        uint64_t ready = signal_pending_set(p) & ~p->sig.blocked;
         if (!ready)
             break;
-        /* Synchronous faults first, then the lowest number (Linux's order). */
+        /* Synchronous faults first, then the lowest number (Linux's order);
+         * the thread's own before the process's (dequeue_signal). */
         const uint64_t sync = SIGBIT(LX_SIGSEGV) | SIGBIT(LX_SIGBUS) | SIGBIT(LX_SIGILL) |
                               SIGBIT(LX_SIGTRAP) | SIGBIT(LX_SIGFPE);
         uint64_t pick = (ready & sync) ? (ready & sync) : ready;
-        int s = __builtin_ctzll(pick) + 1;
-        p->sig.pending &= ~SIGBIT(s);
+        struct sig_info taken;
+        int s = signal_dequeue(p, SIGBIT(__builtin_ctzll(pick) + 1), &taken);
+        p->sig.info[s] = taken;   /* the frame's siginfo */
         struct lx_sigaction *sa = &p->sig.action[s];
         if (s == LX_SIGKILL || sa->handler == LX_SIG_DFL) {
             if (s != LX_SIGKILL && default_ignores(s))
@@ -296,8 +351,8 @@ bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
             interrupted = true;
         } else if (blocked_call) {
             /* nanosleep and sigsuspend are never restarted (Linux: EINTR). */
-            if ((sa->flags & LX_SA_RESTART) && !p->sleep_until && !suspended &&
-                !never_restarted(h->x[17])) {
+            if (lock_pi_call(h) || ((sa->flags & LX_SA_RESTART) && !p->sleep_until &&
+                                    !suspended && !never_restarted(h->x[17]))) {
                 /* SA_RESTART: pc stays at the ecall, so the handler's return re-runs it. */
             } else {
                 h->x[10] = (uint64_t)-EINTR;
@@ -395,8 +450,13 @@ int64_t sys_rt_sigaction(struct proc *p, const uint64_t a[6])
             if (q->pid == p->pid && q != p)
                 q->sig.action[s] = act;
         p->sig.action[s] = act;
-        if (is_ignored(p, (int)s))   /* POSIX: setting SIG_IGN discards a pending one */
+        if (is_ignored(p, (int)s)) {   /* POSIX: setting SIG_IGN discards a pending one */
+            for (struct proc *q = p->os ? p->os->procs : NULL; q; q = q->next)
+                if (q->pid == p->pid)
+                    q->sig.pending &= ~SIGBIT(s);
             p->sig.pending &= ~SIGBIT(s);
+            shared_of(p)->shared_pending &= ~SIGBIT(s);
+        }
     }
     return 0;
 }
@@ -427,7 +487,7 @@ int64_t sys_rt_sigpending(struct proc *p, const uint64_t a[6])
 {
     if (a[1] > 8)   /* Linux: larger than its sigset_t; shorter copies that much */
         return -EINVAL;
-    uint64_t set = p->sig.pending & p->sig.blocked;
+    uint64_t set = signal_pending_set(p) & p->sig.blocked;
     return user_copyout(p, a[0], &set, a[1]);
 }
 

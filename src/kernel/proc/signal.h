@@ -88,6 +88,11 @@ struct sigstate {
                                                 * signals do not queue) */
     uint64_t ss_sp, ss_size;                   /* sigaltstack; ss_size 0: none */
     int ss_flags;
+    /* The process's shared pending set (Linux signal->shared_pending): a
+     * process-directed signal that every thread blocks waits here until
+     * one unblocks it. Only the group leader's copy is used. */
+    uint64_t shared_pending;
+    struct sig_info shared_info[LX_NSIG + 1];
 };
 
 /* Queues signal signo for p from the kernel (e.g. SIGPIPE on a write to a
@@ -111,8 +116,15 @@ void signal_fault(struct proc *p, struct hart *h, int signo, int code, uint64_t 
                   uint64_t insn);
 
 /* True when p has a pending signal that is not blocked (it would interrupt a
- * blocking system call). */
+ * blocking system call): its own or its process's shared one. */
 bool signal_pending(const struct proc *p);
+
+/* The signals pending for thread p: its own and its process's shared set. */
+uint64_t signal_pending_set(const struct proc *p);
+
+/* Takes the lowest pending signal of p in mask (its own first, then the
+ * process's; signalfd's read): its number with *out filled, or 0. */
+int signal_dequeue(struct proc *p, uint64_t mask, struct sig_info *out);
 
 /* On the way back to user mode: delivers the pending unblocked signals of p,
  * running on h (default action, or a frame for its handler). blocked_call:

@@ -55,10 +55,14 @@
 
 /* clone and clone3 alike (Linux kernel_clone): fork, vfork (CLONE_VM|
  * CLONE_VFORK, as posix_spawn and vfork use: the child borrows the address
- * space until it execs or exits) and threads (CLONE_THREAD with CLONE_VM and
- * CLONE_SIGHAND, what pthread_create passes). The combinations Linux's
- * copy_process refuses are EINVAL; a CLONE_VM child that is neither a vfork
- * child nor a thread (a process sharing memory) is not supported: ENOSYS. */
+ * space until it execs or exits), a process sharing the address space
+ * (CLONE_VM alone: both use it until each execs or exits) and threads
+ * (CLONE_THREAD with CLONE_VM and CLONE_SIGHAND, what pthread_create
+ * passes). The low byte is the signal the parent gets at the child's end
+ * (exit_signal). The combinations Linux's copy_process refuses are EINVAL.
+ * Not supported (ENOSYS): CLONE_SIGHAND without CLONE_THREAD (handlers
+ * shared by two processes, LinuxThreads'). CLONE_FILES and CLONE_FS without
+ * CLONE_THREAD copy the table and fs context, as fork does. */
 static int64_t do_clone(struct proc *p, uint64_t flags, uint64_t stack, uint64_t g_ptid,
                         uint64_t tls, uint64_t g_ctid)
 {
@@ -72,12 +76,17 @@ static int64_t do_clone(struct proc *p, uint64_t flags, uint64_t stack, uint64_t
         return -EINVAL;   /* namespaces need privileges we do not model */
     bool thread = flags & LX_CLONE_THREAD;
     bool vfork = !thread && (flags & (LX_CLONE_VM | LX_CLONE_VFORK)) == (LX_CLONE_VM | LX_CLONE_VFORK);
-    if ((flags & LX_CLONE_VM) && !vfork && !thread)
+    if ((flags & LX_CLONE_SIGHAND) && !thread)
         return -ENOSYS;
+    enum proc_fork_mm mode = vfork                    ? PROC_FORK_VFORK
+                             : (flags & LX_CLONE_VM) ? PROC_FORK_SHARE
+                                                     : PROC_FORK_COPY;
     int rc = 0;
-    struct proc *c = thread ? proc_clone_thread(p, stack, &rc) : proc_fork(p, vfork, stack, &rc);
+    struct proc *c = thread ? proc_clone_thread(p, stack, &rc) : proc_fork(p, mode, stack, &rc);
     if (!c)
         return rc;
+    if (!thread)
+        c->exit_signal = (int)(flags & LX_CSIGNAL);
     if (flags & LX_CLONE_SETTLS)
         c->ctx.x[4] = tls;
     int32_t tid = c->tid;
@@ -242,13 +251,23 @@ static bool wait_match(const struct proc *p, const struct proc *c, int pid)
     return pid < 0 ? proc_in_group(c, -pid) : c->pid == pid;
 }
 
-/* The first zombie child matching pid (Linux scans oldest first), or NULL;
- * *any says whether there is a matching child at all. */
-static struct proc *find_zombie(struct proc *p, int pid, bool *any)
+/* Linux eligible_child: __WALL waits for every child, __WCLONE only for
+ * "clone children" (exit_signal other than SIGCHLD), neither only for the
+ * others. */
+static bool wait_kind(const struct proc *c, uint64_t options)
+{
+    if (options & LX_WALL)
+        return true;
+    return (c->exit_signal != LX_SIGCHLD) == !!(options & LX_WCLONE);
+}
+
+/* The first zombie child matching pid and options (Linux scans oldest
+ * first), or NULL; *any says whether there is a matching child at all. */
+static struct proc *find_zombie(struct proc *p, int pid, uint64_t options, bool *any)
 {
     *any = false;
     for (struct proc *c = p->os->procs; c; c = c->next) {
-        if (c->parent != p->group_leader || !wait_match(p, c, pid))
+        if (c->parent != p->group_leader || !wait_match(p, c, pid) || !wait_kind(c, options))
             continue;
         *any = true;
         if (c->exited)
@@ -260,14 +279,14 @@ static struct proc *find_zombie(struct proc *p, int pid, bool *any)
 int64_t sys_wait4(struct proc *p, const uint64_t a[6])
 {
     int pid = (int)a[0];
-    uint64_t options = a[2];
+    uint64_t options = (uint32_t)a[2];   /* an int: __WCLONE comes sign-extended */
     if (options & ~(uint64_t)(LX_WNOHANG | LX_WUNTRACED | LX_WCONTINUED | LX_WNOTHREAD |
                               LX_WALL | LX_WCLONE))
         return -EINVAL;
     if (pid == INT32_MIN)
         return -ESRCH;   /* Linux: there is no group -INT_MIN */
     bool any;
-    struct proc *c = find_zombie(p, pid, &any);
+    struct proc *c = find_zombie(p, pid, options, &any);
     if (!any)
         return -ECHILD;
     if (!c)
@@ -290,7 +309,7 @@ int64_t sys_wait4(struct proc *p, const uint64_t a[6])
 int64_t sys_waitid(struct proc *p, const uint64_t a[6])
 {
     int idtype = (int)a[0], id = (int)a[1];
-    uint64_t options = a[3];
+    uint64_t options = (uint32_t)a[3];
     if (options & ~(uint64_t)(LX_WNOHANG | LX_WUNTRACED | LX_WEXITED | LX_WCONTINUED |
                               LX_WNOWAIT | LX_WNOTHREAD | LX_WALL | LX_WCLONE))
         return -EINVAL;
@@ -308,9 +327,9 @@ int64_t sys_waitid(struct proc *p, const uint64_t a[6])
     default: return -EINVAL;
     }
     bool any;
-    struct proc *c = (options & LX_WEXITED) ? find_zombie(p, pid, &any) : NULL;
+    struct proc *c = (options & LX_WEXITED) ? find_zombie(p, pid, options, &any) : NULL;
     if (!(options & LX_WEXITED))
-        find_zombie(p, pid, &any);
+        find_zombie(p, pid, options, &any);
     if (!any)
         return -ECHILD;
     if (!c && !(options & LX_WNOHANG))

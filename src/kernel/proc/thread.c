@@ -42,6 +42,7 @@ struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc)
     c->rng = p->rng ^ 0x7f4a7c159e3779b9ULL ^ (uint64_t)os->next_pid;
     c->sig = p->sig;
     c->sig.pending = 0;
+    c->sig.shared_pending = 0;   /* the process's is the leader's */
     c->sig.ss_sp = c->sig.ss_size = 0;   /* CLONE_VM without CLONE_VFORK: no altstack */
     c->sig.ss_flags = 0;
     c->rlimit_stack = p->rlimit_stack;
@@ -58,6 +59,7 @@ struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc)
     c->env_end = p->env_end;
     c->mm = p->mm;
     c->mm_borrowed = true;   /* the leader's */
+    c->exit_signal = -1;     /* a thread tells no parent (Linux) */
     if (p->files || p->fs)
         os->fs_ops->share(p, c);
     proc_child_regs(c, p, stack);
@@ -137,6 +139,9 @@ void thread_de_thread(struct proc *p)
         os->fs_ops->release(leader);
     p->tid = leader->tid;
     p->group_leader = p;
+    p->sig.shared_pending = leader->sig.shared_pending;   /* the process's, kept */
+    memcpy(p->sig.shared_info, leader->sig.shared_info, sizeof p->sig.shared_info);
+    p->exit_signal = LX_SIGCHLD;   /* as Linux's de_thread sets it */
     for (struct proc **pp = &os->procs; *pp; pp = &(*pp)->next)
         if (*pp == p) {
             *pp = p->next;
