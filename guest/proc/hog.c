@@ -2,6 +2,9 @@
  *   hog pipes N    N processes each fill as many pipes as they can (until
  *                  EMFILE, or ENOMEM when the simulated RAM is spent), all
  *                  full at once; then they exit.
+ *   hog socks N    the same with socketpairs: stream pairs filled both
+ *                  ways with 64 KiB writes, datagram pairs with one-byte
+ *                  messages (ENOBUFS when the RAM is spent).
  *   hog files N    N processes each open one file as often as they can
  *                  (their RLIMIT_NOFILE, 1024, is what stops them), all at
  *                  once; each prints its count and errno. */
@@ -11,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +34,31 @@ static int fill_pipes(void)
     return npipes > 0 && bytes > 0;
 }
 
+/* Stops at EMFILE or when the RAM is spent (ENOBUFS), nothing else. */
+static int fill_socks(void)
+{
+    static char chunk[65536];
+    int sv[2], npairs = 0;
+    for (;;) {
+        int dgram = npairs % 2;
+        if (socketpair(AF_UNIX, (dgram ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK, 0, sv) < 0)
+            return errno == EMFILE;
+        npairs++;
+        for (int end = 0; end < 2; end++) {
+            if (dgram)
+                while (send(sv[end], "m", 1, 0) == 1)
+                    ;
+            else
+                while (write(sv[end], chunk, sizeof chunk) > 0)
+                    ;
+            if (errno == ENOBUFS || errno == ENOMEM)
+                return 1;
+            if (errno != EAGAIN)
+                return 0;
+        }
+    }
+}
+
 static int open_files(void)
 {
     int used = 0, n = 0, fd;
@@ -46,7 +75,8 @@ int main(int argc, char **argv)
     if (argc < 3)
         return 2;
     setvbuf(stdout, NULL, _IONBF, 0);
-    int files = strcmp(argv[1], "files") == 0, n = atoi(argv[2]);
+    int files = strcmp(argv[1], "files") == 0, socks = strcmp(argv[1], "socks") == 0;
+    int n = atoi(argv[2]);
     /* pipes: no pipe between us (when the RAM is spent on pipe buffers, a
      * write to say "ready" could fail too): each child fills, sleeps while
      * the others fill, and tells by its exit status. files: each child says
@@ -61,7 +91,7 @@ int main(int argc, char **argv)
                 close(ready[0]);
                 close(gate[1]);
             }
-            int ok = files ? open_files() : fill_pipes();
+            int ok = files ? open_files() : socks ? fill_socks() : fill_pipes();
             if (files) {
                 char c = (char)ok;
                 write(ready[1], &c, 1);

@@ -5,6 +5,11 @@
 #     1.3 GB if buffers were host memory) with --mem 64M. vmsim's peak host
 #     RSS must stay within that of one process filling pipes, plus --mem
 #     and a margin (bounded by the RAM, not by what the guest asked).
+#  1b. Socket buffers too: the same with socketpairs (stream pairs filled
+#     both ways, datagram pairs with one-byte messages, whose headers are
+#     charged to the RAM as well): each process stops at EMFILE or ENOBUFS
+#     (the RAM spent), and the peak RSS of 40 stays within that of one plus
+#     --mem and the margin (host memory would need 40 x 255 x 2 x 208 KiB).
 #  2. Host descriptors: 40 processes each open one file until EMFILE (their
 #     RLIMIT_NOFILE, 1024: 1021 after stdio); all must stop at 1021 with
 #     EMFILE (never the host's limit first), and vmsim's own descriptor
@@ -20,15 +25,24 @@ fail=0
 cp "$(dirname "$0")/../../guest/proc/hog.c" "$tmp/hog.c"
 # ASan keeps freed memory in quarantine (256 MB by default): not the guest's.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8"
-maxrss() {   # exit status and peak RSS (kB) of the command
+maxrss() {   # exit status and peak RSS (kB) of the command; its stdout in $tmp/last.out
     python3 -c 'import resource,subprocess,sys
-r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+r = subprocess.run(sys.argv[2:], stdout=open(sys.argv[1], "w"), stderr=subprocess.DEVNULL)
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$tmp/last.out" "$@"
 }
 read -r rc1 base < <(cd "$tmp" && maxrss timeout 120 "$VMSIM" run --mem 64M --root . "$prog" pipes 1)
 read -r rc40 many < <(cd "$tmp" && maxrss timeout 300 "$VMSIM" run --mem 64M --root . "$prog" pipes 40)
 echo "peak host RSS: 1 process ${base} kB, 40 processes ${many} kB (--mem 64M)"
 [ "$rc1" = 0 ] && [ "$rc40" = 0 ] || { echo "FAIL: exit $rc1 / $rc40"; fail=1; }
+limit=$((base + 64 * 1024 + 48 * 1024))
+[ "$many" -le "$limit" ] || { echo "FAIL: ${many} kB > ${limit} kB"; fail=1; }
+
+read -r rc1 base < <(cd "$tmp" && maxrss timeout 120 "$VMSIM" run --mem 64M --root . "$prog" socks 1)
+read -r rc40 many < <(cd "$tmp" && maxrss timeout 300 "$VMSIM" run --mem 64M --root . "$prog" socks 40)
+echo "sockets: peak host RSS: 1 process ${base} kB, 40 processes ${many} kB (--mem 64M)"
+[ "$rc1" = 0 ] && [ "$rc40" = 0 ] || { echo "FAIL: exit $rc1 / $rc40"; fail=1; }
+grep -q "^40 of 40 exited, 40 as expected$" "$tmp/last.out" ||
+    { echo "FAIL: socks 40:"; head -5 "$tmp/last.out"; fail=1; }
 limit=$((base + 64 * 1024 + 48 * 1024))
 [ "$many" -le "$limit" ] || { echo "FAIL: ${many} kB > ${limit} kB"; fail=1; }
 

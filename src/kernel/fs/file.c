@@ -53,8 +53,11 @@ void file_put(struct file *f)
     if (!f)
         return;
     assert(f->refcount > 0);
-    if (--f->refcount > 0)
+    if (--f->refcount > 0) {
+        if (f->ops->unref)
+            f->ops->unref(f);
         return;
+    }
     lock_file_release(f);
     if (f->ops->release)
         f->ops->release(f);

@@ -98,6 +98,9 @@ struct file_ops {
     int (*poll)(struct file *f);
     /* the last reference is gone */
     void (*release)(struct file *f);
+    /* a reference went and others remain (sockets: the garbage collector
+     * of descriptors in flight); NULL: nothing */
+    void (*unref)(struct file *f);
 };
 
 /* poll(2) event bits (asm-generic/poll.h) */

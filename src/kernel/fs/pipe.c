@@ -8,12 +8,9 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
-#define PIPE_PAGES (PIPE_CAPACITY / PAGE_SIZE)
-
 struct pipe {
     int readers, writers;   /* open descriptions of each end */
     uint64_t ino;           /* what fstat shows */
-    uint32_t head, len;     /* ring: bytes [head, head+len) mod capacity */
     /* FIFOs (issue 12, fifo.c): the named pipe's identity and stat, and how
      * many ends were ever opened (a blocked open waits for these to move). */
     bool fifo;
@@ -21,75 +18,26 @@ struct pipe {
     struct stat fst;
     uint32_t r_counter, w_counter;
     struct pipe *fnext;
-    struct kernel *k;
-    /* The ring's pages, kernel buffer pages of simulated RAM (mm.h kbuf),
+    /* The bytes, in kernel buffer pages of simulated RAM (mm.h kbuf_fifo),
      * present only while they hold bytes: an idle pipe costs no RAM. */
-    pfn_t page[PIPE_PAGES];
-    bool present[PIPE_PAGES];
+    struct kbuf_fifo buf;
 };
 
 static struct pipe *fifos;   /* the FIFOs with an open end */
-
-/* Copies n bytes between the ring at offset at (mod capacity) and buf,
- * allocating pages on the way in. Returns what was copied: short only when
- * the RAM ran out (a write). */
-static uint64_t ring_copy(struct pipe *pp, uint32_t at, uint8_t *buf, uint64_t n, bool in)
-{
-    uint64_t done = 0;
-    while (done < n) {
-        uint32_t off = (uint32_t)((at + done) % PIPE_CAPACITY);
-        uint32_t pg = off / PAGE_SIZE, po = off % PAGE_SIZE;
-        uint64_t chunk = PAGE_SIZE - po < n - done ? PAGE_SIZE - po : n - done;
-        if (!pp->present[pg]) {
-            if (!in || kbuf_page_alloc(pp->k, &pp->page[pg]) != 0)
-                break;
-            pp->present[pg] = true;
-        }
-        uint8_t *page = kbuf_page_bytes(pp->k, pp->page[pg]);
-        if (in)
-            memcpy(page + po, buf + done, chunk);
-        else
-            memcpy(buf + done, page + po, chunk);
-        done += chunk;
-    }
-    return done;
-}
-
-/* Gives back the pages that hold none of [head, head+len). */
-static void ring_trim(struct pipe *pp)
-{
-    for (uint32_t pg = 0; pg < PIPE_PAGES; pg++) {
-        if (!pp->present[pg])
-            continue;
-        uint32_t lo = pg * PAGE_SIZE;
-        /* distance from head to the page's start and end, in ring order */
-        uint32_t d0 = (lo + PIPE_CAPACITY - pp->head) % PIPE_CAPACITY;
-        uint32_t d1 = (lo + PAGE_SIZE - 1 + PIPE_CAPACITY - pp->head) % PIPE_CAPACITY;
-        bool used = pp->len && (d0 < pp->len || d1 < pp->len || d1 < d0);
-        if (!used) {
-            kbuf_page_free(pp->k, pp->page[pg]);
-            pp->present[pg] = false;
-        }
-    }
-}
 
 static int64_t pipe_read(struct file *f, void *dst, uint64_t len)
 {
     struct pipe *pp = f->priv;
     if (len == 0)
         return 0;
-    if (pp->len == 0) {
+    if (pp->buf.len == 0) {
         if (pp->writers == 0)
             return 0;
         return (f->flags & LX_O_NONBLOCK) ? -EAGAIN : -LX_ERESTART_BLOCK;
     }
-    uint64_t n = len < pp->len ? len : pp->len;
-    ring_copy(pp, pp->head, dst, n, false);
-    pp->head = (uint32_t)((pp->head + n) % PIPE_CAPACITY);
-    pp->len -= (uint32_t)n;
-    if (pp->len == 0)
-        pp->head = 0;
-    ring_trim(pp);
+    uint64_t n = len < pp->buf.len ? len : pp->buf.len;
+    kbuf_fifo_peek(&pp->buf, 0, dst, n);
+    kbuf_fifo_pop(&pp->buf, n);
     return (int64_t)n;
 }
 
@@ -100,18 +48,17 @@ static int64_t pipe_write(struct file *f, const void *src, uint64_t len)
         return -EPIPE;
     if (len == 0)
         return 0;
-    uint64_t space = PIPE_CAPACITY - pp->len;
+    uint64_t space = PIPE_CAPACITY - pp->buf.len;
     /* Up to PIPE_BUF bytes go in at once or not at all. */
     if (space == 0 || (len <= PIPE_BUF_ATOMIC && space < len))
         return (f->flags & LX_O_NONBLOCK) ? -EAGAIN : -LX_ERESTART_BLOCK;
     uint64_t n = len < space ? len : space;
-    uint32_t tail = (pp->head + pp->len) % PIPE_CAPACITY;
-    uint64_t got = ring_copy(pp, tail, (uint8_t *)src, n, true);
-    if (got < n && len <= PIPE_BUF_ATOMIC)
-        got = 0;   /* atomic: all or nothing */
-    pp->len += (uint32_t)got;
-    if (got < n)
-        ring_trim(pp);
+    uint64_t before = pp->buf.len;
+    uint64_t got = kbuf_fifo_push(&pp->buf, src, n);
+    if (got < n && len <= PIPE_BUF_ATOMIC) {
+        kbuf_fifo_trim(&pp->buf, before);   /* atomic: all or nothing */
+        got = 0;
+    }
     return got ? (int64_t)got : -ENOMEM;   /* Linux pipe_write: the page allocation failed */
 }
 
@@ -138,7 +85,7 @@ static int pipe_ioctl(struct file *f, unsigned cmd, const void *in, void *out, s
     struct pipe *pp = f->priv;
     if (cmd != FIONREAD)
         return -ENOTTY;
-    int n = (int)pp->len;
+    int n = (int)pp->buf.len;
     memcpy(out, &n, sizeof n);
     *outlen = sizeof n;
     return 0;
@@ -147,14 +94,14 @@ static int pipe_ioctl(struct file *f, unsigned cmd, const void *in, void *out, s
 static int pipe_poll_rd(struct file *f)
 {
     struct pipe *pp = f->priv;
-    int ev = pp->len ? LX_POLLIN | LX_POLLRDNORM : 0;
+    int ev = pp->buf.len ? LX_POLLIN | LX_POLLRDNORM : 0;
     return pp->writers == 0 ? ev | LX_POLLHUP : ev;
 }
 
 static int pipe_poll_wr(struct file *f)
 {
     struct pipe *pp = f->priv;
-    int ev = PIPE_CAPACITY - pp->len >= PIPE_BUF_ATOMIC ? LX_POLLOUT | LX_POLLWRNORM : 0;
+    int ev = PIPE_CAPACITY - pp->buf.len >= PIPE_BUF_ATOMIC ? LX_POLLOUT | LX_POLLWRNORM : 0;
     return pp->readers == 0 ? ev | LX_POLLERR : ev;   /* Linux pipe_poll */
 }
 
@@ -167,8 +114,7 @@ static void pipe_drop(struct pipe *pp)
             *pq = pp->fnext;
             break;
         }
-    pp->len = 0;
-    ring_trim(pp);
+    kbuf_fifo_free(&pp->buf);
     free(pp);
 }
 
@@ -229,7 +175,7 @@ struct pipe *pipe_fifo_find(struct kernel *k, uint64_t dev, const struct stat *s
     if (!pp)
         return NULL;
     pp->fifo = true;
-    pp->k = k;
+    kbuf_fifo_init(&pp->buf, k);
     pp->fdev = dev;
     pp->fst = *st;
     pp->ino = st->st_ino;
@@ -285,7 +231,7 @@ int pipe_new(struct kernel *k, int flags, uint64_t ino, struct file **rd, struct
         return -ENOMEM;
     }
     pp->ino = ino;
-    pp->k = k;
+    kbuf_fifo_init(&pp->buf, k);
     pp->readers = pp->writers = 1;
     (*rd)->priv = (*wr)->priv = pp;
     return 0;

@@ -81,10 +81,10 @@ void umsg_free(struct umsg *m)
 {
     if (!m)
         return;
+    usock_inflight(m->fds, m->nfds, -1);
     for (int i = 0; i < m->nfds; i++)
         file_put(m->fds[i]);
     free(m->fds);
-    free(m->data);
     free(m);
 }
 
@@ -92,18 +92,26 @@ static void usock_put(struct usock *s)
 {
     if (--s->refcount > 0)
         return;
+    usock_untrack(s);
+    kbuf_fifo_free(&s->buf);
+    kbuf_fifo_free(&s->hdrs);
     free(s);
 }
 
-static void usock_drain(struct usock *s)
+void usock_drain(struct usock *s)
 {
-    while (s->head) {
-        struct umsg *m = s->head;
-        s->head = m->next;
-        umsg_free(m);
-    }
-    s->tail = NULL;
+    /* Detach first: putting a passed description may close a socket whose
+     * queue holds s (the collector's cycles). */
+    struct umsg *m = s->head;
+    s->head = s->tail = NULL;
     s->queued = s->nqueued = 0;
+    kbuf_fifo_free(&s->buf);
+    kbuf_fifo_free(&s->hdrs);
+    while (m) {
+        struct umsg *next = m->next;
+        umsg_free(m);
+        m = next;
+    }
 }
 
 /* The end of s: the peer sees end of file / EPIPE, names and queues go. */
@@ -139,9 +147,14 @@ void usock_link(struct usock *a, struct usock *b)
     b->peercred = a->cred;
 }
 
+size_t usock_charged(const struct usock *s)
+{
+    return s->queued + s->nqueued * USOCK_MSG_TRUESIZE;
+}
+
 bool usock_room(const struct usock *s, size_t len)
 {
-    return s->queued == 0 || s->queued + len <= (size_t)s->rcvbuf;
+    return s->nqueued == 0 || usock_charged(s) + len + USOCK_MSG_TRUESIZE <= (size_t)s->rcvbuf;
 }
 
 void usock_enqueue(struct usock *s, struct umsg *m)
@@ -154,6 +167,7 @@ void usock_enqueue(struct usock *s, struct umsg *m)
     s->tail = m;
     s->queued += m->len;
     s->nqueued++;
+    usock_inflight(m->fds, m->nfds, 1);
 }
 
 /* ---- the file ------------------------------------------------------------- */
@@ -191,8 +205,15 @@ static int sock_ioctl(struct file *f, unsigned cmd, const void *in, void *out, s
 static void sock_release(struct file *f)
 {
     struct usock *s = f->priv;
+    s->file = NULL;
     usock_close(s);
     usock_put(s);
+    usock_gc();   /* as Linux's unix_release_sock */
+}
+
+static void sock_unref(struct file *f)
+{
+    usock_gc();   /* the last descriptor of a socket in flight may be gone */
 }
 
 /* Readiness, shared by poll/select and epoll. */
@@ -222,7 +243,7 @@ int usock_poll(struct file *f)
 
 static const struct file_ops sock_ops = {
     .read = sock_read, .write = sock_write, .fstat = sock_fstat, .ioctl = sock_ioctl,
-    .poll = usock_poll, .release = sock_release,
+    .poll = usock_poll, .release = sock_release, .unref = sock_unref,
 };
 
 bool file_is_socket(const struct file *f) { return f && f->ops == &sock_ops; }
@@ -243,6 +264,10 @@ int usock_new(struct proc *p, int type, int flags, struct file **out)
     s->sndbuf = s->rcvbuf = USOCK_BUF_DEFAULT;
     s->cred = (struct lx_ucred){p->pid, p->os->uid, p->os->gid};
     s->peercred = (struct lx_ucred){0, (uint32_t)-1, (uint32_t)-1};
+    kbuf_fifo_init(&s->buf, p->k);
+    kbuf_fifo_init(&s->hdrs, p->k);
+    s->file = f;
+    usock_track(s);
     f->priv = s;
     *out = f;
     return 0;
@@ -424,6 +449,9 @@ int usock_connect(struct proc *p, struct usock *s, const struct lx_sockaddr_un *
                         .addr = t->addr, .addrlen = t->addrlen};
     if (fs_unix_ns(p->fs))
         e->ino = fs_unix_ns(p->fs)->next_ino++;
+    kbuf_fifo_init(&e->buf, p->k);
+    kbuf_fifo_init(&e->hdrs, p->k);
+    usock_track(e);
     s->cred = (struct lx_ucred){p->pid, p->os->uid, p->os->gid};
     usock_link(s, e);
     t->backlog[t->nbacklog++] = e;

@@ -17,6 +17,11 @@
 #define LX_SUN_PATH 108
 #define USOCK_BUF_DEFAULT 212992   /* net.core.rmem_default / wmem_default */
 #define USOCK_MAX_FDS 253          /* SCM_MAX_FD */
+/* What a queued message costs its receive buffer besides its bytes, as a
+ * small skb's truesize on 64-bit Linux: a socketpair(SOCK_DGRAM) takes
+ * about 277 one-byte messages before a send must wait. It also bounds
+ * the host memory of the message headers. */
+#define USOCK_MSG_TRUESIZE 768
 
 struct lx_ucred {
     int32_t pid;
@@ -28,11 +33,12 @@ struct lx_sockaddr_un {
     char path[LX_SUN_PATH];
 };
 
-/* One message in a receive queue. */
+/* One message in a receive queue; its bytes are the next len - off of the
+ * socket's kbuf_fifo. */
 struct umsg {
     struct umsg *next;
-    uint8_t *data;
     size_t len, off;          /* bytes, and how many a stream read took */
+    size_t hdr;               /* what it holds of its socket's hdrs */
     struct file **fds;        /* SCM_RIGHTS: references */
     int nfds;
     struct lx_ucred cred;     /* the sender's */
@@ -66,10 +72,20 @@ struct usock {
     dev_t node_dev;           /* a path name: the host node's identity */
     ino_t node_ino;
     struct umsg *head, *tail; /* receive queue */
+    struct kbuf_fifo buf;     /* its bytes, in kernel pages of simulated RAM */
+    /* The messages' headers are host memory: as many bytes of simulated
+     * RAM are held here (zeros), so --mem bounds them too. */
+    struct kbuf_fifo hdrs;
     size_t queued;            /* bytes in it */
     size_t nqueued;           /* messages in it */
     struct usock **backlog;   /* listening: connected sockets not yet accepted */
     int nbacklog, maxbacklog;
+    /* The garbage collector of sockets in flight (socket_gc.c). */
+    struct file *file;        /* its open file, NULL before accept and after close */
+    int inflight;             /* references to file held by queued messages */
+    struct usock *gnext, *gprev; /* every socket of the run */
+    int gc_refs;
+    bool gc_candidate, gc_reached;
 };
 
 /* The socket behind f (or NULL when f is not one). */
@@ -94,10 +110,28 @@ int usock_connect(struct proc *p, struct usock *s, const struct lx_sockaddr_un *
 /* The bound socket with this address, or NULL. */
 struct usock *usock_lookup(struct proc *p, const struct lx_sockaddr_un *a, uint32_t len, int *err);
 
+/* Counts the sockets among fds as in flight (delta 1) or no longer (-1). */
+void usock_inflight(struct file **fds, int nfds, int delta);
+/* Adds s to / removes it from the list of every socket (the collector's). */
+void usock_track(struct usock *s);
+void usock_untrack(struct usock *s);
+/* Frees the sockets that only messages in flight keep alive, as Linux's
+ * unix_gc: a socket passed over itself, or a cycle of such, once no
+ * descriptor of a process names it. Runs when a socket reference goes. */
+void usock_gc(void);
+/* Empties s's receive queue (its messages' descriptions are put). */
+void usock_drain(struct usock *s);
+
 /* Queues message m (taking it over) on s; updates counts. */
 void usock_enqueue(struct usock *s, struct umsg *m);
 void umsg_free(struct umsg *m);
-/* Room for len more bytes in s's receive queue? */
+/* Unlinks s's first message (its bytes and header charge) and frees it. */
+void usock_dequeue_head(struct usock *s);
+/* What s's receive queue holds against SO_RCVBUF: its bytes and each
+ * message's USOCK_MSG_TRUESIZE. */
+size_t usock_charged(const struct usock *s);
+/* Room for a message of len more bytes in s's receive queue? (An empty
+ * queue takes any one message, as before.) */
 bool usock_room(const struct usock *s, size_t len);
 
 int usock_poll(struct file *f);

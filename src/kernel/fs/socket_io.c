@@ -33,23 +33,31 @@ int64_t usock_send(struct usock *s, struct usock_tx *tx)
         if (s->type == LX_SOCK_SEQPACKET && len > (size_t)s->sndbuf - 32)
             return -EMSGSIZE;
         if (!usock_room(to, len)) {
-            size_t room = (size_t)to->rcvbuf > to->queued ? (size_t)to->rcvbuf - to->queued : 0;
+            size_t used = usock_charged(to) + USOCK_MSG_TRUESIZE;
+            size_t room = (size_t)to->rcvbuf > used ? (size_t)to->rcvbuf - used : 0;
             /* A stream takes what fits; a record waits for room for all of it. */
             if (s->type != LX_SOCK_STREAM || tx->nfds || room == 0)
                 return must_wait(tx->flags);
             len = room;
         }
     }
+    size_t hdr = sizeof(struct umsg) + (size_t)tx->nfds * sizeof *tx->fds;
     struct umsg *m = calloc(1, sizeof *m);
-    uint8_t *data = malloc(len ? len : 1);
-    if (!m || !data) {
-        free(m);
-        free(data);
+    if (!m)
         return -ENOMEM;
+    /* The bytes go to the receiver's queue, kernel pages of simulated RAM,
+     * and the header is charged there too. */
+    size_t before = to->buf.len, hbefore = to->hdrs.len;
+    size_t got = kbuf_fifo_push(&to->buf, tx->data, len);
+    bool hok = kbuf_fifo_push(&to->hdrs, NULL, hdr) == hdr;
+    if (!hok || (got < len && (got == 0 || s->type != LX_SOCK_STREAM))) {
+        kbuf_fifo_trim(&to->buf, before);
+        kbuf_fifo_trim(&to->hdrs, hbefore);
+        free(m);
+        return -ENOBUFS;   /* Linux: no memory for the skb */
     }
-    memcpy(data, tx->data, len);
-    m->data = data;
-    m->len = len;
+    m->hdr = hdr;
+    m->len = got;   /* a stream may take what the RAM had room for */
     m->fds = tx->fds;   /* taken over */
     m->nfds = tx->nfds;
     tx->fds = NULL;
@@ -58,7 +66,7 @@ int64_t usock_send(struct usock *s, struct usock_tx *tx)
     m->from = s->addr;
     m->fromlen = s->addrlen;
     usock_enqueue(to, m);
-    return (int64_t)len;
+    return (int64_t)got;
 }
 
 /* Takes (or, peeking, shares) m's descriptions and sender into rx. */
@@ -78,6 +86,7 @@ static void take_extras(struct umsg *m, struct usock_rx *rx, bool peek)
             for (int i = 0; i < m->nfds; i++)
                 rx->fds[i] = file_get(m->fds[i]);
         } else {
+            usock_inflight(m->fds, m->nfds, -1);
             rx->fds = m->fds;
             m->fds = NULL;
         }
@@ -87,7 +96,7 @@ static void take_extras(struct umsg *m, struct usock_rx *rx, bool peek)
     }
 }
 
-static void dequeue_head(struct usock *s)
+void usock_dequeue_head(struct usock *s)
 {
     struct umsg *m = s->head;
     s->head = m->next;
@@ -95,6 +104,8 @@ static void dequeue_head(struct usock *s)
         s->tail = NULL;
     s->queued -= m->len - m->off;
     s->nqueued--;
+    kbuf_fifo_pop(&s->buf, m->len - m->off);
+    kbuf_fifo_pop(&s->hdrs, m->hdr);
     umsg_free(m);
 }
 
@@ -117,18 +128,18 @@ int64_t usock_recv(struct usock *s, void *buf, size_t len, int flags, struct uso
     if (s->type != LX_SOCK_STREAM) {   /* one record */
         struct umsg *m = s->head;
         size_t n = len < m->len ? len : m->len;
-        memcpy(buf, m->data, n);
+        kbuf_fifo_peek(&s->buf, 0, buf, n);
         if (m->len > len)
             rx->msg_flags |= LX_MSG_TRUNC;
         take_extras(m, rx, peek);
         int64_t full = (int64_t)m->len;
         if (!peek)
-            dequeue_head(s);
+            usock_dequeue_head(s);
         return (flags & LX_MSG_TRUNC) ? full : (int64_t)n;
     }
     /* MSG_WAITALL: wait until all of it is there, or the stream ends. */
     if ((flags & LX_MSG_WAITALL) && !(flags & (LX_MSG_DONTWAIT | LX_MSG_PEEK)) &&
-        s->queued < len && s->queued < (size_t)s->rcvbuf && !s->shut_rd && !s->peer_closed &&
+        s->queued < len && usock_room(s, 1) && !s->shut_rd && !s->peer_closed &&
         s->peer && !s->peer->shut_wr) {
         bool fds = false;
         for (struct umsg *q = s->head; q; q = q->next)
@@ -136,7 +147,7 @@ int64_t usock_recv(struct usock *s, void *buf, size_t len, int flags, struct uso
         if (!fds)
             return -LX_ERESTART_BLOCK;
     }
-    size_t done = 0;
+    size_t done = 0, at = 0;   /* at: where m's next byte is in the queue (peeking) */
     struct umsg *m = s->head;
     size_t off = m->off;
     while (m && done < len) {
@@ -145,10 +156,11 @@ int64_t usock_recv(struct usock *s, void *buf, size_t len, int flags, struct uso
         if (done && (m->nfds || rx->nfds))
             break;
         size_t n = len - done < m->len - off ? len - done : m->len - off;
-        memcpy((uint8_t *)buf + done, m->data + off, n);
+        kbuf_fifo_peek(&s->buf, at, (uint8_t *)buf + done, n);
         take_extras(m, rx, peek);
         done += n;
         if (peek) {
+            at += n;
             off += n;
             if (off == m->len) {
                 m = m->next;
@@ -156,16 +168,15 @@ int64_t usock_recv(struct usock *s, void *buf, size_t len, int flags, struct uso
             }
             continue;
         }
-        m->off += n;
-        s->queued -= n;
-        if (m->off == m->len) {
-            s->head = m->next;
-            if (!s->head)
-                s->tail = NULL;
-            s->nqueued--;
-            umsg_free(m);
+        if (m->off + n == m->len) {   /* all of it read: it goes */
+            usock_dequeue_head(s);
             m = s->head;
             off = m ? m->off : 0;
+        } else {
+            m->off += n;
+            s->queued -= n;
+            kbuf_fifo_pop(&s->buf, n);
+            off = m->off;
         }
     }
     return (int64_t)done;

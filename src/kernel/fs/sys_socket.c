@@ -197,6 +197,7 @@ static int64_t do_accept(struct proc *p, const uint64_t a[6], int flags)
     memmove(&s->backlog[0], &s->backlog[1], (size_t)(s->nbacklog - 1) * sizeof *s->backlog);
     s->nbacklog--;
     nf->priv = e;   /* the backlog's reference passes to the file */
+    e->file = nf;
     /* The client's address, if it bound one. */
     struct lx_sockaddr_un none = {.family = LX_AF_UNIX};
     rc = e->peer ? usock_put_addr(p, a[1], a[2], &e->peer->addr, e->peer->addrlen)

@@ -1,5 +1,6 @@
 /* kernel_check(): the invariants of design.md, recomputed from scratch.
  *
+ *   - with no address space left, no kernel buffer page (pipe, socket) is held;
  *   - every frame is free, or its counts equal the mappings and holders
  *     pointing at it: mapcount == present PTEs == rmap length; refcount ==
  *     mapcount (+1 for the page cache, the table's or the kernel's own ref);
@@ -390,6 +391,10 @@ int kernel_check(struct kernel *k)
     if (nr != k->nr_mm)
         bad(&c, "%llu address spaces, counted %llu", (unsigned long long)k->nr_mm,
             (unsigned long long)nr);
+    /* With every process gone, every pipe and socket is gone: a buffer page
+     * still held is a leak (a socket cycle the collector missed). */
+    if (nr == 0 && k->kbuf_pages)
+        bad(&c, "%llu kernel buffer pages held with no process left", (unsigned long long)k->kbuf_pages);
     check_frames(&c);
     check_swap(&c);
     check_tlbs(&c);

@@ -71,6 +71,7 @@ struct kernel {
     struct frames ft;
     pfn_t kroot;              /* kernel root table; its upper half is copied to every mm */
     uint64_t ktables;         /* table frames of the kernel half (incl. kroot) */
+    uint64_t kbuf_pages;      /* kernel buffer pages held (kbuf.c) */
     pfn_t ktext, kdata, vdso; /* FRAME_KERNEL pages */
     /* Linux's ZERO_PAGE (zeropage.c): mapped read-only for read faults on
      * untouched private anonymous memory. A FRAME_KERNEL page that, as in

@@ -243,6 +243,32 @@ void kbuf_page_free(struct kernel *k, pfn_t f);
 /* The page's PAGE_SIZE bytes (valid until it is freed). */
 uint8_t *kbuf_page_bytes(struct kernel *k, pfn_t f);
 
+/* A FIFO of bytes in kernel buffer pages (pipes, socket receive queues):
+ * bytes [head, head+len) of the pages in order, a page taken as bytes
+ * arrive and given back once all its bytes are consumed, so an idle queue
+ * holds no RAM. The callers bound len (pipe capacity, SO_RCVBUF); the host
+ * keeps only the page numbers. Zero-initialise, then kbuf_fifo_init. */
+struct kbuf_fifo {
+    struct kernel *k;
+    pfn_t *page;            /* the pages holding the bytes, oldest first */
+    uint32_t npages, cap;   /* used and allocated entries of page[] */
+    uint32_t head;          /* offset of the first byte in page[0] */
+    uint64_t len;           /* bytes queued */
+};
+void kbuf_fifo_init(struct kbuf_fifo *q, struct kernel *k);
+/* Appends up to n bytes of src (NULL: zeros): short only when the RAM ran
+ * out. */
+uint64_t kbuf_fifo_push(struct kbuf_fifo *q, const void *src, uint64_t n);
+/* Copies n bytes starting at offset at (from the oldest byte) into dst;
+ * at + n <= len. Nothing is consumed. */
+void kbuf_fifo_peek(const struct kbuf_fifo *q, uint64_t at, void *dst, uint64_t n);
+/* Consumes the n oldest bytes (n <= len). */
+void kbuf_fifo_pop(struct kbuf_fifo *q, uint64_t n);
+/* Drops the newest bytes so that len bytes remain (undoes a short push). */
+void kbuf_fifo_trim(struct kbuf_fifo *q, uint64_t len);
+/* Gives every page back (the queue is empty and reusable afterwards). */
+void kbuf_fifo_free(struct kbuf_fifo *q);
+
 /* Opens a host file for mapping. The same host file (device, inode) opened
  * twice is the same page-cache identity. name is what /proc/PID/maps shows
  * (NULL: the path). Returns NULL and *err = -errno on failure. */
