@@ -394,8 +394,12 @@ int usock_bind(struct proc *p, struct usock *s, const struct lx_sockaddr_un *a, 
             rc = -EADDRINUSE;
         else if (l.virt != VFS_HOST || l.trailing_slash)
             rc = -EACCES;
+        else if ((rc = kernel_disk_inode_room(p->k)) != 0)   /* --disk-quota */
+            ;
         else if (mknodat(l.dirfd, l.name, S_IFSOCK | (0777 & ~fs_get_umask(p->fs)), 0) < 0)
             rc = -errno;
+        else
+            kernel_disk_account(p->k, KERNEL_DISK_INODE);
         struct stat st;
         if (!rc && fstatat(l.dirfd, l.name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             rc = -errno;

@@ -221,8 +221,12 @@ int64_t sys_openat(struct proc *p, const uint64_t a[6])
                 rc = -EISDIR;
                 break;
             }
+            if ((rc = kernel_disk_inode_room(p->k)) != 0)   /* --disk-quota */
+                break;
             unsigned m = mode & ~fs_get_umask(p->fs);
             hfd = host_open_nonblock(l.dirfd, l.name, host_open_flags(flags) | O_CREAT | O_EXCL, m);
+            if (hfd >= 0)
+                kernel_disk_account(p->k, KERNEL_DISK_INODE);
             if (hfd < 0 && errno == EEXIST && !excl && attempt == 0) {
                 vfs_lookup_done(&l);   /* created meanwhile: look again */
                 continue;
@@ -470,8 +474,9 @@ int64_t sys_faccessat2(struct proc *p, const uint64_t a[6])
     return access_at(p, (int)a[0], a[1], (int)a[2], (int)a[3]);
 }
 
-/* Looks up a name to create: 0 with l (the name free), or -EEXIST, ... */
-static int lookup_new(struct proc *p, int dirfd, uint64_t g_path, struct vfs_lookup *l)
+/* Looks up a name to create: 0 with l (the name free), or -EEXIST, ...;
+ * for a new inode, -ENOSPC past --disk-quota. */
+static int lookup_new(struct proc *p, int dirfd, uint64_t g_path, bool inode, struct vfs_lookup *l)
 {
     int rc = sys_lookup_user(p, dirfd, g_path, VFS_CREATE, l);
     if (rc)
@@ -480,7 +485,7 @@ static int lookup_new(struct proc *p, int dirfd, uint64_t g_path, struct vfs_loo
         vfs_lookup_done(l);
         return -EEXIST;
     }
-    if ((rc = vfs_may_modify(l)) != 0)
+    if ((rc = vfs_may_modify(l)) != 0 || (inode && (rc = kernel_disk_inode_room(p->k)) != 0))
         vfs_lookup_done(l);
     return rc;
 }
@@ -488,13 +493,14 @@ static int lookup_new(struct proc *p, int dirfd, uint64_t g_path, struct vfs_loo
 int64_t sys_mkdirat(struct proc *p, const uint64_t a[6])
 {
     struct vfs_lookup l;
-    int rc = lookup_new(p, (int)a[0], a[1], &l);
+    int rc = lookup_new(p, (int)a[0], a[1], true, &l);
     if (rc)
         return rc;
     unsigned m = (unsigned)a[2] & 01777 & ~fs_get_umask(p->fs);
     if (mkdirat(l.dirfd, l.name, m) < 0) {
         rc = -errno;
     } else {
+        kernel_disk_account(p->k, KERNEL_DISK_INODE);
         int fd = openat(l.dirfd, l.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         fix_mode(fd, m);
         if (fd >= 0)
@@ -514,7 +520,7 @@ int64_t sys_mknodat(struct proc *p, const uint64_t a[6])
     if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK)
         return -EINVAL;
     struct vfs_lookup l;
-    int rc = lookup_new(p, (int)a[0], a[1], &l);
+    int rc = lookup_new(p, (int)a[0], a[1], true, &l);
     if (rc)
         return rc;
     unsigned m = mode & 07777 & ~fs_get_umask(p->fs);
@@ -529,8 +535,20 @@ int64_t sys_mknodat(struct proc *p, const uint64_t a[6])
     } else if (fchmodat(l.dirfd, l.name, m, 0) < 0) {
         rc = 0;   /* the node is there; its mode is the umask's */
     }
+    if (!rc)
+        kernel_disk_account(p->k, KERNEL_DISK_INODE);
     vfs_lookup_done(&l);
     return rc;
+}
+
+/* --disk-quota: the room a removed name gives back (its inode and blocks
+ * when it was the last name; a directory's entries are gone already). */
+static void disk_unlinked(struct kernel *k, const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode))
+        kernel_disk_account(k, -KERNEL_DISK_INODE);
+    else if (st->st_nlink == 1)
+        kernel_disk_account(k, -KERNEL_DISK_INODE - (S_ISREG(st->st_mode) ? (int64_t)st->st_blocks * 512 : 0));
 }
 
 int64_t sys_unlinkat(struct proc *p, const uint64_t a[6])
@@ -554,8 +572,8 @@ int64_t sys_unlinkat(struct proc *p, const uint64_t a[6])
         rc = (flags & LX_AT_REMOVEDIR) ? -EBUSY : -EISDIR;
     else if (unlinkat(l.dirfd, l.name, flags & LX_AT_REMOVEDIR ? AT_REMOVEDIR : 0) < 0)
         rc = -errno;
-    else if (S_ISREG(l.st.st_mode) && l.st.st_nlink == 1)   /* --disk-quota: room back */
-        kernel_disk_account(p->k, -(int64_t)l.st.st_blocks * 512);
+    else
+        disk_unlinked(p->k, &l.st);
     vfs_lookup_done(&l);
     return rc;
 }
@@ -592,6 +610,9 @@ int64_t sys_renameat2(struct proc *p, const uint64_t a[6])
         rc = -ENOTDIR;
     else if (syscall(SYS_renameat2, lo.dirfd, lo.name, ln.dirfd, ln.name, flags) < 0)
         rc = -errno;
+    else if (ln.exists && !(flags & 2 /* RENAME_EXCHANGE */) &&
+             !(ln.st.st_dev == lo.st.st_dev && ln.st.st_ino == lo.st.st_ino))
+        disk_unlinked(p->k, &ln.st);   /* the name replaced */
     vfs_lookup_done(&lo);
     vfs_lookup_done(&ln);
     return rc;
@@ -606,12 +627,14 @@ int64_t sys_symlinkat(struct proc *p, const uint64_t a[6])
     if (!target[0])
         return -ENOENT;
     struct vfs_lookup l;
-    rc = lookup_new(p, (int)a[1], a[2], &l);
+    rc = lookup_new(p, (int)a[1], a[2], true, &l);
     if (rc)
         return rc;
     /* The target is stored as given: lookups re-resolve it inside the sandbox. */
     if (symlinkat(target, l.dirfd, l.name) < 0)
         rc = -errno;
+    else
+        kernel_disk_account(p->k, KERNEL_DISK_INODE);
     vfs_lookup_done(&l);
     return rc;
 }
@@ -626,7 +649,7 @@ int64_t sys_linkat(struct proc *p, const uint64_t a[6])
                              &lo);
     if (rc)
         return rc;
-    rc = lookup_new(p, (int)a[2], a[3], &ln);
+    rc = lookup_new(p, (int)a[2], a[3], false, &ln);
     if (rc) {
         vfs_lookup_done(&lo);
         return rc;

@@ -111,7 +111,7 @@ static int cow_copy(struct mm *mm, const struct vma *v, pte_t *e, uint64_t page,
 }
 
 static int fault_present(struct mm *mm, const struct vma *v, pte_t *e, uint64_t page,
-                         enum access acc)
+                         enum access acc, vaddr_t a, struct segv *out)
 {
     struct kernel *k = mm->k;
     if ((e->bits & PTE_U) && (e->bits & access_bit(acc))) {
@@ -131,6 +131,8 @@ static int fault_present(struct mm *mm, const struct vma *v, pte_t *e, uint64_t 
     pfn_t f = pte_pfn(*e);
     struct frame *fr = frame_of(&k->ft, f);
     if (v->flags & VMA_SHARED) {
+        if (fr->use == FRAME_FILE && quota_page_mkwrite(k, fr) != 0)
+            return segv(mm, out, LX_SIGBUS, LX_BUS_ADRERR, a, acc);   /* --disk-quota full */
         if (fr->use == FRAME_FILE)
             fr->dirty = !fr->owner->anon;
         e->bits |= want | PTE_D;
@@ -187,6 +189,8 @@ static int fault_file(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
         perms &= ~PTE_W;                        /* copy on the first write */
     } else if (!n->anon) {
         if (acc == ACCESS_WRITE) {
+            if (quota_page_mkwrite(k, fr) != 0)
+                return segv(mm, out, LX_SIGBUS, LX_BUS_ADRERR, a, acc);   /* --disk-quota full */
             fr->dirty = true;
             perms |= PTE_D;
         } else {
@@ -241,7 +245,7 @@ static int fault_swap(struct mm *mm, const struct vma *v, pte_t *e, uint64_t pag
         return rc;
     /* A write to a page others still share: copy-on-write now. */
     e = pt_pte(ft, mm->root, va(page), false, NULL, NULL);
-    return fault_present(mm, v, e, page, acc);
+    return fault_present(mm, v, e, page, acc, a, out);
 }
 
 void mm_note_emptied(struct mm *mm, uint64_t va)
@@ -292,7 +296,7 @@ static int handle_fault(struct mm *mm, vaddr_t a, enum access acc, struct segv *
     if (!e)
         return err;
     if (pte_valid(*e))
-        return fault_present(mm, v, e, page, acc);
+        return fault_present(mm, v, e, page, acc, a, out);
     if (pte_is_swap(*e))
         return fault_swap(mm, v, e, page, acc, a, out);
     assert(e->bits == 0);

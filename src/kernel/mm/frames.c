@@ -121,6 +121,7 @@ int frame_alloc(struct frames *ft, enum frame_use use, pfn_t *out)
     fr->use = (uint8_t)use;
     fr->refcount = 1;
     fr->dirty = false;
+    fr->quota_res = false;
     fr->owner = NULL;
     fr->index = 0;
     fr->swap = SWAP_NO_SLOT;
@@ -156,6 +157,7 @@ void frame_put(struct frames *ft, pfn_t f)
     ft->count[FRAME_FREE]++;
     fr->use = FRAME_FREE;
     fr->dirty = false;
+    fr->quota_res = false;
     fr->owner = NULL;
     fr->index = 0;
     free(fr->rmap);

@@ -33,6 +33,7 @@ struct rmap_ent {
 struct frame {
     uint8_t use; /* enum frame_use */
     bool dirty;  /* FILE: newer than the host file */
+    bool quota_res; /* FILE: holds a --disk-quota reservation for a hole (quota.c) */
     uint32_t refcount;
     uint32_t mapcount;     /* present PTEs pointing here */
     struct vinode *owner;  /* FILE: the page cache it belongs to */

@@ -147,6 +147,13 @@ static inline bool is_zero_pfn(const struct kernel *k, pfn_t f)
  * difference. */
 int quota_limit_write(struct kernel *k, int fd, uint64_t off, uint64_t *len, int64_t *blocks);
 void quota_after_write(struct kernel *k, int fd, int64_t blocks_before);
+/* A write fault is about to dirty the shared file page fr: when its range
+ * of the host file holds a hole, a page's worth of room is reserved (kept
+ * in fr until writeback or until the page goes); -ENOSPC when there is
+ * none (the fault is SIGBUS, as Linux's page_mkwrite on a full disk). */
+int quota_page_mkwrite(struct kernel *k, struct frame *fr);
+/* The page was written back or dropped: its reservation goes. */
+void quota_page_settled(struct kernel *k, struct frame *fr);
 
 /* Counts an event for an address space and for the whole kernel. */
 #define MM_COUNT(mm, field) ((mm)->c.field++, (mm)->k->c.field++)

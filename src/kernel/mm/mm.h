@@ -144,6 +144,12 @@ void kernel_set_disk_quota(struct kernel *k, uint64_t bytes);
 void kernel_disk_account(struct kernel *k, int64_t bytes);
 /* Bytes of blocks the guest may still add (INT64_MAX: no quota). */
 int64_t kernel_disk_room(const struct kernel *k);
+/* What a new inode (file, directory, symlink, node) costs against the
+ * quota, whatever the host file system spends: one 4 KiB block, as Linux
+ * counts a new inode's block. Given back when its last name goes. */
+#define KERNEL_DISK_INODE 4096
+/* -ENOSPC when the quota has no room for one more inode, else 0. */
+int kernel_disk_inode_room(const struct kernel *k);
 
 /* Selects the replacement policy by name (kernel/policy.h: clock, fifo,
  * lru, random, opt). -EINVAL for an unknown name; -ENOTSUP for opt when no

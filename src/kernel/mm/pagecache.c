@@ -27,6 +27,7 @@ static void vinode_drop_page(struct kernel *k, struct vinode *n, size_t i)
     assert(fr->mapcount == 0 && fr->refcount == 1 && fr->owner == n);
     if (fr->dirty && !n->anon)
         pagecache_writeback(k, f, NULL);
+    quota_page_settled(k, fr);
     frame_put(&k->ft, f);
     memmove(&n->pages[i], &n->pages[i + 1], (n->npages - i - 1) * sizeof n->pages[0]);
     n->npages--;
@@ -524,6 +525,9 @@ int pagecache_writeback(struct kernel *k, pfn_t f, struct mm *mm)
     uint64_t len = size - off < PAGE_SIZE ? size - off : PAGE_SIZE;
     const uint8_t *src = frame_bytes(&k->ft, f);
     uint64_t done = 0;
+    /* --disk-quota: the blocks it fills are charged, its reservation goes */
+    struct stat st;
+    int64_t blocks = k->disk_quota && fstat(n->fd, &st) == 0 ? (int64_t)st.st_blocks : -1;
     while (done < len) {
         ssize_t w = pwrite(n->fd, src + done, len - done, (off_t)(off + done));
         if (w < 0 && errno == EINTR)
@@ -531,10 +535,13 @@ int pagecache_writeback(struct kernel *k, pfn_t f, struct mm *mm)
         if (w <= 0) {
             fprintf(stderr, "vmsim: writeback of page %llu failed: %s\n",
                     (unsigned long long)fr->index, w < 0 ? strerror(errno) : "short write");
+            quota_page_settled(k, fr);
             return -EIO;
         }
         done += (uint64_t)w;
     }
+    quota_after_write(k, n->fd, blocks);
+    quota_page_settled(k, fr);
     if (mm)
         MM_COUNT(mm, writebacks);
     else
