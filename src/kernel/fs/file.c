@@ -68,21 +68,30 @@ void file_put(struct file *f)
     free(f);
 }
 
-/* Regular files borrow their vfile's descriptor (vfile_host_fd). */
-static bool owns_host_fd(const struct file *f)
+int file_host_fd(struct file *f)
 {
-    return f->host_fd >= 0 && !(f->vf && f->host_fd == vfile_host_fd(f->vf));
+    if (f->host_fd < 0)
+        return -1;
+    if (f->borrowed)   /* regular files: their vfile's (vfile_host_fd) */
+        return vfile_host_fd(f->vf);
+    if (f->dirh)
+        return hostfd_get(f->dirh);
+    return f->host_fd;
 }
 
 static void host_release(struct file *f)
 {
-    if (owns_host_fd(f))
+    if (f->dirh) {
+        hostfd_close(f->dirh);
+        free(f->dirh);
+    } else if (f->host_fd >= 0 && !f->borrowed) {
         close(f->host_fd);
+    }
 }
 
 static int host_fstat(struct file *f, struct stat *st)
 {
-    return fstat(f->host_fd, st) < 0 ? -errno : 0;
+    return fstat(file_host_fd(f), st) < 0 ? -errno : 0;
 }
 
 static int64_t ret_errno(ssize_t r) { return r < 0 ? -errno : (int64_t)r; }
@@ -95,7 +104,7 @@ static int64_t reg_pread(struct file *f, void *buf, uint64_t len, uint64_t off)
         return -EINVAL;
     if (f->vf)
         return vfile_read(f->vf, buf, len, off);
-    return ret_errno(pread(f->host_fd, buf, len, (off_t)off));
+    return ret_errno(pread(file_host_fd(f), buf, len, (off_t)off));
 }
 
 static int64_t reg_pwrite(struct file *f, const void *buf, uint64_t len, uint64_t off)
@@ -104,13 +113,13 @@ static int64_t reg_pwrite(struct file *f, const void *buf, uint64_t len, uint64_
         return -EINVAL;
     if (f->vf && vfile_writable(f->vf))
         return vfile_write(f->vf, buf, len, off);
-    return ret_errno(pwrite(f->host_fd, buf, len, (off_t)off));
+    return ret_errno(pwrite(file_host_fd(f), buf, len, (off_t)off));
 }
 
 static int64_t reg_size(struct file *f)
 {
     struct stat st;
-    return fstat(f->host_fd, &st) < 0 ? -errno : (int64_t)st.st_size;
+    return fstat(file_host_fd(f), &st) < 0 ? -errno : (int64_t)st.st_size;
 }
 
 static int64_t reg_read(struct file *f, void *buf, uint64_t len)
@@ -148,7 +157,7 @@ static int64_t reg_lseek(struct file *f, int64_t off, int whence)
         break;
     case SEEK_DATA:
     case SEEK_HOLE: {
-        off_t r = lseek(f->host_fd, (off_t)off, whence);
+        off_t r = lseek(file_host_fd(f), (off_t)off, whence);
         if (r < 0)
             return -errno;
         f->pos = (uint64_t)r;
@@ -182,12 +191,12 @@ static int64_t dir_read(struct file *f, void *buf, uint64_t len) { return -EISDI
 static int64_t dir_getdents(struct file *f, void *buf, uint64_t len)
 {
     /* struct linux_dirent64 has the same layout on every Linux ABI. */
-    return ret_errno(syscall(SYS_getdents64, f->host_fd, buf, len));
+    return ret_errno(syscall(SYS_getdents64, file_host_fd(f), buf, len));
 }
 
 static int64_t dir_lseek(struct file *f, int64_t off, int whence)
 {
-    return ret_errno(lseek(f->host_fd, (off_t)off, whence));
+    return ret_errno(lseek(file_host_fd(f), (off_t)off, whence));
 }
 
 static const struct file_ops dir_ops = {
@@ -325,6 +334,9 @@ struct file *file_new_host(int host_fd, int flags, const char *path, int base, s
     f->host_fd = host_fd;
     f->vf = vf;
     f->base = base;
+    f->borrowed = vf && host_fd == vfile_host_fd(vf);
+    if (ops == &dir_ops && (f->dirh = malloc(sizeof *f->dirh)) != NULL)
+        hostfd_init(f->dirh, host_fd, O_RDONLY | O_DIRECTORY);   /* held lazily */
     return f;
 }
 

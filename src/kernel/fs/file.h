@@ -118,8 +118,10 @@ struct file {
     const struct file_ops *ops;
     int flags;             /* LX_O_ access mode and status flags (APPEND, NONBLOCK, ...) */
     uint64_t pos;          /* file offset */
-    int host_fd;           /* host descriptor (directories, stdio, ...), or -1; regular
-                            * files with a vf borrow vfile_host_fd(vf) (not closed) */
+    int host_fd;           /* >= 0: a host object is behind it (use file_host_fd for the
+                            * descriptor: it may be closed meanwhile); -1: none */
+    bool borrowed;         /* regular files with a vf borrow vfile_host_fd(vf) */
+    struct hostfd *dirh;   /* directories: their lazily held descriptor (mm.h) */
     struct vfile *vf;      /* regular host files: the page-cache identity, or NULL */
     void *priv;            /* pipes: the pipe; /dev/urandom: generator state */
     uint64_t rng;          /* /dev/urandom */
@@ -140,6 +142,11 @@ struct file {
 struct file *file_new(const struct file_ops *ops, int flags);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
+
+/* The live host descriptor behind f (valid until the next file or vfile
+ * call: the least recently used are closed and reopened on demand, mm.h
+ * hostfd), -1 when there is none, or -errno (-ESTALE: the inode is gone). */
+int file_host_fd(struct file *f);
 
 /* Constructors. host_fd is taken over. */
 struct file *file_new_host(int host_fd, int flags, const char *path, int base, struct vfile *vf);

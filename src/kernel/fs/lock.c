@@ -46,7 +46,7 @@ static struct waiter *waiters;
 static int file_key(struct file *f, uint64_t *dev, uint64_t *ino, int64_t *size)
 {
     struct stat st;
-    if (f->host_fd >= 0 && fstat(f->host_fd, &st) == 0) {
+    if (f->host_fd >= 0 && fstat(file_host_fd(f), &st) == 0) {
         *dev = st.st_dev;
         *ino = st.st_ino;
         if (size)

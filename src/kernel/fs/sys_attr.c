@@ -44,7 +44,7 @@ int64_t sys_utimensat(struct proc *p, const uint64_t a[6])
         int mrc = file_may_modify(f);
         if (mrc)
             return mrc;
-        return futimens(f->host_fd, tsp) < 0 ? -errno : 0;
+        return futimens(file_host_fd(f), tsp) < 0 ? -errno : 0;
     }
     int rc = sys_get_path(p, a[1], path);
     if (rc)
@@ -158,7 +158,7 @@ int64_t sys_fstatfs(struct proc *p, const uint64_t a[6])
     struct statfs h;
     memset(&h, 0, sizeof h);
     if (f->host_fd >= 0) {
-        if (fstatfs(f->host_fd, &h) < 0)
+        if (fstatfs(file_host_fd(f), &h) < 0)
             return -errno;
     } else {
         h.f_type = 0x50495045;   /* PIPEFS_MAGIC (devices: close enough) */

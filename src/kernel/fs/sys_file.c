@@ -379,10 +379,10 @@ int64_t sys_ftruncate(struct proc *p, const uint64_t a[6])
         return -EFBIG;
     }
     struct stat before, after;
-    bool measured = fstat(f->host_fd, &before) == 0;
-    if (ftruncate(f->host_fd, (off_t)a[1]) < 0)
+    bool measured = fstat(file_host_fd(f), &before) == 0;
+    if (ftruncate(file_host_fd(f), (off_t)a[1]) < 0)
         return -errno;
-    if (measured && fstat(f->host_fd, &after) == 0)   /* --disk-quota: what it freed */
+    if (measured && fstat(file_host_fd(f), &after) == 0)   /* --disk-quota: what it freed */
         kernel_disk_account(p->k, ((int64_t)after.st_blocks - (int64_t)before.st_blocks) * 512);
     vfile_truncated(f->vf, a[1]);
     return 0;
@@ -437,7 +437,7 @@ int64_t sys_fchmod(struct proc *p, const uint64_t a[6])
     int rc = file_may_modify(f);
     if (rc)
         return rc;
-    return fchmod(f->host_fd, (mode_t)(a[1] & 07777)) < 0 ? -errno : 0;
+    return fchmod(file_host_fd(f), (mode_t)(a[1] & 07777)) < 0 ? -errno : 0;
 }
 
 int64_t sys_dup(struct proc *p, const uint64_t a[6])

@@ -551,6 +551,28 @@ static void disk_unlinked(struct kernel *k, const struct stat *st)
         kernel_disk_account(k, -KERNEL_DISK_INODE - (S_ISREG(st->st_mode) ? (int64_t)st->st_blocks * 512 : 0));
 }
 
+/* A name about to go may be its inode's last: open descriptors of it are
+ * then kept open on the host (a file handle cannot reopen it: mm.h hostfd). */
+static void pin_last_name(const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode) || st->st_nlink <= 1)
+        hostfd_pin_inode((uint64_t)st->st_dev, (uint64_t)st->st_ino);
+}
+
+static int unlink_host(const struct vfs_lookup *l, int hflags)
+{
+    pin_last_name(&l->st);
+    return unlinkat(l->dirfd, l->name, hflags);
+}
+
+/* renameat2 on the host; a name it replaces may be its inode's last. */
+static int rename_host(const struct vfs_lookup *lo, const struct vfs_lookup *ln, unsigned flags)
+{
+    if (ln->exists)
+        pin_last_name(&ln->st);
+    return (int)syscall(SYS_renameat2, lo->dirfd, lo->name, ln->dirfd, ln->name, flags);
+}
+
 int64_t sys_unlinkat(struct proc *p, const uint64_t a[6])
 {
     int flags = (int)a[2];
@@ -570,7 +592,7 @@ int64_t sys_unlinkat(struct proc *p, const uint64_t a[6])
         ;
     else if (strcmp(l.name, ".") == 0)
         rc = (flags & LX_AT_REMOVEDIR) ? -EBUSY : -EISDIR;
-    else if (unlinkat(l.dirfd, l.name, flags & LX_AT_REMOVEDIR ? AT_REMOVEDIR : 0) < 0)
+    else if (unlink_host(&l, flags & LX_AT_REMOVEDIR ? AT_REMOVEDIR : 0) < 0)
         rc = -errno;
     else
         disk_unlinked(p->k, &l.st);
@@ -608,7 +630,7 @@ int64_t sys_renameat2(struct proc *p, const uint64_t a[6])
         rc = -EBUSY;
     else if (ln.trailing_slash && !S_ISDIR(lo.st.st_mode))
         rc = -ENOTDIR;
-    else if (syscall(SYS_renameat2, lo.dirfd, lo.name, ln.dirfd, ln.name, flags) < 0)
+    else if (rename_host(&lo, &ln, flags) < 0)
         rc = -errno;
     else if (ln.exists && !(flags & 2 /* RENAME_EXCHANGE */) &&
              !(ln.st.st_dev == lo.st.st_dev && ln.st.st_ino == lo.st.st_ino))

@@ -275,6 +275,32 @@ void kbuf_fifo_trim(struct kbuf_fifo *q, uint64_t len);
 /* Gives every page back (the queue is empty and reusable afterwards). */
 void kbuf_fifo_free(struct kbuf_fifo *q);
 
+/* Host descriptors held lazily (hostfd.c): at most a few hundred of them
+ * stay open on the host (the least recently used are closed and reopened
+ * by file handle when next needed), so guests with thousands of distinct
+ * files and directories open never meet the host's descriptor limit.
+ * hostfd_init takes fd over (oflags: how to reopen it); hostfd_get gives a
+ * descriptor valid until the next hostfd_* call (or -errno: the inode is
+ * gone); hostfd_replace swaps in another descriptor of the same inode
+ * (keeping the number when open); hostfd_close ends it; hostfd_pin_inode
+ * keeps every descriptor of an inode open from now on (before its last
+ * name goes: a handle cannot reopen an unlinked inode). */
+struct hostfd {
+    int fd;                 /* -1 while closed */
+    int oflags;
+    bool pinned;            /* never closed early */
+    int64_t pos;            /* the offset, restored on reopen (directory streams) */
+    uint64_t dev, ino;
+    struct file_handle *fh;
+    int mnt;                /* a descriptor on its mount */
+    struct hostfd *lru_prev, *lru_next, *all_prev, *all_next;
+};
+void hostfd_init(struct hostfd *h, int fd, int oflags);
+int hostfd_get(struct hostfd *h);
+void hostfd_replace(struct hostfd *h, int fd, int oflags);
+void hostfd_close(struct hostfd *h);
+void hostfd_pin_inode(uint64_t dev, uint64_t ino);
+
 /* Opens a host file for mapping. The same host file (device, inode) opened
  * twice is the same page-cache identity. name is what /proc/PID/maps shows
  * (NULL: the path). Returns NULL and *err = -errno on failure. */

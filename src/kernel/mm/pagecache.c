@@ -56,8 +56,8 @@ static void vinode_put(struct vinode *n)
             *p = n->next;
             break;
         }
-    if (n->fd >= 0)
-        close(n->fd);
+    if (!n->anon)
+        hostfd_close(&n->hfd);
     free(n->name);
     free(n->pages);
     free(n->swapped);
@@ -109,12 +109,7 @@ struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *na
         /* Same file: same cache. Keep the descriptor that can write back. */
         if (writable && !n->fd_writable) {
             /* In place: open files share the number (vfile_host_fd). */
-            if (dup3(fd, n->fd, O_CLOEXEC) < 0) {
-                *err = -errno;
-                close(fd);
-                return NULL;
-            }
-            close(fd);
+            hostfd_replace(&n->hfd, fd, O_RDWR);
             n->fd_writable = true;
         } else {
             close(fd);
@@ -127,13 +122,13 @@ struct vfile *vfile_open(struct kernel *k, const char *host_path, const char *na
             return NULL;
         }
         *n = (struct vinode){.k = k,
-                             .fd = fd,
                              .fd_writable = writable,
                              .dev = (uint64_t)st.st_dev,
                              .ino = (uint64_t)st.st_ino,
                              .size = (uint64_t)st.st_size,
                              .next = k->inodes};
         k->inodes = n;
+        hostfd_init(&n->hfd, fd, writable ? O_RDWR : O_RDONLY);
     }
     if (!n->name)
         n->name = strdup(name ? name : host_path);
@@ -156,7 +151,7 @@ struct vfile *vfile_new_shmem(struct kernel *k, uint64_t size, int kind, const c
     *n = (struct vinode){.k = k,
                          .anon = true,
                          .shmem_kind = kind,
-                         .fd = -1,
+                         .hfd = {.fd = -1, .pinned = true},
                          .dev = 1,
                          .ino = ino ? ino : ++k->next_anon_ino,
                          .size = size,
@@ -243,7 +238,7 @@ void vfile_allow_write(struct vfile *f)
 
 int vfile_host_fd(const struct vfile *f)
 {
-    return f->ino->fd;
+    return vinode_fd(f->ino);
 }
 
 const char *vfile_name(const struct vfile *f)
@@ -254,7 +249,7 @@ const char *vfile_name(const struct vfile *f)
 uint64_t vinode_size(struct vinode *n)
 {
     struct stat st;
-    if (!n->anon && fstat(n->fd, &st) == 0)
+    if (!n->anon && fstat(vinode_fd(n), &st) == 0)
         n->size = (uint64_t)st.st_size;
     return n->size;
 }
@@ -272,7 +267,7 @@ int64_t vfile_pread(struct vfile *f, void *buf, uint64_t len, uint64_t off)
         return -EINVAL;
     uint64_t done = 0;
     while (done < len) {
-        ssize_t r = pread(f->ino->fd, (char *)buf + done, len - done, (off_t)(off + done));
+        ssize_t r = pread(vinode_fd(f->ino), (char *)buf + done, len - done, (off_t)(off + done));
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -323,12 +318,12 @@ int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off
     if ((int64_t)off < 0)
         return -EINVAL;
     int64_t blocks;
-    int qrc = quota_limit_write(f->ino->k, f->ino->fd, off, &len, &blocks);
+    int qrc = quota_limit_write(f->ino->k, vinode_fd(f->ino), off, &len, &blocks);
     if (qrc)
         return qrc;
     uint64_t done = 0;
     while (done < len) {
-        ssize_t w = pwrite(f->ino->fd, (const char *)buf + done, len - done, (off_t)(off + done));
+        ssize_t w = pwrite(vinode_fd(f->ino), (const char *)buf + done, len - done, (off_t)(off + done));
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0)
@@ -337,7 +332,7 @@ int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off
             break;
         done += (uint64_t)w;
     }
-    quota_after_write(f->ino->k, f->ino->fd, blocks);
+    quota_after_write(f->ino->k, vinode_fd(f->ino), blocks);
     pc_overlay(f->ino, (uint8_t *)buf, done, off, true);
     return (int64_t)done;
 }
@@ -480,7 +475,7 @@ int pagecache_get(struct kernel *k, struct vinode *n, uint64_t index, struct mm 
         uint64_t done = 0;
         while (done < PAGE_SIZE) { /* short read at EOF: the rest stays zero */
             ssize_t r =
-                pread(n->fd, dst + done, PAGE_SIZE - done, (off_t)(index * PAGE_SIZE + done));
+                pread(vinode_fd(n), dst + done, PAGE_SIZE - done, (off_t)(index * PAGE_SIZE + done));
             if (r < 0 && errno == EINTR)
                 continue;
             if (r < 0) {
@@ -527,9 +522,9 @@ int pagecache_writeback(struct kernel *k, pfn_t f, struct mm *mm)
     uint64_t done = 0;
     /* --disk-quota: the blocks it fills are charged, its reservation goes */
     struct stat st;
-    int64_t blocks = k->disk_quota && fstat(n->fd, &st) == 0 ? (int64_t)st.st_blocks : -1;
+    int64_t blocks = k->disk_quota && fstat(vinode_fd(n), &st) == 0 ? (int64_t)st.st_blocks : -1;
     while (done < len) {
-        ssize_t w = pwrite(n->fd, src + done, len - done, (off_t)(off + done));
+        ssize_t w = pwrite(vinode_fd(n), src + done, len - done, (off_t)(off + done));
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
@@ -540,7 +535,7 @@ int pagecache_writeback(struct kernel *k, pfn_t f, struct mm *mm)
         }
         done += (uint64_t)w;
     }
-    quota_after_write(k, n->fd, blocks);
+    quota_after_write(k, vinode_fd(n), blocks);
     quota_page_settled(k, fr);
     if (mm)
         MM_COUNT(mm, writebacks);

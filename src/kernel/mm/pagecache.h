@@ -14,7 +14,9 @@
 #ifndef VMSIM_KERNEL_PAGECACHE_H
 #define VMSIM_KERNEL_PAGECACHE_H
 
+#include <errno.h>
 #include "frames.h"
+#include "mm.h"
 
 struct kernel;
 struct mm;
@@ -38,7 +40,7 @@ struct vinode {
     int writecount;      /* > 0: writers, < 0: running images (Linux i_writecount) */
     bool anon;           /* shmem object (shared anonymous, tmpfs, memfd, SysV): no fd */
     int shmem_kind;      /* enum shmem_kind (mm.h) when anon */
-    int fd;              /* host file, -1 for anon */
+    struct hostfd hfd;   /* host file (lazily open: vinode_fd); fd -1 for anon */
     bool fd_writable;
     uint64_t dev, ino;
     char *name;            /* of the first opening, for reports */
@@ -48,6 +50,13 @@ struct vinode {
     struct pc_swapped *swapped; /* anon only: pages in swap, sorted by index */
     size_t nswapped, swcap;     /* an index is in pages or swapped, not both */
 };
+
+/* The host descriptor of a file vinode, valid until the next hostfd call
+ * (or -errno: its inode is gone). */
+static inline int vinode_fd(struct vinode *n)
+{
+    return n->anon ? -EBADF : hostfd_get(&n->hfd);
+}
 
 struct vfile {
     struct vinode *ino;

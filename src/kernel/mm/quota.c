@@ -73,7 +73,7 @@ int quota_page_mkwrite(struct kernel *k, struct frame *fr)
     if (off >= size)
         return 0;   /* writeback never writes past the end */
     uint64_t end = size - off < PAGE_SIZE ? size : off + PAGE_SIZE;
-    off_t hole = lseek(n->fd, (off_t)off, SEEK_HOLE);
+    off_t hole = lseek(vinode_fd(n), (off_t)off, SEEK_HOLE);
     if (hole < 0 || (uint64_t)hole >= end)
         return 0;   /* every block there is allocated: rewriting is free */
     if (kernel_disk_room(k) < (int64_t)PAGE_SIZE)
