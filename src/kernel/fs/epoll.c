@@ -234,6 +234,7 @@ static int64_t ep_wait(struct proc *p, uint64_t epfd, uint64_t g_ev, int max, in
         return rc ? rc : n;
     }
     p->sleep_until = wake;   /* 0: woken only by the others' progress */
+    p->sleep_wakeable = true;   /* retried every turn all the same */
     return -LX_ERESTART_BLOCK;
 }
 

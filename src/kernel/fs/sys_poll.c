@@ -54,6 +54,7 @@ static int64_t wait_or_timeout(struct proc *p, uint64_t g_ts, uint64_t wake)
             p->sleep_until = 0;
             return 0;
         }
+        p->sleep_wakeable = true;
         return -LX_ERESTART_BLOCK;
     }
     uint64_t ns;
@@ -61,6 +62,8 @@ static int64_t wait_or_timeout(struct proc *p, uint64_t g_ts, uint64_t wake)
     int rc = get_timeout(p, g_ts, &ns, &infinite);
     if (rc)
         return rc;
+    /* Retried every turn: the deadline only lets time jump (sched.c). */
+    p->sleep_wakeable = true;
     if (infinite) {
         p->sleep_until = wake;
         return -LX_ERESTART_BLOCK;

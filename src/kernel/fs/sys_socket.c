@@ -50,6 +50,7 @@ static int64_t timed(struct proc *p, struct usock *s, bool rcv, int64_t r)
         return -EAGAIN;
     }
     p->sleep_until = s->wait_deadline;   /* time may jump there */
+    p->sleep_wakeable = true;            /* and data may come sooner */
     return r;
 }
 

@@ -139,6 +139,11 @@ struct proc {
      * advanced by it to resume. 0: none. */
     uint64_t partial;
     uint64_t sleep_until;             /* nanosleep: wake-up time (virtual ns), 0: none */
+    /* sleep_until is the timeout of a wait for files (poll, select, epoll,
+     * SO_RCVTIMEO): the call is still retried every turn, so it ends when
+     * a descriptor is ready; the deadline only lets time jump. Set by each
+     * attempt of the call (cleared before every system call). */
+    bool sleep_wakeable;
     struct sigstate sig;
     uint64_t vdso;                    /* where the vDSO page is mapped (signal return) */
     uint64_t sigsuspend_saved;        /* mask to restore after rt_sigsuspend */

@@ -409,7 +409,7 @@ static bool eligible(const struct proc *p, uint64_t now)
         return false;
     if (p->futex_waiting && !p->futex_woken && !p->sleep_until && !signal_pending(p))
         return false;   /* on a futex queue: a wake or a signal makes it runnable */
-    return !(p->sleep_until > now && !signal_pending(p));
+    return !(p->sleep_until > now && !signal_pending(p) && !p->sleep_wakeable);
 }
 
 /* The next eligible process after the cursor (round-robin in pid order). */

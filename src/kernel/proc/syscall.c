@@ -37,6 +37,7 @@ bool syscall_dispatch(struct proc *p, struct hart *h)
     int64_t ret;
     p->syscalls++;
     p->os->syscalls++;
+    p->sleep_wakeable = false;
     if (nr < PROC_SYSCALL_MAX && syscall_table[nr]) {
         ret = syscall_table[nr](p, args);
     } else {
