@@ -1,4 +1,4 @@
-/* Pipes (issue 4): a 64 KiB ring buffer in pages of simulated RAM with a read end and a write end,
+/* Pipes (issue 4): a 64 KiB buffer in pages of simulated RAM (a kbuf_fifo) with a read end and a write end,
  * each an open file description. Linux semantics: a read returns what is
  * there, 0 at end of file (no writers left), and waits while the pipe is
  * empty and has writers; a write of at most PIPE_BUF bytes is atomic (waits

@@ -8,8 +8,11 @@
  * SO_RCVBUF/SO_PASSCRED. Every other address family is EAFNOSUPPORT (with
  * one line on stderr): vmsim never reaches the host's network.
  *
- * A socket's receive queue is a list of messages in host memory (the data,
- * the descriptions passed with it, the sender's credentials and address);
+ * A socket's receive queue is a list of message headers in host memory (the
+ * descriptions passed, the sender's credentials and address) whose bytes
+ * are a kbuf_fifo of kernel pages of the simulated RAM (mm.h; as pipes),
+ * bounded by SO_RCVBUF and --mem; sockets that only queued messages keep
+ * alive are collected (socket_gc.c);
  * a stream socket reads across messages (not past one carrying
  * descriptors), a datagram or seqpacket socket one message per call.
  * Waiting is -LX_ERESTART_BLOCK (the scheduler retries), or -EAGAIN with
