@@ -494,7 +494,7 @@ int cmd_run(int argc, char **argv)
 #ifdef VMSIM_DEBUG
     /* Debug builds check design.md's invariants (frame counts, rmap, TLB
      * entries vs page tables) once every process is gone. */
-    if (kernel_check(k) != 0) {
+    if (kernel_check(k) != 0 || kernel_check_no_buffers(k) != 0) {
         fprintf(stderr, "vmsim run: kernel invariants broken after the run\n");
         status = 70;
     }

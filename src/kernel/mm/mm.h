@@ -125,6 +125,10 @@ void kernel_get_info(struct kernel *k, struct kernel_info *out);
  * no TLB entry grants more than its PTE). Returns 0, or -1 after printing
  * what is wrong to stderr. Cheap enough to run after every step of a test. */
 int kernel_check(struct kernel *k);
+/* Once every process is gone (and so every pipe and socket): -1 with a
+ * message when kernel buffer pages are still held (a leak, such as a
+ * socket cycle the collector missed), else 0. */
+int kernel_check_no_buffers(struct kernel *k);
 
 /* Reports, in human formats. */
 void kernel_print_frames(struct kernel *k, FILE *out);   /* frames in use: pfn, use, counts, owner, mappers */
