@@ -44,14 +44,33 @@ static unsigned jpage_index(uint64_t tag)
     return (unsigned)((vpn ^ (asid * 0x9e5u)) & (JPAGE_SLOTS - 1));
 }
 
-static void cache_reset(struct jit *j)
+/* Never valid: the TLB way of a record that matches nothing. */
+static const struct tlb_entry no_entry = {.tag = TLB_TAG_INVALID};
+
+void jfar_clear(struct jfar *r)
+{
+    *r = (struct jfar){.tag = TLB_TAG_INVALID, .tlbe = &no_entry};
+}
+
+/* Drops every page's translations (the records see it through gen). */
+static void drop_all(struct jit *j)
 {
     for (unsigned i = 0; i < JPAGE_SLOTS; i++)
-        if (j->slot[i])
+        if (j->slot[i]) {
             j->slot[i]->tag = TLB_TAG_INVALID;
+            j->slot[i]->gen++;
+        }
+}
+
+static void cache_reset(struct jit *j)
+{
+    drop_all(j);
+    for (unsigned i = 0; i < JFAR_HASH; i++)
+        jfar_clear(&j->ftab[i]);
     j->used = j->code_start;
     j->nblk = 0;
     j->ndins = 0;
+    j->nfar = 0;
     j->epoch++;
 }
 
@@ -72,11 +91,17 @@ struct jit *jit_new(struct hart *h, size_t cache_bytes)
     j->size = cache_bytes;
     j->capblk = cache_bytes / 64;
     j->capdins = cache_bytes / 32;
+    j->capfar = cache_bytes / 128;
     j->blk = malloc(j->capblk * sizeof *j->blk);
     j->dins = malloc(j->capdins * sizeof *j->dins);
+    j->far = malloc(j->capfar * sizeof *j->far);
+    j->ftab = malloc(JFAR_HASH * sizeof *j->ftab);
     int fd = memfd_create("vmsim-jit", MFD_CLOEXEC);
-    if (!j->blk || !j->dins || fd < 0 || ftruncate(fd, (off_t)cache_bytes) != 0)
+    if (!j->blk || !j->dins || !j->far || !j->ftab || fd < 0 ||
+        ftruncate(fd, (off_t)cache_bytes) != 0)
         goto fail;
+    for (unsigned i = 0; i < JFAR_HASH; i++)
+        jfar_clear(&j->ftab[i]);
     j->rw = mmap(NULL, cache_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     j->rx = mmap(NULL, cache_bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
     close(fd);
@@ -96,6 +121,8 @@ fail:
         munmap(j->rx, cache_bytes);
     free(j->blk);
     free(j->dins);
+    free(j->far);
+    free(j->ftab);
     free(j);
     errno = ENOMEM;
     return NULL;
@@ -105,12 +132,19 @@ void jit_free(struct jit *j)
 {
     if (!j)
         return;
+    if (getenv("VMSIM_JIT_DUMPCACHE_TMP") && j->used > j->code_start + 100) {   /* TMP */
+        FILE *f = fopen(getenv("VMSIM_JIT_DUMPCACHE_TMP"), "wb");
+        fwrite(j->rw, 1, j->used, f);
+        fclose(f);
+    }
     for (unsigned i = 0; i < JPAGE_SLOTS; i++)
         free(j->slot[i]);
     munmap(j->rw, j->size);
     munmap(j->rx, j->size);
     free(j->blk);
     free(j->dins);
+    free(j->far);
+    free(j->ftab);
     free(j);
 }
 #else
@@ -131,6 +165,7 @@ void jit_flush_page(struct jit *j, uint16_t asid, vaddr_t a)
     struct jpage *p = j->slot[jpage_index(tag)];
     if (p && p->tag == tag) {
         p->tag = TLB_TAG_INVALID;
+        p->gen++;
         j->st.inval_pages++;
     }
     /* The L0, as hart_code_flush_page does. */
@@ -148,9 +183,7 @@ void jit_flush_page(struct jit *j, uint16_t asid, vaddr_t a)
 
 void jit_flush_all(struct jit *j)
 {
-    for (unsigned i = 0; i < JPAGE_SLOTS; i++)
-        if (j->slot[i])
-            j->slot[i]->tag = TLB_TAG_INVALID;
+    drop_all(j);
     j->st.inval_all++;
     jl0_flush(&j->ctx);
 }
@@ -169,6 +202,7 @@ static struct jpage *jpage_get(struct jit *j, uint64_t tag, const uint8_t *host)
         memset(p->b, 0, sizeof p->b);
         p->tag = tag;
         p->host = host;
+        p->gen++;
     }
     return p;
 }
@@ -223,7 +257,7 @@ static inline uint16_t rd16(const uint8_t *p)
     return v;
 }
 
-const void *jit_far(struct jit_ctx *c, uint64_t target)
+const void *jit_far(struct jit_ctx *c, uint64_t target, struct jfar *rec)
 {
     if (c->left == 0)
         return NULL;
@@ -233,14 +267,21 @@ const void *jit_far(struct jit_ctx *c, uint64_t target)
         return NULL;   /* a miss counts nothing: jit_run walks */
     struct jit *j = c->j;
     unsigned off = (unsigned)(target & PAGE_MASK);
+    uint16_t asid = satp_asid(h->mmu.satp);
+    uint64_t tag = tlb_tag(va(target), asid);
     c->host = p - off;
     c->page = target & ~PAGE_MASK;
-    c->pg = jpage_get(j, tlb_tag(va(target), satp_asid(h->mmu.satp)), c->host);
+    c->pg = jpage_get(j, tag, c->host);
     c->chain = 0;
     if (off == PAGE_SIZE - 2 && insn_len(rd16(c->host + off)) == 4)
         return NULL;
     const struct jblock *blk = c->pg->b[off >> 1];
-    if (!blk || c->left < blk->n)
+    if (!blk)
+        return NULL;
+    const struct tlb_entry *e = tlb_probe(&h->mmu.tlb, va(target), asid, ACCESS_EXEC);
+    *rec = (struct jfar){.tag = tag, .target = target, .tlbe = e, .addend = e->addend,
+                         .pg = c->pg, .gen = c->pg->gen, .entry = blk->entry, .host = c->host};
+    if (c->left < blk->n)
         return NULL;
     j->st.far_jumps++;
     return blk->entry;
@@ -360,6 +401,8 @@ trap:
     h->instret += max_insns - c->left;
     h->io_instret = h->instret;
     h->mmu.tlb.stats.hits += c->tlb_hits;
+    j->st.far_jumps += c->far_hits;
+    c->far_hits = 0;
     c->l0_walks = h->mmu.stats.walks;
     *out = (struct trap){.cause = cause, .tval = tval, .pc = pc};
 }

@@ -24,6 +24,11 @@
 #define OFF_PC ((int32_t)offsetof(struct jit_ctx, pc))
 #define OFF_CAUSE ((int32_t)offsetof(struct jit_ctx, cause))
 #define OFF_CHAIN ((int32_t)offsetof(struct jit_ctx, chain))
+#define OFF_PAGE ((int32_t)offsetof(struct jit_ctx, page))
+#define OFF_HOST ((int32_t)offsetof(struct jit_ctx, host))
+#define OFF_PGP ((int32_t)offsetof(struct jit_ctx, pg))
+#define OFF_FARHITS ((int32_t)offsetof(struct jit_ctx, far_hits))
+#define JF(f) ((int32_t)offsetof(struct jfar, f))
 #define OFF_L0 ((int32_t)offsetof(struct jit_ctx, l0))
 #define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
 #define XR(r) ((int32_t)((r) * 8))
@@ -31,6 +36,7 @@
 
 _Static_assert(offsetof(struct hart, x) == 0, "generated code addresses x[] from the hart");
 _Static_assert(sizeof(struct jl0) == 16, "L0 index scaling");
+_Static_assert(sizeof(struct jfar) == 64, "far record index scaling");
 
 void jit_gen_tramp(struct jit *j, struct jbuf *b)
 {
@@ -148,18 +154,87 @@ static void g_reload(struct gen *g, bool callee_too)
             x_load(g->b, g->hreg[r], RBP, XR(r));
 }
 
-/* To another page (rax = target, ctx->pc set): through jit_far, else on
- * to the exit that follows. */
-static void far_jump(struct gen *g)
+/* To another page: target (direct) or rax (indirect, ctx->pc and chain
+ * set), registers written back. The fast path enters the target's page and
+ * block through a jfar record (the exit's own, or the indirect table's slot
+ * of the target) when it still holds, counting the fetch-TLB hit the
+ * interpreter's page entry makes; else jit_far, else jit_run. */
+static void far_jump(struct gen *g, bool direct, uint64_t target)
 {
     struct jbuf *b = g->b;
+    uint64_t asid_bits = g->pg->tag & ~((1ULL << 52) - 1);
+    uint8_t *miss[6] = {0};
+    unsigned nmiss = 0;
+    if (direct) {
+        struct jit *j = g->j;
+        if (j->nfar == j->capfar) {
+            b->full = true;
+            return;
+        }
+        struct jfar *rec = &j->far[j->nfar++];
+        jfar_clear(rec);
+        x_mov_imm(b, RCX, (uint64_t)(uintptr_t)rec);
+        x_mov_imm(b, RDX, (target >> PAGE_SHIFT) | asid_bits);
+    } else {
+        x_mov_rr(b, RDX, RAX, true);
+        x_shift_ri(b, SH_SHR, RDX, PAGE_SHIFT, true);
+        if (asid_bits) {
+            x_mov_imm(b, RCX, asid_bits);
+            x_alu_rr(b, ALU_OR, RDX, RCX, true);
+        }
+        x_mov_rr(b, RCX, RAX, false);
+        x_shift_ri(b, SH_SHR, RCX, 1, false);
+        x_alu_ri(b, ALU_AND, RCX, JFAR_HASH - 1, false);
+        x_shift_ri(b, SH_SHL, RCX, 6, false);
+        x_mov_imm(b, RSI, (uint64_t)(uintptr_t)g->j->ftab);
+        x_alu_rr(b, ALU_ADD, RCX, RSI, true);
+        x_alu_rm(b, ALU_CMP, RAX, RCX, JF(target), true);
+        miss[nmiss++] = x_jcc(b, CC_NE);
+        x_alu_rm(b, ALU_CMP, RDX, RCX, JF(tag), true);
+        miss[nmiss++] = x_jcc(b, CC_NE);
+    }
+    x_alu_mi(b, ALU_CMP, RBX, OFF_LEFT, 0);
+    miss[nmiss++] = x_jcc(b, CC_E);
+    x_load(b, RSI, RCX, JF(tlbe));
+    x_alu_rm(b, ALU_CMP, RDX, RSI, (int32_t)offsetof(struct tlb_entry, tag), true);
+    miss[nmiss++] = x_jcc(b, CC_NE);
+    x_load(b, RSI, RSI, (int32_t)offsetof(struct tlb_entry, addend));
+    x_alu_rm(b, ALU_CMP, RSI, RCX, JF(addend), true);
+    miss[nmiss++] = x_jcc(b, CC_NE);
+    x_load(b, RSI, RCX, JF(pg));
+    x_load(b, RDI, RSI, (int32_t)offsetof(struct jpage, gen));
+    x_alu_rm(b, ALU_CMP, RDI, RCX, JF(gen), true);
+    miss[nmiss++] = x_jcc(b, CC_NE);
+    x_inc(b, R14);   /* the fetch-TLB hit */
+    x_inc_m(b, RBX, OFF_FARHITS);
+    if (direct) {
+        x_mov_imm(b, RDX, target & ~PAGE_MASK);
+    } else {
+        x_mov_rr(b, RDX, RAX, true);
+        x_alu_ri(b, ALU_AND, RDX, -(int32_t)PAGE_SIZE, true);
+    }
+    x_store(b, RDX, RBX, OFF_PAGE, 8);
+    x_load(b, RDX, RCX, JF(host));
+    x_store(b, RDX, RBX, OFF_HOST, 8);
+    x_store(b, RSI, RBX, OFF_PGP, 8);
+    x_jmp_m(b, RCX, JF(entry));
+    for (unsigned k = 0; k < nmiss; k++)
+        x_patch(miss[k], b, b->p);
+    if (direct) {
+        x_store_imm(b, RBX, OFF_CHAIN, 0);
+        x_mov_imm(b, RAX, target);
+        x_store(b, RAX, RBX, OFF_PC, 8);
+    }
     x_mov_rr(b, RDI, RBX, true);
     x_mov_rr(b, RSI, RAX, true);
+    x_mov_rr(b, RDX, RCX, true);
     x_call(b, (const void *)jit_far);
     x_test_rr(b, RAX, RAX);
     uint8_t *none = x_jcc(b, CC_E);
     x_jmp_r(b, RAX);
     x_patch(none, b, b->p);
+    x_mov_imm(b, RAX, JX_NEXT);
+    x_jmp_to(b, g->j->exit_rx);
 }
 
 /* Leaves the block for target; chainable exits (a target in the same page)
@@ -169,6 +244,10 @@ static void exit_to(struct gen *g, uint64_t target, int status)
     struct jbuf *b = g->b;
     bool chain = status == JX_NEXT && (target & ~PAGE_MASK) == g->page;
     g_writeback(g, g->dirty, true);
+    if (status == JX_NEXT && !chain) {
+        far_jump(g, true, target);
+        return;
+    }
     if (chain) {
         uint8_t *rel = x_jmp(b);   /* rel32 0: falls through until patched */
         x_mov_imm(b, RAX, rel ? (uint64_t)(uintptr_t)jb_rx(b, rel) : 0);
@@ -178,8 +257,6 @@ static void exit_to(struct gen *g, uint64_t target, int status)
     }
     x_mov_imm(b, RAX, target);
     x_store(b, RAX, RBX, OFF_PC, 8);
-    if (status == JX_NEXT && !chain)
-        far_jump(g);
     x_mov_imm(b, RAX, (uint64_t)status);
     x_jmp_to(b, g->j->exit_rx);
 }
@@ -427,11 +504,11 @@ static bool emit_native(struct gen *g, int i)
         uint8_t *none = x_jcc(b, CC_E);
         x_load(b, RCX, RCX, (int32_t)offsetof(struct jblock, entry));
         x_jmp_r(b, RCX);
-        x_patch(far, b, b->p);
-        far_jump(g);
         x_patch(none, b, b->p);
         x_mov_imm(b, RAX, JX_NEXT);
         x_jmp_to(b, g->j->exit_rx);
+        x_patch(far, b, b->p);
+        far_jump(g, false, 0);
         return true;
     }
     default:

@@ -39,8 +39,28 @@ struct jit_ctx {
     const uint8_t *host;    /* host address of its frame */
     struct jpage *pg;       /* its translations */
     struct jit *j;
+    uint64_t far_hits;      /* far jumps taken through a jfar record */
     struct jl0 l0[2 * JL0_SIZE];   /* reads, then writes */
 };
+
+/* A far-jump record: where a jump to another page went last time, so that
+ * generated code can enter that page and its block without calling C. It
+ * holds while the fetch TLB still has `tag` in the way tlbe (a hit there is
+ * exactly the hit mmu_fast would count: a tag is in at most one way) with
+ * the same addend (the same frame), and pg has not been dropped or reset
+ * since (gen). Direct exits each own one; indirect jumps share a table
+ * indexed by the target. */
+struct jfar {
+    uint64_t tag;                   /* tlb_tag() of the target, or TLB_TAG_INVALID */
+    uint64_t target;
+    const struct tlb_entry *tlbe;   /* the fetch-TLB way that hit */
+    uintptr_t addend;
+    struct jpage *pg;
+    uint64_t gen;                   /* pg->gen when filled */
+    const void *entry;              /* the target's block */
+    const uint8_t *host;            /* host address of the target's frame */
+};
+#define JFAR_HASH 2048
 
 /* Block exits (what the generated code returns to jit_run). */
 enum { JX_NEXT = 0, JX_TRAP = 1, JX_NEWPAGE = 2 };
@@ -60,6 +80,7 @@ struct jblock {
 struct jpage {
     uint64_t tag;               /* tlb_tag() or TLB_TAG_INVALID */
     const uint8_t *host;        /* host address of the frame */
+    uint64_t gen;               /* bumped whenever its blocks are dropped */
     struct jblock *b[PAGE_SIZE / 2];
 };
 #define JPAGE_SLOTS 512
@@ -75,7 +96,9 @@ struct jit {
     struct jpage *slot[JPAGE_SLOTS];
     struct jblock *blk;         /* block records, reset with the cache */
     struct dinsn *dins;         /* decoded instructions helpers read */
-    size_t nblk, capblk, ndins, capdins;
+    struct jfar *far;           /* the direct exits' records, reset with the cache */
+    struct jfar *ftab;          /* the indirect jumps' records [JFAR_HASH] */
+    size_t nblk, capblk, ndins, capdins, nfar, capfar;
     uint64_t epoch;             /* bumped by every cache flush */
     struct jit_stats st;
     FILE *dump_f;
@@ -125,6 +148,8 @@ void x_test_rr(struct jbuf *b, int a, int c);
 void x_movsxd(struct jbuf *b, int dst, int src);
 void x_setcc(struct jbuf *b, int cc, int reg);   /* reg8 <- cc (reg < 4) */
 void x_inc(struct jbuf *b, int reg);
+void x_inc_m(struct jbuf *b, int base, int32_t disp);   /* qword [m] += 1 */
+void x_jmp_m(struct jbuf *b, int base, int32_t disp);   /* jmp qword [m] */
 void x_call(struct jbuf *b, const void *fn);     /* via rax */
 /* Jumps with a rel32 to fill: return the rel32's address (write view). */
 uint8_t *x_jcc(struct jbuf *b, int cc);
@@ -153,10 +178,14 @@ int jit_fp_help(struct jit_ctx *c, const struct dinsn *d);   /* from generated c
 void jit_fix_rd(struct dinsn *d);
 
 /* Called by generated code leaving for target in another page: when the
- * fetch TLB hits for it (counted, as hart_run's page entry counts it) and
- * its block is translated and fits the budget, enters the page and returns
- * the block's entry; else NULL (nothing counted) and jit_run takes over. */
-const void *jit_far(struct jit_ctx *c, uint64_t target);
+ * fetch TLB hits for it (counted, as hart_run's page entry counts it), it
+ * enters the page; when the target's block is translated and fits the
+ * budget, returns its entry and fills the record rec for the next time;
+ * else NULL and jit_run takes over (a budget of 0 or a miss counts nothing:
+ * jit_run stops or walks). */
+const void *jit_far(struct jit_ctx *c, uint64_t target, struct jfar *rec);
+/* A record that matches nothing (its tlbe is an entry that is never valid). */
+void jfar_clear(struct jfar *r);
 
 /* ---- translation (jit_gen.c) ---- */
 /* Emits the trampolines at the start of the cache. */

@@ -291,3 +291,13 @@ void x_test_rr(struct jbuf *b, int a, int c)
     x_byte(b, 0x85);
     modrm_rr(b, c, a);
 }
+
+void x_inc_m(struct jbuf *b, int base, int32_t disp)
+{
+    op_rm(b, true, (const uint8_t[]){0xff}, 1, 0, base, disp, false);
+}
+
+void x_jmp_m(struct jbuf *b, int base, int32_t disp)
+{
+    op_rm(b, false, (const uint8_t[]){0xff}, 1, 4, base, disp, false);
+}
