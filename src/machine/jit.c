@@ -132,11 +132,6 @@ void jit_free(struct jit *j)
 {
     if (!j)
         return;
-    if (getenv("VMSIM_JIT_DUMPCACHE_TMP") && j->used > j->code_start + 100) {   /* TMP */
-        FILE *f = fopen(getenv("VMSIM_JIT_DUMPCACHE_TMP"), "wb");
-        fwrite(j->rw, 1, j->used, f);
-        fclose(f);
-    }
     for (unsigned i = 0; i < JPAGE_SLOTS; i++)
         free(j->slot[i]);
     munmap(j->rw, j->size);

@@ -3,12 +3,14 @@
  * of the page or JIT_MAX_INSNS) becomes one stretch of x86-64.
  *
  * Registers: rbx = struct jit_ctx, rbp = the hart (x[] at offset 0), r14 =
- * L0 hits not yet added to ctx->tlb_hits; guest registers stay in memory, so
- * state is architectural at every instruction boundary and a trap needs
- * only pc and the budget fixed. A block begins by taking its length from
- * ctx->left (exiting at once when the budget is smaller, so jit_run runs the
- * rest one instruction at a time and a quantum ends where the interpreter's
- * does); an exit gives back what did not run. Integer ALU ops, loads,
+ * the budget (ctx->left), r15 = L0 and fetch-TLB hits not yet added to
+ * ctx->tlb_hits; six guest registers live in host registers for the whole
+ * run (gregs below), the others in h->x; every guest register is in h->x
+ * whenever C can read it, so a trap needs only pc and the budget fixed. A
+ * block begins by taking its length from the budget (exiting at once when
+ * the budget is smaller, so jit_run runs the rest one instruction at a time
+ * and a quantum ends where the interpreter's does); an exit gives back what
+ * did not run. Integer ALU ops, loads,
  * stores, branches and jumps are translated; everything else calls
  * jit_help (the C semantics). A load or store probes the L0 inline (a
  * compare and an add, as hart.c) and calls jit_ld_slow / jit_st_slow on a
@@ -32,11 +34,46 @@
 #define OFF_L0 ((int32_t)offsetof(struct jit_ctx, l0))
 #define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
 #define XR(r) ((int32_t)((r) * 8))
+/* Host registers for the whole run: the budget (ctx->left while generated
+ * code runs; stored before every call into C, which reads it) and the L0
+ * and fetch-TLB hits not yet added to ctx->tlb_hits. */
+#define LEFT R14
+#define HITS R15
 #define FR(r) ((int32_t)(offsetof(struct hart, f) + (r) * 8))
 
 _Static_assert(offsetof(struct hart, x) == 0, "generated code addresses x[] from the hart");
 _Static_assert(sizeof(struct jl0) == 16, "L0 index scaling");
 _Static_assert(sizeof(struct jfar) == 64, "far record index scaling");
+
+/* Guest registers held in host registers for the whole run (those compiled
+ * RISC-V code uses most: a5, a4, sp, a0, a3, a1), so that blocks pass them
+ * to each other in registers: the entry trampoline loads them and the exit
+ * one stores them, so they are in h->x whenever jit_run or the kernel look.
+ * Generated code stores them before a call into C that reads guest
+ * registers and reloads them after one that may write them; the last four
+ * are caller-saved, so they are also saved around every other call. The
+ * other guest registers live in h->x. */
+static const struct { uint8_t guest; int8_t host; } gregs[] = {
+    {15, R12}, {14, R13}, {2, R8}, {10, R9}, {13, R10}, {11, R11}};
+#define NGREGS 6
+
+static bool caller_saved(int r) { return r >= R8 && r <= R11; }
+
+/* Stores the host-held guest registers to h->x (only the caller-saved ones
+ * unless all), and loads them back. */
+static void g_save(struct jbuf *b, bool all)
+{
+    for (unsigned k = 0; k < NGREGS; k++)
+        if (all || caller_saved(gregs[k].host))
+            x_store(b, gregs[k].host, RBP, XR(gregs[k].guest), 8);
+}
+
+static void g_reload(struct jbuf *b, bool all)
+{
+    for (unsigned k = 0; k < NGREGS; k++)
+        if (all || caller_saved(gregs[k].host))
+            x_load(b, gregs[k].host, RBP, XR(gregs[k].guest));
+}
 
 void jit_gen_tramp(struct jit *j, struct jbuf *b)
 {
@@ -47,14 +84,18 @@ void jit_gen_tramp(struct jit *j, struct jbuf *b)
     x_alu_ri(b, ALU_SUB, RSP, 8, true);   /* 16-byte alignment for calls */
     x_mov_rr(b, RBX, RDI, true);
     x_mov_rr(b, RBP, RSI, true);
-    x_alu_rr(b, ALU_XOR, R14, R14, false);
+    x_load(b, LEFT, RBX, OFF_LEFT);
+    x_alu_rr(b, ALU_XOR, HITS, HITS, false);
+    g_reload(b, true);
     x_byte(b, 0xff);
     x_byte(b, 0xe2);   /* jmp rdx */
     j->exit_rx = jb_rx(b, b->p);
-    /* add [rbx + hits], r14 */
+    x_store(b, LEFT, RBX, OFF_LEFT, 8);
+    g_save(b, true);
+    /* add [rbx + hits], r15 */
     x_byte(b, 0x4c);
     x_byte(b, 0x01);
-    x_byte(b, (uint8_t)(0x40 | ((R14 & 7) << 3) | RBX));
+    x_byte(b, (uint8_t)(0x40 | ((HITS & 7) << 3) | RBX));
     x_byte(b, (uint8_t)OFF_HITS);
     x_alu_ri(b, ALU_ADD, RSP, 8, true);
     for (int i = 5; i >= 0; i--)
@@ -68,7 +109,7 @@ struct fix {
     int kind;           /* FX_TRAP, FX_LD, FX_ST, FX_UNDER */
     int i;              /* instruction index */
     uint8_t *back;      /* where the slow path resumes (write view) */
-    uint64_t dirty;     /* gen.dirty there */
+    int reg;            /* FX_LD: where the value goes */
 };
 enum { FX_TRAP, FX_LD, FX_ST, FX_UNDER };
 
@@ -83,31 +124,29 @@ struct gen {
     struct fix fx[3 * JIT_MAX_INSNS + 1];
     unsigned nfx;
     uint8_t *body;          /* after the entry's register loads (write view) */
-    int8_t hreg[33];        /* host register caching guest x[r], or -1 */
-    uint64_t dirty;         /* guest registers whose host copy is newer */
+    int8_t hreg[33];        /* host register holding guest x[r], or -1 */
+    /* Remapped for this block: host register remap[k].host holds guest
+     * remap[k].guest instead of the global remap[k].displaced. */
+    struct { uint8_t guest, displaced; int8_t host; } remap[NGREGS];
+    unsigned nremap;
     struct jpage *pg;
 };
-
-/* Guest registers held in host registers within a block: the block loads
- * them on entry and stores the ones it changed before it leaves, before a
- * call into C that reads them, and on a trap (so state is architectural
- * wherever C or the kernel can see it). The last four are caller-saved and
- * are reloaded after every call. */
-static const int cache_regs[] = {R12, R13, R15, R8, R9, R10, R11};
-#define NCACHE 7
-#define NCALLEE 3
 
 static void add_fix(struct gen *g, uint8_t *rel, int kind, int i, uint8_t *back)
 {
     if (rel && g->nfx < sizeof g->fx / sizeof g->fx[0])
-        g->fx[g->nfx++] = (struct fix){rel, kind, i, back, g->dirty};
+        g->fx[g->nfx++] = (struct fix){rel, kind, i, back, RCX};
     else
         g->b->full = true;   /* cannot happen for a block of JIT_MAX_INSNS; refuse */
 }
 
 static void g_ld(struct gen *g, int dst, unsigned r, bool w)
 {
-    if (g->hreg[r] >= 0)
+    if (r == 0)
+        x_alu_rr(g->b, ALU_XOR, dst, dst, false);
+    else if (g->hreg[r] == dst)
+        return;
+    else if (g->hreg[r] >= 0)
         x_mov_rr(g->b, dst, g->hreg[r], w);
     else if (w)
         x_load(g->b, dst, RBP, XR(r));
@@ -117,10 +156,59 @@ static void g_ld(struct gen *g, int dst, unsigned r, bool w)
 
 static void g_op(struct gen *g, int op, int dst, unsigned r, bool w)
 {
-    if (g->hreg[r] >= 0)
+    if (r == 0)
+        x_alu_ri(g->b, op, dst, 0, w);
+    else if (g->hreg[r] >= 0)
         x_alu_rr(g->b, op, dst, g->hreg[r], w);
     else
         x_alu_rm(g->b, op, dst, RBP, XR(r), w);
+}
+
+/* Where to compute a result for guest register rd: its host register, or
+ * rax; g_done then stores rax. */
+static int g_dst(const struct gen *g, unsigned rd)
+{
+    return g->hreg[rd] >= 0 ? g->hreg[rd] : RAX;
+}
+
+static void g_st(struct gen *g, unsigned r, int src);
+
+/* g_save and g_reload with this block's mapping. */
+static void gb_save(struct gen *g, bool all)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (g->hreg[r] >= 0 && (all || caller_saved(g->hreg[r])))
+            x_store(g->b, g->hreg[r], RBP, XR(r), 8);
+}
+
+static void gb_reload(struct gen *g, bool all)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (g->hreg[r] >= 0 && (all || caller_saved(g->hreg[r])))
+            x_load(g->b, g->hreg[r], RBP, XR(r));
+}
+
+/* Before the body: the block's remapped registers in place of the globals
+ * they displace; and back before every exit. */
+static void g_remap(struct gen *g)
+{
+    for (unsigned k = 0; k < g->nremap; k++) {
+        x_store(g->b, g->remap[k].host, RBP, XR(g->remap[k].displaced), 8);
+        x_load(g->b, g->remap[k].host, RBP, XR(g->remap[k].guest));
+    }
+}
+
+static void g_unremap(struct gen *g)
+{
+    for (unsigned k = 0; k < g->nremap; k++) {
+        x_store(g->b, g->remap[k].host, RBP, XR(g->remap[k].guest), 8);
+        x_load(g->b, g->remap[k].host, RBP, XR(g->remap[k].displaced));
+    }
+}
+static void g_done(struct gen *g, unsigned rd, int reg)
+{
+    if (g->hreg[rd] != reg)
+        g_st(g, rd, reg);
 }
 
 static void g_st(struct gen *g, unsigned r, int src)
@@ -129,29 +217,9 @@ static void g_st(struct gen *g, unsigned r, int src)
         return;   /* x0: nothing reads the sink */
     if (g->hreg[r] >= 0) {
         x_mov_rr(g->b, g->hreg[r], src, true);
-        g->dirty |= 1ULL << r;
     } else {
         x_store(g->b, src, RBP, XR(r), 8);
     }
-}
-
-/* Stores the cached registers of mask that are dirty; callee-saved only if
- * !all. */
-static void g_writeback(struct gen *g, uint64_t dirty, bool callee_too)
-{
-    for (unsigned r = 1; r < 32; r++)
-        if ((dirty >> r & 1) && g->hreg[r] >= 0 &&
-            (callee_too || g->hreg[r] == R8 || g->hreg[r] == R9 || g->hreg[r] == R10 ||
-             g->hreg[r] == R11))
-            x_store(g->b, g->hreg[r], RBP, XR(r), 8);
-}
-
-static void g_reload(struct gen *g, bool callee_too)
-{
-    for (unsigned r = 1; r < 32; r++)
-        if (g->hreg[r] >= 0 && (callee_too || g->hreg[r] == R8 || g->hreg[r] == R9 ||
-                                g->hreg[r] == R10 || g->hreg[r] == R11))
-            x_load(g->b, g->hreg[r], RBP, XR(r));
 }
 
 /* To another page: target (direct) or rax (indirect, ctx->pc and chain
@@ -193,7 +261,7 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
         x_alu_rm(b, ALU_CMP, RDX, RCX, JF(tag), true);
         miss[nmiss++] = x_jcc(b, CC_NE);
     }
-    x_alu_mi(b, ALU_CMP, RBX, OFF_LEFT, 0);
+    x_test_rr(b, LEFT, LEFT);
     miss[nmiss++] = x_jcc(b, CC_E);
     x_load(b, RSI, RCX, JF(tlbe));
     x_alu_rm(b, ALU_CMP, RDX, RSI, (int32_t)offsetof(struct tlb_entry, tag), true);
@@ -205,7 +273,7 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
     x_load(b, RDI, RSI, (int32_t)offsetof(struct jpage, gen));
     x_alu_rm(b, ALU_CMP, RDI, RCX, JF(gen), true);
     miss[nmiss++] = x_jcc(b, CC_NE);
-    x_inc(b, R14);   /* the fetch-TLB hit */
+    x_inc(b, HITS);   /* the fetch-TLB hit */
     x_inc_m(b, RBX, OFF_FARHITS);
     if (direct) {
         x_mov_imm(b, RDX, target & ~PAGE_MASK);
@@ -225,10 +293,13 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
         x_mov_imm(b, RAX, target);
         x_store(b, RAX, RBX, OFF_PC, 8);
     }
+    x_store(b, LEFT, RBX, OFF_LEFT, 8);
+    g_save(b, false);
     x_mov_rr(b, RDI, RBX, true);
     x_mov_rr(b, RSI, RAX, true);
     x_mov_rr(b, RDX, RCX, true);
     x_call(b, (const void *)jit_far);
+    g_reload(b, false);
     x_test_rr(b, RAX, RAX);
     uint8_t *none = x_jcc(b, CC_E);
     x_jmp_r(b, RAX);
@@ -243,7 +314,7 @@ static void exit_to(struct gen *g, uint64_t target, int status)
 {
     struct jbuf *b = g->b;
     bool chain = status == JX_NEXT && (target & ~PAGE_MASK) == g->page;
-    g_writeback(g, g->dirty, true);
+    g_unremap(g);
     if (status == JX_NEXT && !chain) {
         far_jump(g, true, target);
         return;
@@ -270,8 +341,8 @@ static bool ends_block(enum op op)
 static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
 {
     struct jbuf *b = g->b;
-    g_writeback(g, g->dirty, true);
-    g->dirty = 0;
+    gb_save(g, true);
+    x_store(b, LEFT, RBX, OFF_LEFT, 8);
     x_mov_rr(b, RDI, RBX, true);
     x_mov_imm(b, RSI, (uint64_t)(uintptr_t)stored);
     if (stored->op == OP_FP || (stored->op >= OP_FADD_D && stored->op < OP_COUNT)) {
@@ -281,59 +352,65 @@ static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
         x_mov_imm(b, RCX, g->n - (unsigned)i);
         x_call(b, (const void *)jit_help);
     }
+    gb_reload(g, true);   /* the call may have written any register */
     x_alu_ri(b, ALU_CMP, RAX, 0, false);
     add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
-    g_reload(g, true);   /* the call may have written any register */
 }
 
-/* rsi = effective address; rax = its L0 entry minus OFF_L0 (+ rbx). */
+/* rsi = effective address; rax = the offset of its L0 entry (from rbx + OFF_L0). */
 static void l0_probe(struct gen *g, int i, const struct dinsn *d, unsigned size, bool wr)
 {
     struct jbuf *b = g->b;
-    g_ld(g, RSI, d->rs1, true);
-    if (d->imm)
-        x_alu_ri(b, ALU_ADD, RSI, d->imm, true);
-    x_mov_rr(b, RAX, RSI, true);
-    x_shift_ri(b, SH_SHR, RAX, PAGE_SHIFT - 4, true);
+    if (d->imm && d->rs1 != 0 && g->hreg[d->rs1] >= 0) {
+        x_lea(b, RSI, g->hreg[d->rs1], d->imm);
+    } else {
+        g_ld(g, RSI, d->rs1, true);
+        if (d->imm)
+            x_alu_ri(b, ALU_ADD, RSI, d->imm, true);
+    }
+    x_mov_rr(b, RAX, RSI, false);
+    x_shift_ri(b, SH_SHR, RAX, PAGE_SHIFT - 4, false);
     x_alu_ri(b, ALU_AND, RAX, (JL0_SIZE - 1) << 4, false);
-    x_alu_rr(b, ALU_ADD, RAX, RBX, true);
     x_mov_rr(b, RDX, RSI, true);
     x_alu_ri(b, ALU_AND, RDX, (int32_t)~(uint32_t)(PAGE_MASK ^ (size - 1)), true);
-    x_alu_rm(b, ALU_CMP, RDX, RAX, wr ? OFF_L0W : OFF_L0, true);
+    x_alu_rmx(b, ALU_CMP, RDX, RBX, RAX, wr ? OFF_L0W : OFF_L0);
 }
 
 static void emit_load(struct gen *g, int i, const struct dinsn *d, unsigned size, bool sign)
 {
     struct jbuf *b = g->b;
     l0_probe(g, i, d, size, false);
+    bool fp = d->op == OP_FLW || d->op == OP_FLD;
+    int dst = fp || g->hreg[d->rd] < 0 ? RCX : g->hreg[d->rd];
     uint8_t *miss = x_jcc(b, CC_NE);
-    x_alu_rm(b, ALU_ADD, RSI, RAX, OFF_L0 + 8, true);
-    x_load_ext(b, RCX, RSI, 0, size, sign);
-    x_inc(b, R14);
+    x_alu_rmx(b, ALU_ADD, RSI, RBX, RAX, OFF_L0 + 8);
+    x_load_ext(b, dst, RSI, 0, size, sign);
+    x_inc(b, HITS);
     uint8_t *back = b->p;
     add_fix(g, miss, FX_LD, i, back);
+    g->fx[g->nfx - 1].reg = dst;
     if (d->op == OP_FLW) {   /* NaN-boxed single */
         x_mov_imm(b, RDX, 0xffffffff00000000ULL);
         x_alu_rr(b, ALU_OR, RCX, RDX, true);
     }
-    if (d->op == OP_FLW || d->op == OP_FLD)
+    if (fp)
         x_store(b, RCX, RBP, FR(d->rd), 8);
     else
-        g_st(g, d->rd, RCX);
+        g_done(g, d->rd, dst);
 }
 
 static void emit_store(struct gen *g, int i, const struct dinsn *d, unsigned size)
 {
     struct jbuf *b = g->b;
-    l0_probe(g, i, d, size, true);
     if (d->op == OP_FSW || d->op == OP_FSD)
         x_load(b, RCX, RBP, FR(d->rs2));
     else
         g_ld(g, RCX, d->rs2, true);
+    l0_probe(g, i, d, size, true);
     uint8_t *miss = x_jcc(b, CC_NE);
-    x_alu_rm(b, ALU_ADD, RSI, RAX, OFF_L0W + 8, true);
+    x_alu_rmx(b, ALU_ADD, RSI, RBX, RAX, OFF_L0W + 8);
     x_store(b, RCX, RSI, 0, size);
-    x_inc(b, R14);
+    x_inc(b, HITS);
     add_fix(g, miss, FX_ST, i, b->p);
 }
 
@@ -352,19 +429,31 @@ static bool emit_native(struct gen *g, int i)
     int alu = -1, cc = -1, sh = -1;
     bool w = true;
     switch ((enum op)d->op) {
-    case OP_LUI: x_mov_imm(b, RAX, (uint64_t)(int64_t)d->imm); g_st(g, rd, RAX); return true;
-    case OP_AUIPC: x_mov_imm(b, RAX, pc + (uint64_t)(int64_t)d->imm); g_st(g, rd, RAX); return true;
+    case OP_LUI: case OP_AUIPC: {
+        int dst = g_dst(g, rd);
+        x_mov_imm(b, dst, (d->op == OP_AUIPC ? pc : 0) + (uint64_t)(int64_t)d->imm);
+        g_done(g, rd, dst);
+        return true;
+    }
     case OP_ADDI: alu = ALU_ADD; goto alu_imm;
     case OP_XORI: alu = ALU_XOR; goto alu_imm;
     case OP_ORI: alu = ALU_OR; goto alu_imm;
     case OP_ANDI: alu = ALU_AND; goto alu_imm;
     case OP_ADDIW: alu = ALU_ADD; w = false; goto alu_imm;
-    alu_imm:
-        g_ld(g, RAX, r1, w);
-        x_alu_ri(b, alu, RAX, d->imm, w);
-        if (!w) x_movsxd(b, RAX, RAX);
-        g_st(g, rd, RAX);
+    alu_imm: {
+        int dst = g_dst(g, rd);
+        if (alu == ALU_ADD && w && d->imm && r1 != 0 && g->hreg[r1] >= 0 && g->hreg[r1] != dst) {
+            x_lea(b, dst, g->hreg[r1], d->imm);
+            g_done(g, rd, dst);
+            return true;
+        }
+        g_ld(g, dst, r1, w);
+        if (d->imm || alu == ALU_AND)
+            x_alu_ri(b, alu, dst, d->imm, w);
+        if (!w) x_movsxd(b, dst, dst);
+        g_done(g, rd, dst);
         return true;
+    }
     case OP_ADD: alu = ALU_ADD; goto alu_reg;
     case OP_SUB: alu = ALU_SUB; goto alu_reg;
     case OP_XOR: alu = ALU_XOR; goto alu_reg;
@@ -372,22 +461,42 @@ static bool emit_native(struct gen *g, int i)
     case OP_AND: alu = ALU_AND; goto alu_reg;
     case OP_ADDW: alu = ALU_ADD; w = false; goto alu_reg;
     case OP_SUBW: alu = ALU_SUB; w = false; goto alu_reg;
-    alu_reg:
-        g_ld(g, RAX, r1, w);
-        g_op(g, alu, RAX, r2, w);
-        if (!w) x_movsxd(b, RAX, RAX);
-        g_st(g, rd, RAX);
+    alu_reg: {
+        int dst = g_dst(g, rd);
+        if (r2 != r1 && g->hreg[r2] == dst) {   /* rd is rs2 */
+            if (alu == ALU_SUB)
+                dst = RAX;
+            else {
+                unsigned t = r1;
+                r1 = r2;
+                r2 = t;
+            }
+        }
+        g_ld(g, dst, r1, w);
+        g_op(g, alu, dst, r2, w);
+        if (!w) x_movsxd(b, dst, dst);
+        g_done(g, rd, dst);
         return true;
-    case OP_MUL: case OP_MULW:
+    }
+    case OP_MUL: case OP_MULW: {
         w = d->op == OP_MUL;
-        g_ld(g, RAX, r1, w);
-        if (g->hreg[r2] >= 0)
-            x_imul_rr(b, RAX, g->hreg[r2], w);
+        int dst = g_dst(g, rd);
+        if (r2 != r1 && g->hreg[r2] == dst) {
+            unsigned t = r1;
+            r1 = r2;
+            r2 = t;
+        }
+        g_ld(g, dst, r1, w);
+        if (r2 == 0)
+            x_alu_rr(b, ALU_XOR, dst, dst, false);
+        else if (g->hreg[r2] >= 0)
+            x_imul_rr(b, dst, g->hreg[r2], w);
         else
-            x_imul_rm(b, RAX, RBP, XR(r2), w);
-        if (!w) x_movsxd(b, RAX, RAX);
-        g_st(g, rd, RAX);
+            x_imul_rm(b, dst, RBP, XR(r2), w);
+        if (!w) x_movsxd(b, dst, dst);
+        g_done(g, rd, dst);
         return true;
+    }
     case OP_MULH: case OP_MULHU:
         g_ld(g, RAX, r1, true);
         if (g->hreg[r2] >= 0)
@@ -417,12 +526,14 @@ static bool emit_native(struct gen *g, int i)
     case OP_SLLIW: sh = SH_SHL; w = false; goto sh_imm;
     case OP_SRLIW: sh = SH_SHR; w = false; goto sh_imm;
     case OP_SRAIW: sh = SH_SAR; w = false; goto sh_imm;
-    sh_imm:
-        g_ld(g, RAX, r1, w);
-        x_shift_ri(b, sh, RAX, (unsigned)d->imm & (w ? 63 : 31), w);
-        if (!w) x_movsxd(b, RAX, RAX);
-        g_st(g, rd, RAX);
+    sh_imm: {
+        int dst = g_dst(g, rd);
+        g_ld(g, dst, r1, w);
+        x_shift_ri(b, sh, dst, (unsigned)d->imm & (w ? 63 : 31), w);
+        if (!w) x_movsxd(b, dst, dst);
+        g_done(g, rd, dst);
         return true;
+    }
     case OP_SLL: sh = SH_SHL; goto sh_reg;
     case OP_SRL: sh = SH_SHR; goto sh_reg;
     case OP_SRA: sh = SH_SAR; goto sh_reg;
@@ -453,21 +564,18 @@ static bool emit_native(struct gen *g, int i)
     case OP_BGEU: cc = CC_AE; goto branch;
     branch: {
         g_ld(g, RAX, r1, true);
-        g_writeback(g, g->dirty, true);   /* for both exits (flags survive movs) */
-        g->dirty = 0;
         g_op(g, ALU_CMP, RAX, r2, true);
         uint8_t *taken = x_jcc(b, cc);
         exit_to(g, link, JX_NEXT);
         x_patch(taken, b, b->p);
         uint64_t target = pc + (uint64_t)(int64_t)d->imm;
         if (target == g->pc0) {
-            /* A loop on itself: the registers are written back already and
-             * the host copies stay valid, so only the budget is taken again. */
-            x_alu_mi(b, ALU_SUB, RBX, OFF_LEFT, (int32_t)g->n);
+            /* A loop on itself: only the budget is taken again. */
+            x_alu_ri(b, ALU_SUB, LEFT, (int32_t)g->n, true);
             uint8_t *under = x_jcc(b, CC_B);
             x_patch(x_jmp(b), b, g->body);
             x_patch(under, b, b->p);
-            x_alu_mi(b, ALU_ADD, RBX, OFF_LEFT, (int32_t)g->n);
+            x_alu_ri(b, ALU_ADD, LEFT, (int32_t)g->n, true);
         }
         exit_to(g, target, JX_NEXT);
         return true;
@@ -484,7 +592,7 @@ static bool emit_native(struct gen *g, int i)
         x_alu_ri(b, ALU_AND, RAX, -2, true);
         x_mov_imm(b, RCX, link);
         g_st(g, rd, RCX);
-        g_writeback(g, g->dirty, true);
+        g_unremap(g);
         x_store(b, RAX, RBX, OFF_PC, 8);
         x_store_imm(b, RBX, OFF_CHAIN, 0);
         /* A target in this page: its block straight from the page's table
@@ -520,7 +628,6 @@ static void emit_stubs(struct gen *g)
 {
     struct jbuf *b = g->b;
     uint8_t *trap_at[JIT_MAX_INSNS] = {0};
-    uint64_t trap_dirty[JIT_MAX_INSNS];
     /* Slow paths first: they jump to the trap stubs, made on demand below. */
     unsigned nfx = g->nfx;
     for (unsigned k = 0; k < nfx; k++) {
@@ -530,24 +637,25 @@ static void emit_stubs(struct gen *g)
         const struct dinsn *d = &g->d[f->i];
         x_patch(f->rel, b, b->p);
         uint64_t rem = g->n - (unsigned)f->i;
-        g_writeback(g, f->dirty, false);   /* the call clobbers r8..r11 */
-        g->dirty = f->dirty;
+        gb_save(g, false);   /* the call clobbers r8..r11 */
+        x_store(b, LEFT, RBX, OFF_LEFT, 8);
         x_mov_rr(b, RDI, RBX, true);
         if (f->kind == FX_LD) {
             uint64_t info = ld_kind[d->op].size | (uint64_t)ld_kind[d->op].sign << 4 | rem << 8;
             x_mov_imm(b, RDX, info);
             x_call(b, (const void *)jit_ld_slow);
-            g_reload(g, false);
+            gb_reload(g, false);
             x_load32(b, RDX, RBX, OFF_CAUSE);
             x_alu_ri(b, ALU_CMP, RDX, 0, false);
+            int reg = f->reg;
             add_fix(g, x_jcc(b, CC_NE), FX_TRAP, f->i, NULL);
-            x_mov_rr(b, RCX, RAX, true);
+            x_mov_rr(b, reg, RAX, true);
         } else {
             unsigned size = d->op == OP_SB ? 1 : d->op == OP_SH ? 2 : d->op == OP_SW || d->op == OP_FSW ? 4 : 8;
             x_mov_rr(b, RDX, RCX, true);
             x_mov_imm(b, RCX, size | rem << 8);
             x_call(b, (const void *)jit_st_slow);
-            g_reload(g, false);
+            gb_reload(g, false);
             x_alu_ri(b, ALU_CMP, RAX, 0, false);
             add_fix(g, x_jcc(b, CC_NE), FX_TRAP, f->i, NULL);
         }
@@ -557,11 +665,10 @@ static void emit_stubs(struct gen *g)
     for (unsigned k = 0; k < g->nfx; k++) {
         struct fix *f = &g->fx[k];
         if (f->kind == FX_TRAP) {
-            if (!trap_at[f->i] || trap_dirty[f->i] != f->dirty) {
+            if (!trap_at[f->i]) {
                 trap_at[f->i] = b->p;
-                trap_dirty[f->i] = f->dirty;
-                g_writeback(g, f->dirty, true);
-                x_alu_mi(b, ALU_ADD, RBX, OFF_LEFT, (int32_t)(g->n - (unsigned)f->i));
+                g_unremap(g);
+                x_alu_ri(b, ALU_ADD, LEFT, (int32_t)(g->n - (unsigned)f->i), true);
                 x_mov_imm(b, RAX, g->pcs[f->i]);
                 x_store(b, RAX, RBX, OFF_PC, 8);
                 x_store_imm(b, RBX, OFF_CHAIN, 0);
@@ -571,7 +678,7 @@ static void emit_stubs(struct gen *g)
             x_patch(f->rel, b, trap_at[f->i]);
         } else if (f->kind == FX_UNDER) {
             x_patch(f->rel, b, b->p);
-            x_alu_mi(b, ALU_ADD, RBX, OFF_LEFT, (int32_t)g->n);
+            x_alu_ri(b, ALU_ADD, LEFT, (int32_t)g->n, true);
             x_mov_imm(b, RAX, g->pc0);
             x_store(b, RAX, RBX, OFF_PC, 8);
             x_store_imm(b, RBX, OFF_CHAIN, 0);
@@ -581,10 +688,13 @@ static void emit_stubs(struct gen *g)
     }
 }
 
-/* The NCACHE integer registers the block uses most (at least twice). */
+/* The global mapping, and for this block the globals it does not use
+ * swapped for the other registers it uses most (three times, or twice in a
+ * loop on itself: the swap costs four moves to and from h->x). */
 static void choose_cached(struct gen *g)
 {
     unsigned cnt[33] = {0};
+    bool loop = false;
     for (unsigned i = 0; i < g->n; i++) {
         const struct dinsn *d = &g->d[i];
         bool fp = d->op == OP_FP || d->op >= OP_FADD_D;
@@ -594,17 +704,27 @@ static void choose_cached(struct gen *g)
             if (d->op != OP_FLW && d->op != OP_FLD)
                 cnt[d->rd]++;
         }
+        if (d->op >= OP_BEQ && d->op <= OP_BGEU && g->pcs[i] + (uint64_t)(int64_t)d->imm == g->pc0)
+            loop = true;
     }
     memset(g->hreg, -1, sizeof g->hreg);
-    g->dirty = 0;
-    for (unsigned k = 0; k < NCACHE; k++) {
+    g->nremap = 0;
+    for (unsigned k = 0; k < NGREGS; k++)
+        g->hreg[gregs[k].guest] = gregs[k].host;
+    for (unsigned k = 0; k < NGREGS; k++) {
+        if (cnt[gregs[k].guest])
+            continue;
         unsigned best = 0;
         for (unsigned r = 1; r < 32; r++)
-            if (g->hreg[r] < 0 && cnt[r] >= 2 && (best == 0 || cnt[r] > cnt[best]))
+            if (g->hreg[r] < 0 && cnt[r] >= (loop ? 2u : 3u) && (best == 0 || cnt[r] > cnt[best]))
                 best = r;
         if (!best)
             break;
-        g->hreg[best] = (int8_t)cache_regs[k];
+        g->hreg[gregs[k].guest] = -1;
+        g->hreg[best] = gregs[k].host;
+        g->remap[g->nremap].guest = (uint8_t)best;
+        g->remap[g->nremap].displaced = gregs[k].guest;
+        g->remap[g->nremap++].host = gregs[k].host;
     }
 }
 
@@ -648,9 +768,9 @@ struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jpage *pg, ui
     choose_cached(g);
     g->pg = pg;
     uint8_t *start = b->p;
-    x_alu_mi(b, ALU_SUB, RBX, OFF_LEFT, (int32_t)g->n);
+    x_alu_ri(b, ALU_SUB, LEFT, (int32_t)g->n, true);
     add_fix(g, x_jcc(b, CC_B), FX_UNDER, 0, NULL);
-    g_reload(g, true);
+    g_remap(g);
     g->body = b->p;
     bool ended = false;
     for (unsigned i = 0; i < g->n && !b->full; i++) {

@@ -134,6 +134,9 @@ void x_mov_imm(struct jbuf *b, int reg, uint64_t v);
 void x_mov_rr(struct jbuf *b, int dst, int src, bool w);
 void x_store_imm(struct jbuf *b, int base, int32_t disp, int32_t v);   /* qword */
 void x_alu_rm(struct jbuf *b, int op, int reg, int base, int32_t disp, bool w);   /* reg op= [m] */
+/* qword reg op= [base + index + disp] (index not rsp) */
+void x_alu_rmx(struct jbuf *b, int op, int reg, int base, int index, int32_t disp);
+void x_lea(struct jbuf *b, int dst, int base, int32_t disp);   /* dst = base + disp */
 void x_alu_ri(struct jbuf *b, int op, int reg, int32_t imm, bool w);
 void x_alu_rr(struct jbuf *b, int op, int dst, int src, bool w);
 void x_alu_mi(struct jbuf *b, int op, int base, int32_t disp, int32_t imm);   /* qword [m] op= imm */

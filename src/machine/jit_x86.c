@@ -301,3 +301,21 @@ void x_jmp_m(struct jbuf *b, int base, int32_t disp)
 {
     op_rm(b, false, (const uint8_t[]){0xff}, 1, 4, base, disp, false);
 }
+
+void x_lea(struct jbuf *b, int dst, int base, int32_t disp)
+{
+    op_rm(b, true, (const uint8_t[]){0x8d}, 1, dst, base, disp, false);
+}
+
+void x_alu_rmx(struct jbuf *b, int op, int reg, int base, int index, int32_t disp)
+{
+    x_byte(b, (uint8_t)(0x48 | (((reg >> 3) & 1) << 2) | (((index >> 3) & 1) << 1) | ((base >> 3) & 1)));
+    x_byte(b, (uint8_t)(op * 8 + 3));
+    bool d8 = disp >= -128 && disp <= 127;
+    x_byte(b, (uint8_t)((d8 ? 0x40 : 0x80) | ((reg & 7) << 3) | 4));
+    x_byte(b, (uint8_t)(((index & 7) << 3) | (base & 7)));
+    if (d8)
+        x_byte(b, (uint8_t)disp);
+    else
+        x_u32(b, (uint32_t)disp);
+}
