@@ -71,6 +71,7 @@ static void cache_reset(struct jit *j)
     j->nblk = 0;
     j->ndins = 0;
     j->nfar = 0;
+    j->nsite = 0;
     j->epoch++;
 }
 

@@ -32,6 +32,7 @@
 #define OFF_FARHITS ((int32_t)offsetof(struct jit_ctx, far_hits))
 #define JF(f) ((int32_t)offsetof(struct jfar, f))
 #define OFF_L0 ((int32_t)offsetof(struct jit_ctx, l0))
+#define OFF_SITE ((int32_t)offsetof(struct jit_ctx, site))
 #define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
 #define XR(r) ((int32_t)((r) * 8))
 /* Host registers for the whole run: the budget (ctx->left while generated
@@ -110,8 +111,12 @@ struct fix {
     int i;              /* instruction index */
     uint8_t *back;      /* where the slow path resumes (write view) */
     int reg;            /* FX_LD: where the value goes */
+    int32_t site;       /* FX_PROBE: ctx offset of the site's entry pointer */
+    bool wr;            /* FX_PROBE: a store */
+    int slow;           /* FX_PROBE: FX_LD or FX_ST, for a miss */
+    uint8_t *rel2back;  /* FX_PROBE: where that slow path resumes */
 };
-enum { FX_TRAP, FX_LD, FX_ST, FX_UNDER };
+enum { FX_TRAP, FX_LD, FX_ST, FX_UNDER, FX_PROBE };
 
 struct gen {
     struct jit *j;
@@ -121,7 +126,7 @@ struct gen {
     unsigned n;
     struct dinsn d[JIT_MAX_INSNS];
     uint64_t pcs[JIT_MAX_INSNS];
-    struct fix fx[3 * JIT_MAX_INSNS + 1];
+    struct fix fx[4 * JIT_MAX_INSNS + 1];
     unsigned nfx;
     uint8_t *body;          /* after the entry's register loads (write view) */
     int8_t hreg[33];        /* host register holding guest x[r], or -1 */
@@ -135,7 +140,7 @@ struct gen {
 static void add_fix(struct gen *g, uint8_t *rel, int kind, int i, uint8_t *back)
 {
     if (rel && g->nfx < sizeof g->fx / sizeof g->fx[0])
-        g->fx[g->nfx++] = (struct fix){rel, kind, i, back, RCX};
+        g->fx[g->nfx++] = (struct fix){.rel = rel, .kind = kind, .i = i, .back = back, .reg = RCX};
     else
         g->b->full = true;   /* cannot happen for a block of JIT_MAX_INSNS; refuse */
 }
@@ -341,7 +346,12 @@ static bool ends_block(enum op op)
 static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
 {
     struct jbuf *b = g->b;
-    gb_save(g, true);
+    /* The C semantics read x[rs1] and x[rs2] and write x[rd] (or f[...]);
+     * r8..r11 are clobbered by the call. */
+    const struct dinsn *d = stored;
+    for (unsigned r = 1; r < 32; r++)
+        if (g->hreg[r] >= 0 && (caller_saved(g->hreg[r]) || r == d->rs1 || r == d->rs2 || r == d->rd))
+            x_store(b, g->hreg[r], RBP, XR(r), 8);
     x_store(b, LEFT, RBX, OFF_LEFT, 8);
     x_mov_rr(b, RDI, RBX, true);
     x_mov_imm(b, RSI, (uint64_t)(uintptr_t)stored);
@@ -352,15 +362,28 @@ static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
         x_mov_imm(b, RCX, g->n - (unsigned)i);
         x_call(b, (const void *)jit_help);
     }
-    gb_reload(g, true);   /* the call may have written any register */
+    for (unsigned r = 1; r < 32; r++)
+        if (g->hreg[r] >= 0 && (caller_saved(g->hreg[r]) || r == d->rd))
+            x_load(b, g->hreg[r], RBP, XR(r));
     x_alu_ri(b, ALU_CMP, RAX, 0, false);
     add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
 }
 
-/* rsi = effective address; rax = the offset of its L0 entry (from rbx + OFF_L0). */
-static void l0_probe(struct gen *g, int i, const struct dinsn *d, unsigned size, bool wr)
+/* rsi = effective address, rdx = it masked as the L0 compares it (so a
+ * misaligned access misses), rax = the site's last L0 entry; compares.
+ * On a mismatch the FX_PROBE stub tries the entry of the address's index
+ * (and makes it the site's), then the slow path. */
+static int32_t l0_probe(struct gen *g, const struct dinsn *d, unsigned size, bool wr)
 {
     struct jbuf *b = g->b;
+    struct jit *j = g->j;
+    if (j->nsite == JSITES) {
+        b->full = true;
+        return OFF_SITE;
+    }
+    size_t k = j->nsite++;
+    j->ctx.site[k] = &j->ctx.l0[wr ? JL0_SIZE : 0];
+    int32_t site = OFF_SITE + (int32_t)(k * sizeof(j->ctx.site[0]));
     if (d->imm && d->rs1 != 0 && g->hreg[d->rs1] >= 0) {
         x_lea(b, RSI, g->hreg[d->rs1], d->imm);
     } else {
@@ -368,27 +391,40 @@ static void l0_probe(struct gen *g, int i, const struct dinsn *d, unsigned size,
         if (d->imm)
             x_alu_ri(b, ALU_ADD, RSI, d->imm, true);
     }
-    x_mov_rr(b, RAX, RSI, false);
-    x_shift_ri(b, SH_SHR, RAX, PAGE_SHIFT - 4, false);
-    x_alu_ri(b, ALU_AND, RAX, (JL0_SIZE - 1) << 4, false);
+    x_load(b, RAX, RBX, site);
     x_mov_rr(b, RDX, RSI, true);
     x_alu_ri(b, ALU_AND, RDX, (int32_t)~(uint32_t)(PAGE_MASK ^ (size - 1)), true);
-    x_alu_rmx(b, ALU_CMP, RDX, RBX, RAX, wr ? OFF_L0W : OFF_L0);
+    x_alu_rm(b, ALU_CMP, RDX, RAX, (int32_t)offsetof(struct jl0, page), true);
+    return site;
+}
+
+static void add_probe(struct gen *g, uint8_t *rel, int i, uint8_t *hit, int32_t site, bool wr,
+                      uint8_t *back, int reg)
+{
+    add_fix(g, rel, FX_PROBE, i, hit);
+    if (!g->b->full) {
+        struct fix *f = &g->fx[g->nfx - 1];
+        f->site = site;
+        f->wr = wr;
+        f->slow = wr ? FX_ST : FX_LD;
+        f->reg = reg;
+        /* the slow path resumes after the access */
+        f->rel2back = back;
+    }
 }
 
 static void emit_load(struct gen *g, int i, const struct dinsn *d, unsigned size, bool sign)
 {
     struct jbuf *b = g->b;
-    l0_probe(g, i, d, size, false);
+    int32_t site = l0_probe(g, d, size, false);
     bool fp = d->op == OP_FLW || d->op == OP_FLD;
     int dst = fp || g->hreg[d->rd] < 0 ? RCX : g->hreg[d->rd];
     uint8_t *miss = x_jcc(b, CC_NE);
-    x_alu_rmx(b, ALU_ADD, RSI, RBX, RAX, OFF_L0 + 8);
+    uint8_t *hit = b->p;
+    x_alu_rm(b, ALU_ADD, RSI, RAX, (int32_t)offsetof(struct jl0, addend), true);
     x_load_ext(b, dst, RSI, 0, size, sign);
     x_inc(b, HITS);
-    uint8_t *back = b->p;
-    add_fix(g, miss, FX_LD, i, back);
-    g->fx[g->nfx - 1].reg = dst;
+    add_probe(g, miss, i, hit, site, false, b->p, dst);
     if (d->op == OP_FLW) {   /* NaN-boxed single */
         x_mov_imm(b, RDX, 0xffffffff00000000ULL);
         x_alu_rr(b, ALU_OR, RCX, RDX, true);
@@ -406,12 +442,13 @@ static void emit_store(struct gen *g, int i, const struct dinsn *d, unsigned siz
         x_load(b, RCX, RBP, FR(d->rs2));
     else
         g_ld(g, RCX, d->rs2, true);
-    l0_probe(g, i, d, size, true);
+    int32_t site = l0_probe(g, d, size, true);
     uint8_t *miss = x_jcc(b, CC_NE);
-    x_alu_rmx(b, ALU_ADD, RSI, RBX, RAX, OFF_L0W + 8);
+    uint8_t *hit = b->p;
+    x_alu_rm(b, ALU_ADD, RSI, RAX, (int32_t)offsetof(struct jl0, addend), true);
     x_store(b, RCX, RSI, 0, size);
     x_inc(b, HITS);
-    add_fix(g, miss, FX_ST, i, b->p);
+    add_probe(g, miss, i, hit, site, true, b->p, RCX);
 }
 
 static const struct { uint8_t size, sign; } ld_kind[] = {
@@ -628,7 +665,29 @@ static void emit_stubs(struct gen *g)
 {
     struct jbuf *b = g->b;
     uint8_t *trap_at[JIT_MAX_INSNS] = {0};
-    /* Slow paths first: they jump to the trap stubs, made on demand below. */
+    /* The L0 lookups by index, for sites whose last entry did not match. */
+    unsigned nprobe = g->nfx;
+    for (unsigned k = 0; k < nprobe; k++) {
+        struct fix *f = &g->fx[k];
+        if (f->kind != FX_PROBE)
+            continue;
+        x_patch(f->rel, b, b->p);
+        int32_t l0 = f->wr ? OFF_L0W : OFF_L0;
+        x_mov_rr(b, RAX, RSI, false);
+        x_shift_ri(b, SH_SHR, RAX, PAGE_SHIFT - 4, false);
+        x_alu_ri(b, ALU_AND, RAX, (JL0_SIZE - 1) << 4, false);
+        x_alu_rmx(b, ALU_CMP, RDX, RBX, RAX, l0);
+        uint8_t *miss = x_jcc(b, CC_NE);
+        x_lea_x(b, RAX, RBX, RAX, l0);
+        x_store(b, RAX, RBX, f->site, 8);
+        x_patch(x_jmp(b), b, f->back);
+        int slow = f->slow, i = f->i, reg = f->reg;
+        uint8_t *resume = f->rel2back;
+        add_fix(g, miss, slow, i, resume);
+        if (!b->full)
+            g->fx[g->nfx - 1].reg = reg;
+    }
+    /* Slow paths next: they jump to the trap stubs, made on demand below. */
     unsigned nfx = g->nfx;
     for (unsigned k = 0; k < nfx; k++) {
         struct fix *f = &g->fx[k];

@@ -12,6 +12,7 @@
  * the machine's TLB holds, so that an L0 hit is exactly a TLB hit. */
 #define JL0_SIZE 256
 #define JL0_INVALID UINT64_MAX
+#define JSITES 65536
 struct jl0 {
     uint64_t page;
     uintptr_t addend;
@@ -41,6 +42,11 @@ struct jit_ctx {
     struct jit *j;
     uint64_t far_hits;      /* far jumps taken through a jfar record */
     struct jl0 l0[2 * JL0_SIZE];   /* reads, then writes */
+    /* For each translated load and store, the L0 entry its last access
+     * hit: tried first, so the address does not wait for the index (a
+     * hit there is exactly a hit of the L0 lookup: an entry only ever
+     * holds a page of its own index). */
+    const struct jl0 *site[JSITES];
 };
 
 /* A far-jump record: where a jump to another page went last time, so that
@@ -98,7 +104,7 @@ struct jit {
     struct dinsn *dins;         /* decoded instructions helpers read */
     struct jfar *far;           /* the direct exits' records, reset with the cache */
     struct jfar *ftab;          /* the indirect jumps' records [JFAR_HASH] */
-    size_t nblk, capblk, ndins, capdins, nfar, capfar;
+    size_t nblk, capblk, ndins, capdins, nfar, capfar, nsite;
     uint64_t epoch;             /* bumped by every cache flush */
     struct jit_stats st;
     FILE *dump_f;
@@ -137,6 +143,7 @@ void x_alu_rm(struct jbuf *b, int op, int reg, int base, int32_t disp, bool w); 
 /* qword reg op= [base + index + disp] (index not rsp) */
 void x_alu_rmx(struct jbuf *b, int op, int reg, int base, int index, int32_t disp);
 void x_lea(struct jbuf *b, int dst, int base, int32_t disp);   /* dst = base + disp */
+void x_lea_x(struct jbuf *b, int dst, int base, int index, int32_t disp);
 void x_alu_ri(struct jbuf *b, int op, int reg, int32_t imm, bool w);
 void x_alu_rr(struct jbuf *b, int op, int dst, int src, bool w);
 void x_alu_mi(struct jbuf *b, int op, int base, int32_t disp, int32_t imm);   /* qword [m] op= imm */

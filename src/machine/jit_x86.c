@@ -307,10 +307,10 @@ void x_lea(struct jbuf *b, int dst, int base, int32_t disp)
     op_rm(b, true, (const uint8_t[]){0x8d}, 1, dst, base, disp, false);
 }
 
-void x_alu_rmx(struct jbuf *b, int op, int reg, int base, int index, int32_t disp)
+static void op_rmx(struct jbuf *b, uint8_t opc, int reg, int base, int index, int32_t disp)
 {
     x_byte(b, (uint8_t)(0x48 | (((reg >> 3) & 1) << 2) | (((index >> 3) & 1) << 1) | ((base >> 3) & 1)));
-    x_byte(b, (uint8_t)(op * 8 + 3));
+    x_byte(b, opc);
     bool d8 = disp >= -128 && disp <= 127;
     x_byte(b, (uint8_t)((d8 ? 0x40 : 0x80) | ((reg & 7) << 3) | 4));
     x_byte(b, (uint8_t)(((index & 7) << 3) | (base & 7)));
@@ -318,4 +318,14 @@ void x_alu_rmx(struct jbuf *b, int op, int reg, int base, int index, int32_t dis
         x_byte(b, (uint8_t)disp);
     else
         x_u32(b, (uint32_t)disp);
+}
+
+void x_alu_rmx(struct jbuf *b, int op, int reg, int base, int index, int32_t disp)
+{
+    op_rmx(b, (uint8_t)(op * 8 + 3), reg, base, index, disp);
+}
+
+void x_lea_x(struct jbuf *b, int dst, int base, int index, int32_t disp)
+{
+    op_rmx(b, 0x8d, dst, base, index, disp);
 }
