@@ -656,8 +656,22 @@ static bool emit_native(struct gen *g, int i)
         far_jump(g, false, 0);
         return true;
     }
-    default:
-        return false;
+    default: {
+        uint8_t *slow[8];
+        unsigned nslow;
+        if (d->op < OP_FADD_D || d->op >= OP_COUNT || !jit_emit_fp(b, d, slow, &nslow))
+            return false;
+        if (nslow) {   /* the conditions failed: C decides (jit_fp_help) */
+            uint8_t *done = x_jmp(b);
+            for (unsigned k = 0; k < nslow; k++)
+                x_patch(slow[k], b, b->p);
+            struct dinsn *stored = &g->j->dins[g->j->ndins++];
+            *stored = *d;
+            emit_helper(g, i, stored);
+            x_patch(done, b, b->p);
+        }
+        return true;
+    }
     }
 }
 

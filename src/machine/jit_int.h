@@ -198,6 +198,10 @@ const void *jit_far(struct jit_ctx *c, uint64_t target, struct jfar *rec);
 void jfar_clear(struct jfar *r);
 
 /* ---- translation (jit_gen.c) ---- */
+/* Emits the inline form of the double-precision op d (jit_gen_fp.c): the
+ * host-FPU fast path with its conditions checked, jumping through the
+ * rel32s it adds to slow[] (at most 8) when they fail. False if d has none. */
+bool jit_emit_fp(struct jbuf *b, const struct dinsn *d, uint8_t **slow, unsigned *nslow);
 /* Emits the trampolines at the start of the cache. */
 void jit_gen_tramp(struct jit *j, struct jbuf *b);
 /* Translates the block at pc (in the page at host). NULL when nothing can be

@@ -142,11 +142,22 @@ static uint32_t gen32(void)
         static const unsigned csr[] = {0xc00, 0xc01, 0xc02, 1, 2, 3};
         return csr[rn(6)] << 20 | 2u << 12 | (rnd() & 31) << 7 | 0x73;
     }
-    if (k < 96) {   /* fadd/fmul/fsub.d, fcvt.d.l, fmv.x.d */
-        static const uint32_t fp[] = {0x02000053, 0x12000053, 0x0a000053, 0xd2200053, 0xe2000053};
-        uint32_t w = fp[rn(5)] | (rnd() & 31) << 15 | (rnd() & 31) << 7;
-        if (rn(2) && (w & 0xfe000000) <= 0x12000000)
+    if (k < 96) {   /* fadd/fmul/fsub/fdiv.d, fsgnj*.d, fmadd/fmsub/fnmsub/fnmadd.d,
+                     * fcvt.d.l, fmv.x.d; RNE or the dynamic rounding mode */
+        static const uint32_t fp[] = {0x02000053, 0x12000053, 0x0a000053, 0xd2200053,
+                                      0xe2000053, 0x1a000053, 0x22000053, 0x02000043,
+                                      0x02000047, 0x0200004b, 0x0200004f};
+        uint32_t w = fp[rn(11)] | (rnd() & 31) << 15 | (rnd() & 31) << 7;
+        bool fma = (w & 0x7f) != 0x53;
+        unsigned f7 = w >> 25;
+        if (fma || (rn(2) && f7 <= 0x11))
             w |= (rnd() & 31) << 20;
+        if (fma)
+            w |= (rnd() & 31) << 27;
+        if (f7 == 0x11)
+            w |= rn(3) << 12;   /* fsgnj, fsgnjn, fsgnjx */
+        else if (rn(4) == 0)
+            w |= 7u << 12;      /* dyn: fcsr's frm */
         return w;
     }
     if (k < 97)
@@ -250,7 +261,8 @@ static void randomize(struct side *s[2])
     }
     for (int r = 0; r < 32; r++)
         s[0]->e.h->f[r] = s[1]->e.h->f[r] = rn(2) ? 0x3ff8000000000000ULL + rn(1 << 20) : rnd();
-    s[0]->e.h->fcsr = s[1]->e.h->fcsr = (uint32_t)rn(2);
+    /* NX accrued or not; now and then a frm other than RNE (5..7 reserved) */
+    s[0]->e.h->fcsr = s[1]->e.h->fcsr = (uint32_t)rn(2) | (rn(4) ? 0 : rn(8) << 5);
     uint64_t pc = CODE + rn(CODE_PAGES * PAGE_SIZE / 2) * 2;
     s[0]->e.h->pc = s[1]->e.h->pc = pc;
 }
