@@ -68,6 +68,7 @@ static void cache_reset(struct jit *j)
     for (unsigned i = 0; i < JFAR_HASH; i++)
         jfar_clear(&j->ftab[i]);
     j->used = j->code_start;
+    j->cold_used = j->cold_start;
     j->nblk = 0;
     j->ndins = 0;
     j->nfar = 0;
@@ -112,6 +113,7 @@ struct jit *jit_new(struct hart *h, size_t cache_bytes)
     struct jbuf b = {.p = j->rw, .end = j->rw + cache_bytes, .rw = j->rw, .rx = j->rx};
     jit_gen_tramp(j, &b);
     j->code_start = j->used = (size_t)(b.p - j->rw + 63) & ~(size_t)63;
+    j->cold_start = j->cold_used = (j->code_start + (cache_bytes - j->code_start) * 3 / 4) & ~(size_t)63;
     return j;
 fail:
     if (fd >= 0)
@@ -217,11 +219,13 @@ static struct jblock *translate(struct jit *j, struct jpage **pg, uint64_t pc)
     uint64_t t0 = now_ns();
     struct jblock *blk = NULL;
     for (int attempt = 0; attempt < 2 && !blk; attempt++) {
-        struct jbuf b = {.p = j->rw + j->used, .end = j->rw + j->size, .rw = j->rw, .rx = j->rx};
-        blk = jit_gen_block(j, &b, *pg, pc);
+        struct jbuf b = {.p = j->rw + j->used, .end = j->rw + j->cold_start, .rw = j->rw, .rx = j->rx};
+        struct jbuf cold = {.p = j->rw + j->cold_used, .end = j->rw + j->size, .rw = j->rw, .rx = j->rx};
+        blk = jit_gen_block(j, &b, &cold, *pg, pc);
         if (blk) {
             j->used = (size_t)(b.p - j->rw + 15) & ~(size_t)15;
-        } else if (b.full && attempt == 0) {
+            j->cold_used = (size_t)(cold.p - j->rw);
+        } else if ((b.full || cold.full) && attempt == 0) {
             uint64_t tag = (*pg)->tag;
             const uint8_t *host = (*pg)->host;
             cache_reset(j);

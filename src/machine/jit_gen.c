@@ -60,6 +60,7 @@ static const struct { uint8_t guest; int8_t host; } gregs[] = {
 
 static bool caller_saved(int r) { return r >= R8 && r <= R11; }
 
+
 /* Stores the host-held guest registers to h->x (only the caller-saved ones
  * unless all), and loads them back. */
 static void g_save(struct jbuf *b, bool all)
@@ -121,6 +122,7 @@ enum { FX_TRAP, FX_LD, FX_ST, FX_UNDER, FX_PROBE };
 struct gen {
     struct jit *j;
     struct jbuf *b;
+    struct jbuf *cold;      /* slow paths and stubs, apart from the hot code */
     uint64_t page;          /* va of the block's page */
     uint64_t pc0;
     unsigned n;
@@ -136,6 +138,14 @@ struct gen {
     unsigned nremap;
     struct jpage *pg;
 };
+
+/* Switches emission between the hot and the cold buffer. */
+static void swap_cold(struct gen *g)
+{
+    struct jbuf *t = g->b;
+    g->b = g->cold;
+    g->cold = t;
+}
 
 static void add_fix(struct gen *g, uint8_t *rel, int kind, int i, uint8_t *back)
 {
@@ -291,6 +301,8 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
     x_store(b, RDX, RBX, OFF_HOST, 8);
     x_store(b, RSI, RBX, OFF_PGP, 8);
     x_jmp_m(b, RCX, JF(entry));
+    swap_cold(g);
+    b = g->b;
     for (unsigned k = 0; k < nmiss; k++)
         x_patch(miss[k], b, b->p);
     if (direct) {
@@ -311,6 +323,7 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
     x_patch(none, b, b->p);
     x_mov_imm(b, RAX, JX_NEXT);
     x_jmp_to(b, g->j->exit_rx);
+    swap_cold(g);
 }
 
 /* Leaves the block for target; chainable exits (a target in the same page)
@@ -662,13 +675,15 @@ static bool emit_native(struct gen *g, int i)
         if (d->op < OP_FADD_D || d->op >= OP_COUNT || !jit_emit_fp(b, d, slow, &nslow))
             return false;
         if (nslow) {   /* the conditions failed: C decides (jit_fp_help) */
-            uint8_t *done = x_jmp(b);
+            uint8_t *done = b->p;
+            swap_cold(g);
             for (unsigned k = 0; k < nslow; k++)
-                x_patch(slow[k], b, b->p);
+                x_patch(slow[k], g->b, g->b->p);
             struct dinsn *stored = &g->j->dins[g->j->ndins++];
             *stored = *d;
             emit_helper(g, i, stored);
-            x_patch(done, b, b->p);
+            x_patch(x_jmp(g->b), g->b, done);
+            swap_cold(g);
         }
         return true;
     }
@@ -808,12 +823,15 @@ static uint16_t rd16(const uint8_t *p)
     return v;
 }
 
-struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jpage *pg, uint64_t pc)
+struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jbuf *cold, struct jpage *pg,
+                             uint64_t pc)
 {
     static __thread struct gen gs;   /* large: not on the stack */
     struct gen *g = &gs;
     g->j = j;
     g->b = b;
+    g->cold = cold;
+    uint8_t *cold_start = cold->p;
     g->page = pc & ~PAGE_MASK;
     g->pc0 = pc;
     g->n = 0;
@@ -862,19 +880,26 @@ struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jpage *pg, ui
     }
     if (!ended)
         exit_to(g, g->pcs[g->n - 1] + g->d[g->n - 1].len, JX_NEXT);
+    swap_cold(g);
     emit_stubs(g);
-    if (b->full)
+    swap_cold(g);
+    if (b->full || cold->full)
         return NULL;
     struct jblock *blk = &j->blk[j->nblk++];
     *blk = (struct jblock){.pc = pc, .entry = jb_rx(b, start), .n = g->n, .pg = pg};
     j->st.blocks++;
     j->st.guest_insns += g->n;
-    j->st.code_bytes += (uint64_t)(b->p - start);
+    j->st.code_bytes += (uint64_t)(b->p - start) + (uint64_t)(cold->p - cold_start);
     if (j->dump_f && j->dump_pc == pc) {
-        fprintf(j->dump_f, "jit: block at 0x%llx: %u guest instructions, %zu bytes of x86-64 at %p\n",
-                (unsigned long long)pc, g->n, (size_t)(b->p - start), (const void *)blk->entry);
-        for (const uint8_t *q = start; q < b->p; q++)
-            fprintf(j->dump_f, "%02x%s", *q, (q - start) % 32 == 31 || q + 1 == b->p ? "\n" : "");
+        fprintf(j->dump_f, "jit: block at 0x%llx: %u guest instructions, %zu bytes of x86-64 at %p, "
+                "then %zu bytes of slow paths at %p\n",
+                (unsigned long long)pc, g->n, (size_t)(b->p - start), (const void *)blk->entry,
+                (size_t)(cold->p - cold_start), (const void *)jb_rx(cold, cold_start));
+        for (int part = 0; part < 2; part++) {
+            const uint8_t *p0 = part ? cold_start : start, *p1 = part ? cold->p : b->p;
+            for (const uint8_t *q = p0; q < p1; q++)
+                fprintf(j->dump_f, "%02x%s", *q, (q - p0) % 32 == 31 || q + 1 == p1 ? "\n" : "");
+        }
         fflush(j->dump_f);
     }
     return blk;

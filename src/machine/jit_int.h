@@ -97,6 +97,7 @@ struct jit {
     uint8_t *rw, *rx;           /* two views of one memfd: write, execute */
     size_t size, used;
     size_t code_start;          /* after the trampolines */
+    size_t cold_start, cold_used;   /* the last quarter: slow paths, out of the way */
     int (*enter)(struct jit_ctx *c, struct hart *h, const void *code);
     const uint8_t *exit_rx;     /* common epilogue */
     struct jpage *slot[JPAGE_SLOTS];
@@ -204,8 +205,10 @@ void jfar_clear(struct jfar *r);
 bool jit_emit_fp(struct jbuf *b, const struct dinsn *d, uint8_t **slow, unsigned *nslow);
 /* Emits the trampolines at the start of the cache. */
 void jit_gen_tramp(struct jit *j, struct jbuf *b);
-/* Translates the block at pc (in the page at host). NULL when nothing can be
- * translated there or the cache is full (b->full). */
-struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jpage *pg, uint64_t pc);
+/* Translates the block at pc (in the page at host): its code into b, its
+ * slow paths into cold. NULL when nothing can be translated there or the
+ * cache is full (b->full or cold->full). */
+struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jbuf *cold, struct jpage *pg,
+                             uint64_t pc);
 
 #endif
