@@ -113,7 +113,7 @@ struct jit *jit_new(struct hart *h, size_t cache_bytes)
     struct jbuf b = {.p = j->rw, .end = j->rw + cache_bytes, .rw = j->rw, .rx = j->rx};
     jit_gen_tramp(j, &b);
     j->code_start = j->used = (size_t)(b.p - j->rw + 63) & ~(size_t)63;
-    j->cold_start = j->cold_used = (j->code_start + (cache_bytes - j->code_start) * 3 / 4) & ~(size_t)63;
+    j->cold_start = j->cold_used = (j->code_start + (cache_bytes - j->code_start) / 2) & ~(size_t)63;
     return j;
 fail:
     if (fd >= 0)
@@ -257,8 +257,11 @@ static inline uint16_t rd16(const uint8_t *p)
     return v;
 }
 
+static unsigned long long dbg_calls, dbg_ind;   /* TMP */
+__attribute__((destructor)) static void dbg_pr(void) { if (getenv("VMSIM_JIT_DUMPCACHE_TMP")) fprintf(stderr, "TMP far calls %llu indirect %llu\n", dbg_calls, dbg_ind); }
 const void *jit_far(struct jit_ctx *c, uint64_t target, struct jfar *rec)
 {
+    dbg_calls++; if (rec >= c->j->ftab && rec < c->j->ftab + JFAR_HASH) dbg_ind++;   /* TMP */
     if (c->left == 0)
         return NULL;
     struct hart *h = c->h;

@@ -32,6 +32,8 @@
 #define OFF_FARHITS ((int32_t)offsetof(struct jit_ctx, far_hits))
 #define JF(f) ((int32_t)offsetof(struct jfar, f))
 #define OFF_L0 ((int32_t)offsetof(struct jit_ctx, l0))
+#define OFF_SLOW_LD ((int32_t)offsetof(struct jit_ctx, slow_ld))
+#define OFF_SLOW_ST ((int32_t)offsetof(struct jit_ctx, slow_st))
 #define OFF_SITE ((int32_t)offsetof(struct jit_ctx, site))
 #define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
 #define XR(r) ((int32_t)((r) * 8))
@@ -103,6 +105,23 @@ void jit_gen_tramp(struct jit *j, struct jbuf *b)
     for (int i = 5; i >= 0; i--)
         x_pop(b, saved[i]);
     x_byte(b, 0xc3);
+    /* The slow paths, called from a stub: they keep r8..r11 (guest
+     * registers) on the stack, which also aligns it for the call. */
+    for (int st = 0; st < 2; st++) {
+        *(st ? &j->ctx.slow_st : &j->ctx.slow_ld) = jb_rx(b, b->p);
+        x_store(b, LEFT, RBX, OFF_LEFT, 8);
+        for (int r = R8; r <= R11; r++)
+            x_push(b, r);
+        x_alu_ri(b, ALU_SUB, RSP, 8, true);
+        x_mov_rr(b, RDI, RBX, true);
+        x_call(b, st ? (const void *)jit_st_slow : (const void *)jit_ld_slow);
+        x_alu_ri(b, ALU_ADD, RSP, 8, true);
+        for (int r = R11; r >= R8; r--)
+            x_pop(b, r);
+        x_load32(b, RDX, RBX, OFF_CAUSE);
+        x_test_rr(b, RDX, RDX);
+        x_byte(b, 0xc3);
+    }
 }
 
 /* A fixup: a rel32 that must point at an out-of-line stub. */
@@ -187,21 +206,6 @@ static int g_dst(const struct gen *g, unsigned rd)
 }
 
 static void g_st(struct gen *g, unsigned r, int src);
-
-/* g_save and g_reload with this block's mapping. */
-static void gb_save(struct gen *g, bool all)
-{
-    for (unsigned r = 1; r < 32; r++)
-        if (g->hreg[r] >= 0 && (all || caller_saved(g->hreg[r])))
-            x_store(g->b, g->hreg[r], RBP, XR(r), 8);
-}
-
-static void gb_reload(struct gen *g, bool all)
-{
-    for (unsigned r = 1; r < 32; r++)
-        if (g->hreg[r] >= 0 && (all || caller_saved(g->hreg[r])))
-            x_load(g->b, g->hreg[r], RBP, XR(r));
-}
 
 /* Before the body: the block's remapped registers in place of the globals
  * they displace; and back before every exit. */
@@ -725,16 +729,10 @@ static void emit_stubs(struct gen *g)
         const struct dinsn *d = &g->d[f->i];
         x_patch(f->rel, b, b->p);
         uint64_t rem = g->n - (unsigned)f->i;
-        gb_save(g, false);   /* the call clobbers r8..r11 */
-        x_store(b, LEFT, RBX, OFF_LEFT, 8);
-        x_mov_rr(b, RDI, RBX, true);
         if (f->kind == FX_LD) {
             uint64_t info = ld_kind[d->op].size | (uint64_t)ld_kind[d->op].sign << 4 | rem << 8;
             x_mov_imm(b, RDX, info);
-            x_call(b, (const void *)jit_ld_slow);
-            gb_reload(g, false);
-            x_load32(b, RDX, RBX, OFF_CAUSE);
-            x_alu_ri(b, ALU_CMP, RDX, 0, false);
+            x_call_m(b, RBX, OFF_SLOW_LD);
             int reg = f->reg;
             add_fix(g, x_jcc(b, CC_NE), FX_TRAP, f->i, NULL);
             x_mov_rr(b, reg, RAX, true);
@@ -742,9 +740,7 @@ static void emit_stubs(struct gen *g)
             unsigned size = d->op == OP_SB ? 1 : d->op == OP_SH ? 2 : d->op == OP_SW || d->op == OP_FSW ? 4 : 8;
             x_mov_rr(b, RDX, RCX, true);
             x_mov_imm(b, RCX, size | rem << 8);
-            x_call(b, (const void *)jit_st_slow);
-            gb_reload(g, false);
-            x_alu_ri(b, ALU_CMP, RAX, 0, false);
+            x_call_m(b, RBX, OFF_SLOW_ST);
             add_fix(g, x_jcc(b, CC_NE), FX_TRAP, f->i, NULL);
         }
         uint8_t *rel = x_jmp(b);

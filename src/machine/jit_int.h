@@ -25,6 +25,10 @@ struct jit_ctx {
                              * length on entry and gives back what it did not run) */
     uint64_t tlb_hits;      /* L0 and TLB hits not yet added to the TLB's stats */
     uint64_t pc;            /* where a block left off */
+    /* The slow paths' shared entries (jit_gen_tramp): rsi = address,
+     * rdx = info (load) or rdx = value, rcx = info (store); they return
+     * with ZF set unless the access traps, and the value in rax. */
+    const void *slow_ld, *slow_st;
     uint64_t tval;          /* of a trap */
     int32_t cause;          /* of a trap; 0 after a successful slow access */
     int32_t pad;
@@ -97,7 +101,7 @@ struct jit {
     uint8_t *rw, *rx;           /* two views of one memfd: write, execute */
     size_t size, used;
     size_t code_start;          /* after the trampolines */
-    size_t cold_start, cold_used;   /* the last quarter: slow paths, out of the way */
+    size_t cold_start, cold_used;   /* the second half: slow paths, out of the way */
     int (*enter)(struct jit_ctx *c, struct hart *h, const void *code);
     const uint8_t *exit_rx;     /* common epilogue */
     struct jpage *slot[JPAGE_SLOTS];
@@ -161,6 +165,7 @@ void x_setcc(struct jbuf *b, int cc, int reg);   /* reg8 <- cc (reg < 4) */
 void x_inc(struct jbuf *b, int reg);
 void x_inc_m(struct jbuf *b, int base, int32_t disp);   /* qword [m] += 1 */
 void x_jmp_m(struct jbuf *b, int base, int32_t disp);   /* jmp qword [m] */
+void x_call_m(struct jbuf *b, int base, int32_t disp);  /* call qword [m] */
 void x_call(struct jbuf *b, const void *fn);     /* via rax */
 /* Jumps with a rel32 to fill: return the rel32's address (write view). */
 uint8_t *x_jcc(struct jbuf *b, int cc);

@@ -329,3 +329,8 @@ void x_lea_x(struct jbuf *b, int dst, int base, int index, int32_t disp)
 {
     op_rmx(b, 0x8d, dst, base, index, disp);
 }
+
+void x_call_m(struct jbuf *b, int base, int32_t disp)
+{
+    op_rm(b, false, (const uint8_t[]){0xff}, 1, 2, base, disp, false);
+}
