@@ -257,11 +257,8 @@ static inline uint16_t rd16(const uint8_t *p)
     return v;
 }
 
-static unsigned long long dbg_calls, dbg_ind;   /* TMP */
-__attribute__((destructor)) static void dbg_pr(void) { if (getenv("VMSIM_JIT_DUMPCACHE_TMP")) fprintf(stderr, "TMP far calls %llu indirect %llu\n", dbg_calls, dbg_ind); }
 const void *jit_far(struct jit_ctx *c, uint64_t target, struct jfar *rec)
 {
-    dbg_calls++; if (rec >= c->j->ftab && rec < c->j->ftab + JFAR_HASH) dbg_ind++;   /* TMP */
     if (c->left == 0)
         return NULL;
     struct hart *h = c->h;
