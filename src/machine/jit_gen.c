@@ -332,6 +332,23 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
 
 /* Leaves the block for target; chainable exits (a target in the same page)
  * start with a jump jit_run may later point at the target's block. */
+/* Points the jump whose rel32 is rel (a jmp or a jcc in the hot code) at
+ * a cold stub that leaves for target in this page, making rel the exit
+ * jit_run chains (points at target's block) the first time it is taken. */
+static void chain_exit(struct gen *g, uint8_t *rel, uint64_t target)
+{
+    swap_cold(g);
+    struct jbuf *b = g->b;
+    x_patch(rel, b, b->p);
+    x_mov_imm(b, RAX, rel ? (uint64_t)(uintptr_t)jb_rx(g->cold, rel) : 0);
+    x_store(b, RAX, RBX, OFF_CHAIN, 8);
+    x_mov_imm(b, RAX, target);
+    x_store(b, RAX, RBX, OFF_PC, 8);
+    x_mov_imm(b, RAX, JX_NEXT);
+    x_jmp_to(b, g->j->exit_rx);
+    swap_cold(g);
+}
+
 static void exit_to(struct gen *g, uint64_t target, int status)
 {
     struct jbuf *b = g->b;
@@ -342,9 +359,8 @@ static void exit_to(struct gen *g, uint64_t target, int status)
         return;
     }
     if (chain) {
-        uint8_t *rel = x_jmp(b);   /* rel32 0: falls through until patched */
-        x_mov_imm(b, RAX, rel ? (uint64_t)(uintptr_t)jb_rx(b, rel) : 0);
-        x_store(b, RAX, RBX, OFF_CHAIN, 8);
+        chain_exit(g, x_jmp(b), target);
+        return;
     } else {
         x_store_imm(b, RBX, OFF_CHAIN, 0);
     }
@@ -617,12 +633,23 @@ static bool emit_native(struct gen *g, int i)
     case OP_BLTU: cc = CC_B; goto branch;
     case OP_BGEU: cc = CC_AE; goto branch;
     branch: {
-        g_ld(g, RAX, r1, true);
-        g_op(g, ALU_CMP, RAX, r2, true);
+        int lhs = r1 != 0 && g->hreg[r1] >= 0 ? g->hreg[r1] : RAX;
+        if (lhs == RAX)
+            g_ld(g, RAX, r1, true);
+        if (r2 == 0)
+            x_test_rr(b, lhs, lhs);   /* the flags of cmp lhs, 0 */
+        else
+            g_op(g, ALU_CMP, lhs, r2, true);
+        uint64_t target = pc + (uint64_t)(int64_t)d->imm;
         uint8_t *taken = x_jcc(b, cc);
+        if (!g->nremap && target != g->pc0 && (target & ~PAGE_MASK) == g->page) {
+            /* The branch itself is the chained exit: one jump to the target. */
+            chain_exit(g, taken, target);
+            exit_to(g, link, JX_NEXT);
+            return true;
+        }
         exit_to(g, link, JX_NEXT);
         x_patch(taken, b, b->p);
-        uint64_t target = pc + (uint64_t)(int64_t)d->imm;
         if (target == g->pc0) {
             /* A loop on itself: only the budget is taken again. */
             x_alu_ri(b, ALU_SUB, LEFT, (int32_t)g->n, true);
