@@ -1,30 +1,29 @@
 /* The translator proper: a basic block of guest code (straight-line code
  * within one page, ending at a jump, a branch, ecall/ebreak/fence.i, the end
- * of the page or JIT_MAX_INSNS) becomes one stretch of x86-64.
+ * of the page or JIT_MAX_INSNS) becomes one stretch of x86-64, its slow
+ * paths another in the cold half of the cache.
  *
  * Registers: rbx = struct jit_ctx, rbp = the hart (x[] at offset 0), r14 =
  * the budget (ctx->left), r15 = L0 and fetch-TLB hits not yet added to
  * ctx->tlb_hits; six guest registers live in host registers for the whole
- * run (gregs below), the others in h->x; every guest register is in h->x
- * whenever C can read it, so a trap needs only pc and the budget fixed. A
- * block begins by taking its length from the budget (exiting at once when
- * the budget is smaller, so jit_run runs the rest one instruction at a time
- * and a quantum ends where the interpreter's does); an exit gives back what
- * did not run. Integer ALU ops, loads,
- * stores, branches and jumps are translated; everything else calls
- * jit_help (the C semantics). A load or store probes the L0 inline (a
- * compare and an add, as hart.c) and calls jit_ld_slow / jit_st_slow on a
- * miss, which take the interpreter's path (TLB, walk, fault). */
+ * run (jit_gregs, jit_tramp.c), the others in h->x; every guest register is
+ * in h->x whenever C can read it, so a trap needs only pc and the budget
+ * fixed. A block begins by taking its length from the budget (exiting at
+ * once when the budget is smaller, so jit_run runs the rest one instruction
+ * at a time and a quantum ends where the interpreter's does); an exit gives
+ * back what did not run. Integer ALU ops, loads, stores, branches, jumps
+ * and the common double-precision ops (jit_gen_fp.c) are translated;
+ * everything else calls jit_help (the C semantics). A load or store probes
+ * the L0 inline (a compare and an add, as hart.c) and calls jit_ld_slow /
+ * jit_st_slow on a miss, which take the interpreter's path (TLB, walk,
+ * fault). */
 #include "jit_int.h"
 
 #include <stddef.h>
 #include <string.h>
 
 #define JIT_MAX_INSNS 64
-#define OFF_LEFT ((int32_t)offsetof(struct jit_ctx, left))
-#define OFF_HITS ((int32_t)offsetof(struct jit_ctx, tlb_hits))
 #define OFF_PC ((int32_t)offsetof(struct jit_ctx, pc))
-#define OFF_CAUSE ((int32_t)offsetof(struct jit_ctx, cause))
 #define OFF_CHAIN ((int32_t)offsetof(struct jit_ctx, chain))
 #define OFF_PAGE ((int32_t)offsetof(struct jit_ctx, page))
 #define OFF_HOST ((int32_t)offsetof(struct jit_ctx, host))
@@ -36,93 +35,11 @@
 #define OFF_SLOW_ST ((int32_t)offsetof(struct jit_ctx, slow_st))
 #define OFF_SITE ((int32_t)offsetof(struct jit_ctx, site))
 #define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
-#define XR(r) ((int32_t)((r) * 8))
-/* Host registers for the whole run: the budget (ctx->left while generated
- * code runs; stored before every call into C, which reads it) and the L0
- * and fetch-TLB hits not yet added to ctx->tlb_hits. */
-#define LEFT R14
-#define HITS R15
 #define FR(r) ((int32_t)(offsetof(struct hart, f) + (r) * 8))
 
 _Static_assert(offsetof(struct hart, x) == 0, "generated code addresses x[] from the hart");
 _Static_assert(sizeof(struct jl0) == 16, "L0 index scaling");
 _Static_assert(sizeof(struct jfar) == 64, "far record index scaling");
-
-/* Guest registers held in host registers for the whole run (those compiled
- * RISC-V code uses most: a5, a4, sp, a0, a3, a1), so that blocks pass them
- * to each other in registers: the entry trampoline loads them and the exit
- * one stores them, so they are in h->x whenever jit_run or the kernel look.
- * Generated code stores them before a call into C that reads guest
- * registers and reloads them after one that may write them; the last four
- * are caller-saved, so they are also saved around every other call. The
- * other guest registers live in h->x. */
-static const struct { uint8_t guest; int8_t host; } gregs[] = {
-    {15, R12}, {14, R13}, {2, R8}, {10, R9}, {13, R10}, {11, R11}};
-#define NGREGS 6
-
-static bool caller_saved(int r) { return r >= R8 && r <= R11; }
-
-
-/* Stores the host-held guest registers to h->x (only the caller-saved ones
- * unless all), and loads them back. */
-static void g_save(struct jbuf *b, bool all)
-{
-    for (unsigned k = 0; k < NGREGS; k++)
-        if (all || caller_saved(gregs[k].host))
-            x_store(b, gregs[k].host, RBP, XR(gregs[k].guest), 8);
-}
-
-static void g_reload(struct jbuf *b, bool all)
-{
-    for (unsigned k = 0; k < NGREGS; k++)
-        if (all || caller_saved(gregs[k].host))
-            x_load(b, gregs[k].host, RBP, XR(gregs[k].guest));
-}
-
-void jit_gen_tramp(struct jit *j, struct jbuf *b)
-{
-    static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
-    j->enter = (int (*)(struct jit_ctx *, struct hart *, const void *))(uintptr_t)jb_rx(b, b->p);
-    for (int i = 0; i < 6; i++)
-        x_push(b, saved[i]);
-    x_alu_ri(b, ALU_SUB, RSP, 8, true);   /* 16-byte alignment for calls */
-    x_mov_rr(b, RBX, RDI, true);
-    x_mov_rr(b, RBP, RSI, true);
-    x_load(b, LEFT, RBX, OFF_LEFT);
-    x_alu_rr(b, ALU_XOR, HITS, HITS, false);
-    g_reload(b, true);
-    x_byte(b, 0xff);
-    x_byte(b, 0xe2);   /* jmp rdx */
-    j->exit_rx = jb_rx(b, b->p);
-    x_store(b, LEFT, RBX, OFF_LEFT, 8);
-    g_save(b, true);
-    /* add [rbx + hits], r15 */
-    x_byte(b, 0x4c);
-    x_byte(b, 0x01);
-    x_byte(b, (uint8_t)(0x40 | ((HITS & 7) << 3) | RBX));
-    x_byte(b, (uint8_t)OFF_HITS);
-    x_alu_ri(b, ALU_ADD, RSP, 8, true);
-    for (int i = 5; i >= 0; i--)
-        x_pop(b, saved[i]);
-    x_byte(b, 0xc3);
-    /* The slow paths, called from a stub: they keep r8..r11 (guest
-     * registers) on the stack, which also aligns it for the call. */
-    for (int st = 0; st < 2; st++) {
-        *(st ? &j->ctx.slow_st : &j->ctx.slow_ld) = jb_rx(b, b->p);
-        x_store(b, LEFT, RBX, OFF_LEFT, 8);
-        for (int r = R8; r <= R11; r++)
-            x_push(b, r);
-        x_alu_ri(b, ALU_SUB, RSP, 8, true);
-        x_mov_rr(b, RDI, RBX, true);
-        x_call(b, st ? (const void *)jit_st_slow : (const void *)jit_ld_slow);
-        x_alu_ri(b, ALU_ADD, RSP, 8, true);
-        for (int r = R11; r >= R8; r--)
-            x_pop(b, r);
-        x_load32(b, RDX, RBX, OFF_CAUSE);
-        x_test_rr(b, RDX, RDX);
-        x_byte(b, 0xc3);
-    }
-}
 
 /* A fixup: a rel32 that must point at an out-of-line stub. */
 struct fix {
@@ -315,12 +232,12 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
         x_store(b, RAX, RBX, OFF_PC, 8);
     }
     x_store(b, LEFT, RBX, OFF_LEFT, 8);
-    g_save(b, false);
+    jit_save_gregs(b, false);
     x_mov_rr(b, RDI, RBX, true);
     x_mov_rr(b, RSI, RAX, true);
     x_mov_rr(b, RDX, RCX, true);
     x_call(b, (const void *)jit_far);
-    g_reload(b, false);
+    jit_reload_gregs(b, false);
     x_test_rr(b, RAX, RAX);
     uint8_t *none = x_jcc(b, CC_E);
     x_jmp_r(b, RAX);
@@ -383,7 +300,7 @@ static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
      * r8..r11 are clobbered by the call. */
     const struct dinsn *d = stored;
     for (unsigned r = 1; r < 32; r++)
-        if (g->hreg[r] >= 0 && (caller_saved(g->hreg[r]) || r == d->rs1 || r == d->rs2 || r == d->rd))
+        if (g->hreg[r] >= 0 && (jit_caller_saved(g->hreg[r]) || r == d->rs1 || r == d->rs2 || r == d->rd))
             x_store(b, g->hreg[r], RBP, XR(r), 8);
     x_store(b, LEFT, RBX, OFF_LEFT, 8);
     x_mov_rr(b, RDI, RBX, true);
@@ -396,7 +313,7 @@ static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
         x_call(b, (const void *)jit_help);
     }
     for (unsigned r = 1; r < 32; r++)
-        if (g->hreg[r] >= 0 && (caller_saved(g->hreg[r]) || r == d->rd))
+        if (g->hreg[r] >= 0 && (jit_caller_saved(g->hreg[r]) || r == d->rd))
             x_load(b, g->hreg[r], RBP, XR(r));
     x_alu_ri(b, ALU_CMP, RAX, 0, false);
     add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
@@ -821,9 +738,9 @@ static void choose_cached(struct gen *g)
     memset(g->hreg, -1, sizeof g->hreg);
     g->nremap = 0;
     for (unsigned k = 0; k < NGREGS; k++)
-        g->hreg[gregs[k].guest] = gregs[k].host;
+        g->hreg[jit_gregs[k].guest] = jit_gregs[k].host;
     for (unsigned k = 0; k < NGREGS; k++) {
-        if (cnt[gregs[k].guest])
+        if (cnt[jit_gregs[k].guest])
             continue;
         unsigned best = 0;
         for (unsigned r = 1; r < 32; r++)
@@ -831,11 +748,11 @@ static void choose_cached(struct gen *g)
                 best = r;
         if (!best)
             break;
-        g->hreg[gregs[k].guest] = -1;
-        g->hreg[best] = gregs[k].host;
+        g->hreg[jit_gregs[k].guest] = -1;
+        g->hreg[best] = jit_gregs[k].host;
         g->remap[g->nremap].guest = (uint8_t)best;
-        g->remap[g->nremap].displaced = gregs[k].guest;
-        g->remap[g->nremap++].host = gregs[k].host;
+        g->remap[g->nremap].displaced = jit_gregs[k].guest;
+        g->remap[g->nremap++].host = jit_gregs[k].host;
     }
 }
 

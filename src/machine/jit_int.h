@@ -3,6 +3,8 @@
 #ifndef VMSIM_MACHINE_JIT_INT_H
 #define VMSIM_MACHINE_JIT_INT_H
 
+#include <stddef.h>
+
 #include "decode.h"
 #include "exec.h"
 #include "jit.h"
@@ -208,6 +210,27 @@ void jfar_clear(struct jfar *r);
  * host-FPU fast path with its conditions checked, jumping through the
  * rel32s it adds to slow[] (at most 8) when they fail. False if d has none. */
 bool jit_emit_fp(struct jbuf *b, const struct dinsn *d, uint8_t **slow, unsigned *nslow);
+/* ---- trampolines and run-wide registers (jit_tramp.c) ---- */
+#define OFF_LEFT ((int32_t)offsetof(struct jit_ctx, left))
+#define OFF_HITS ((int32_t)offsetof(struct jit_ctx, tlb_hits))
+#define OFF_CAUSE ((int32_t)offsetof(struct jit_ctx, cause))
+#define XR(r) ((int32_t)((r) * 8))   /* h->x[r] from rbp */
+/* Host registers for the whole run: the budget (ctx->left while generated
+ * code runs; stored before every call into C, which reads it) and the L0
+ * and fetch-TLB hits not yet added to ctx->tlb_hits. */
+#define LEFT R14
+#define HITS R15
+/* The guest registers held in host registers for the whole run. */
+#define NGREGS 6
+struct jit_greg {
+    uint8_t guest;
+    int8_t host;
+};
+extern const struct jit_greg jit_gregs[NGREGS];
+static inline bool jit_caller_saved(int r) { return r >= R8 && r <= R11; }
+/* Stores them to h->x (only the caller-saved ones unless all); loads them. */
+void jit_save_gregs(struct jbuf *b, bool all);
+void jit_reload_gregs(struct jbuf *b, bool all);
 /* Emits the trampolines at the start of the cache. */
 void jit_gen_tramp(struct jit *j, struct jbuf *b);
 /* Translates the block at pc (in the page at host): its code into b, its
