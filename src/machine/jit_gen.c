@@ -66,7 +66,7 @@ struct gen {
     uint64_t pcs[JIT_MAX_INSNS];
     struct fix fx[4 * JIT_MAX_INSNS + 1];
     unsigned nfx;
-    uint8_t *body;          /* after the entry's register loads (write view) */
+    uint8_t *body;          /* after the budget check and the swaps (write view) */
     int8_t hreg[33];        /* host register holding guest x[r], or -1 */
     /* Remapped for this block: host register remap[k].host holds guest
      * remap[k].guest instead of the global remap[k].displaced. */

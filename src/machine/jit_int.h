@@ -4,6 +4,7 @@
 #define VMSIM_MACHINE_JIT_INT_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "decode.h"
 #include "exec.h"
@@ -135,9 +136,35 @@ static inline const uint8_t *jb_rx(const struct jbuf *b, const uint8_t *p)
 {
     return b->rx + (p - b->rw);
 }
-void x_byte(struct jbuf *b, uint8_t v);
-void x_u32(struct jbuf *b, uint32_t v);
-void x_u64(struct jbuf *b, uint64_t v);
+/* Inline: translation time is mostly spent here. */
+static inline void x_byte(struct jbuf *b, uint8_t v)
+{
+    if (b->p >= b->end) {
+        b->full = true;
+        return;
+    }
+    *b->p++ = v;
+}
+
+static inline void x_u32(struct jbuf *b, uint32_t v)
+{
+    if (b->end - b->p < 4) {
+        b->full = true;
+        return;
+    }
+    memcpy(b->p, &v, 4);   /* little-endian host */
+    b->p += 4;
+}
+
+static inline void x_u64(struct jbuf *b, uint64_t v)
+{
+    if (b->end - b->p < 8) {
+        b->full = true;
+        return;
+    }
+    memcpy(b->p, &v, 8);
+    b->p += 8;
+}
 /* reg <- [base + disp] (w: 64-bit), and the other forms; size 1/2/4/8. */
 void x_load(struct jbuf *b, int reg, int base, int32_t disp);
 void x_load32(struct jbuf *b, int reg, int base, int32_t disp);

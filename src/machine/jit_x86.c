@@ -6,26 +6,6 @@
 
 #include <string.h>
 
-void x_byte(struct jbuf *b, uint8_t v)
-{
-    if (b->p >= b->end) {
-        b->full = true;
-        return;
-    }
-    *b->p++ = v;
-}
-
-void x_u32(struct jbuf *b, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        x_byte(b, (uint8_t)(v >> (8 * i)));
-}
-
-void x_u64(struct jbuf *b, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        x_byte(b, (uint8_t)(v >> (8 * i)));
-}
 
 static void rex(struct jbuf *b, bool w, int reg, int base, bool force)
 {
