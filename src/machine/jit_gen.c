@@ -72,6 +72,11 @@ struct gen {
      * remap[k].guest instead of the global remap[k].displaced. */
     struct { uint8_t guest, displaced; int8_t host; } remap[NGREGS];
     unsigned nremap;
+    /* Inline loads and stores after instruction i: the block adds all of
+     * its own to the hit count on entry (a slow path takes one back, a
+     * trap at i those after i), rather than an increment per access. */
+    uint8_t mem_after[JIT_MAX_INSNS];
+    unsigned nmem;
     struct jpage *pg;
 };
 
@@ -373,7 +378,6 @@ static void emit_load(struct gen *g, int i, const struct dinsn *d, unsigned size
     uint8_t *hit = b->p;
     x_alu_rm(b, ALU_ADD, RSI, RAX, (int32_t)offsetof(struct jl0, addend), true);
     x_load_ext(b, dst, RSI, 0, size, sign);
-    x_inc(b, HITS);
     add_probe(g, miss, i, hit, site, false, b->p, dst);
     if (d->op == OP_FLW) {   /* NaN-boxed single */
         x_mov_imm(b, RDX, 0xffffffff00000000ULL);
@@ -397,7 +401,6 @@ static void emit_store(struct gen *g, int i, const struct dinsn *d, unsigned siz
     uint8_t *hit = b->p;
     x_alu_rm(b, ALU_ADD, RSI, RAX, (int32_t)offsetof(struct jl0, addend), true);
     x_store(b, RCX, RSI, 0, size);
-    x_inc(b, HITS);
     add_probe(g, miss, i, hit, site, true, b->p, RCX);
 }
 
@@ -697,6 +700,8 @@ static void emit_stubs(struct gen *g)
                 trap_at[f->i] = b->p;
                 g_unremap(g);
                 x_alu_ri(b, ALU_ADD, LEFT, (int32_t)(g->n - (unsigned)f->i), true);
+                if (g->mem_after[f->i])
+                    x_alu_ri(b, ALU_SUB, HITS, g->mem_after[f->i], true);
                 x_mov_imm(b, RAX, g->pcs[f->i]);
                 x_store(b, RAX, RBX, OFF_PC, 8);
                 x_store_imm(b, RBX, OFF_CHAIN, 0);
@@ -798,11 +803,20 @@ struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jbuf *cold, s
     }
     choose_cached(g);
     g->pg = pg;
+    g->nmem = 0;
+    for (unsigned i = g->n; i-- > 0;) {
+        enum op op = (enum op)g->d[i].op;
+        g->mem_after[i] = (uint8_t)g->nmem;
+        if ((op >= OP_LB && op <= OP_SD) || (op >= OP_FLW && op <= OP_FSD))
+            g->nmem++;
+    }
     uint8_t *start = b->p;
     x_alu_ri(b, ALU_SUB, LEFT, (int32_t)g->n, true);
     add_fix(g, x_jcc(b, CC_B), FX_UNDER, 0, NULL);
     g_remap(g);
     g->body = b->p;
+    if (g->nmem)
+        x_alu_ri(b, ALU_ADD, HITS, (int32_t)g->nmem, true);
     bool ended = false;
     for (unsigned i = 0; i < g->n && !b->full; i++) {
         const struct dinsn *d = &g->d[i];

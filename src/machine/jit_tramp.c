@@ -63,6 +63,7 @@ void jit_gen_tramp(struct jit *j, struct jbuf *b)
     for (int st = 0; st < 2; st++) {
         *(st ? &j->ctx.slow_st : &j->ctx.slow_ld) = jb_rx(b, b->p);
         x_store(b, LEFT, RBX, OFF_LEFT, 8);
+        x_alu_ri(b, ALU_SUB, HITS, 1, true);   /* not an inline hit: C counts */
         for (int r = R8; r <= R11; r++)
             x_push(b, r);
         x_alu_ri(b, ALU_SUB, RSP, 8, true);
