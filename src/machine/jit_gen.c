@@ -146,6 +146,7 @@ static void g_unremap(struct gen *g)
         x_load(g->b, g->remap[k].host, RBP, XR(g->remap[k].displaced));
     }
 }
+
 static void g_done(struct gen *g, unsigned rd, int reg)
 {
     if (g->hreg[rd] != reg)
@@ -164,7 +165,7 @@ static void g_st(struct gen *g, unsigned r, int src)
 }
 
 /* To another page: target (direct) or rax (indirect, ctx->pc and chain
- * set), registers written back. The fast path enters the target's page and
+ * set), the block's register swaps undone. The fast path enters the target's page and
  * block through a jfar record (the exit's own, or the indirect table's slot
  * of the target) when it still holds, counting the fetch-TLB hit the
  * interpreter's page entry makes; else jit_far, else jit_run. */
@@ -252,8 +253,6 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
     swap_cold(g);
 }
 
-/* Leaves the block for target; chainable exits (a target in the same page)
- * start with a jump jit_run may later point at the target's block. */
 /* Points the jump whose rel32 is rel (a jmp or a jcc in the hot code) at
  * a cold stub that leaves for target in this page, making rel the exit
  * jit_run chains (points at target's block) the first time it is taken. */
@@ -271,6 +270,8 @@ static void chain_exit(struct gen *g, uint8_t *rel, uint64_t target)
     swap_cold(g);
 }
 
+/* Leaves the block for target; chainable exits (a target in the same page)
+ * are a jump jit_run may later point at the target's block. */
 static void exit_to(struct gen *g, uint64_t target, int status)
 {
     struct jbuf *b = g->b;
@@ -305,7 +306,8 @@ static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
      * r8..r11 are clobbered by the call. */
     const struct dinsn *d = stored;
     for (unsigned r = 1; r < 32; r++)
-        if (g->hreg[r] >= 0 && (jit_caller_saved(g->hreg[r]) || r == d->rs1 || r == d->rs2 || r == d->rd))
+        if (g->hreg[r] >= 0 &&
+            (jit_caller_saved(g->hreg[r]) || r == d->rs1 || r == d->rs2 || r == d->rd))
             x_store(b, g->hreg[r], RBP, XR(r), 8);
     x_store(b, LEFT, RBX, OFF_LEFT, 8);
     x_mov_rr(b, RDI, RBX, true);
