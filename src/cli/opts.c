@@ -18,8 +18,8 @@ const char opts_machine_help[] =
                                   "  --tlb-ways N    TLB ways per set (default " STR(
                                       MACHINE_DEFAULT_TLB_WAYS) ")\n"
     "  --engine NAME   interp or jit: run guest code in the interpreter or translate it\n"
-    "                  to x86-64 (same results and counters; default interp, or\n"
-    "                  $VMSIM_ENGINE)\n"
+    "                  to x86-64 (same results and counters; default jit on x86-64\n"
+    "                  hosts, interp elsewhere or with VMSIM_ENGINE=interp)\n"
     "  --jit-cache SIZE\n"
     "                  the translator's code cache per hart (K/M suffixes; default 32M)\n"
     "  --jit-stats     print the translator's counters on stderr at exit\n"

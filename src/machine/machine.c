@@ -24,9 +24,9 @@ void machine_config_default(struct machine_config *cfg)
 int machine_default_engine(void)
 {
     const char *e = getenv("VMSIM_ENGINE");
-    if (e && strcmp(e, "jit") == 0 && jit_available())
-        return MACHINE_ENGINE_JIT;
-    return MACHINE_ENGINE_INTERP;
+    if (e && strcmp(e, "interp") == 0)
+        return MACHINE_ENGINE_INTERP;
+    return jit_available() ? MACHINE_ENGINE_JIT : MACHINE_ENGINE_INTERP;
 }
 
 /* The devices of decision 14: the timer reads hart 0's clock. */

@@ -69,9 +69,10 @@ enum { MACHINE_FLUSH_PAGE, MACHINE_FLUSH_ASID, MACHINE_FLUSH_ALL };
  * framebuffer included). The engine is machine_default_engine(). */
 void machine_config_default(struct machine_config *cfg);
 
-/* The default engine: VMSIM_ENGINE from the environment ("interp" or "jit",
- * so that test suites can run everything under either), else the
- * interpreter. Both give the same results and counters. */
+/* The default engine: the translator where the host can run it (x86-64),
+ * else the interpreter; VMSIM_ENGINE=interp in the environment picks the
+ * interpreter (so that test suites can run everything under either). Both
+ * give the same results and counters. */
 int machine_default_engine(void);
 
 /* Builds a machine; NULL (with errno) on failure. */
