@@ -314,6 +314,31 @@ static void test_madvise_dontneed(void **state)
     vfile_put(f);
 }
 
+/* WILLNEED reads at most the readahead window per region (Linux's
+ * force_page_cache_ra: 32 pages with the default ra_pages), not the whole
+ * range: a WILLNEED over a mapping of a big file was minutes of reclaim. */
+static void test_madvise_willneed_window(void **state)
+{
+    struct kt *t = *state;
+    char path[128];
+    kt_make_file(t, "wn", 64 * PAGE_SIZE, path);
+    struct vfile *f = open_file(t, path, false);
+    struct mm *mm = mm_new(t->k);
+    uint64_t a = kt_mmap(mm, 0, 64 * PAGE_SIZE, LX_PROT_READ, LX_MAP_SHARED, f, 0);
+    struct kernel_info before, after;
+    kernel_get_info(t->k, &before);
+    assert_int_equal(mm_madvise(mm, va(a), 64 * PAGE_SIZE, LX_MADV_WILLNEED), 0);
+    kernel_get_info(t->k, &after);
+    assert_int_equal(after.file_frames - before.file_frames, 32);
+    /* the window starts where the range does */
+    assert_int_equal(mm_madvise(mm, va(a + 40 * PAGE_SIZE), 24 * PAGE_SIZE, LX_MADV_WILLNEED), 0);
+    kernel_get_info(t->k, &after);
+    assert_int_equal(after.file_frames - before.file_frames, 32 + 24);
+    KT_CHECK(t);
+    mm_destroy(mm);
+    vfile_put(f);
+}
+
 /* mremap of a file mapping keeps the file offsets and the cache pages. */
 static void test_mremap_file(void **state)
 {
@@ -364,6 +389,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_io_coherent_with_mappings, kt_fixture_setup,
                                         kt_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_madvise_dontneed, kt_fixture_setup,
+                                        kt_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_madvise_willneed_window, kt_fixture_setup,
                                         kt_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_mremap_file, kt_fixture_setup, kt_fixture_teardown),
     };

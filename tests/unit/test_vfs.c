@@ -484,6 +484,22 @@ static void test_random_paths_stay_inside(void **state)
     assert_true(resolved > 1000);
 }
 
+/* vmsim run keeps its vfs_config on the stack: the defaults must set every
+ * field (an unset ntmpfs, tmpfs_size or cwd was whatever the stack held). */
+static void test_config_default_sets_all(void **state)
+{
+    (void)state;
+    struct vfs_config c;
+    memset(&c, 0xa5, sizeof c);
+    vfs_config_default(&c);
+    assert_string_equal(c.root, ".");
+    assert_int_equal(c.ntmpfs, 0);
+    assert_int_equal(c.tmpfs_size, 0);
+    assert_null(c.cwd);
+    for (size_t i = 0; i < sizeof c.tmpfs / sizeof c.tmpfs[0]; i++)
+        assert_null(c.tmpfs[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +514,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_vfile, setup, teardown),
         cmocka_unit_test(test_files_table),
         cmocka_unit_test_setup_teardown(test_random_paths_stay_inside, setup, teardown),
+        cmocka_unit_test(test_config_default_sets_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -339,6 +339,28 @@ int64_t sys_fstat(struct proc *p, const uint64_t a[6])
     return rc ? rc : sys_put_stat(p, a[1], &st);
 }
 
+/* Copies out the records getdents produced in buf[0, n) as Linux's filldir64
+ * writes them: each record's header, name and NUL, but not the padding up
+ * to d_reclen, which keeps what the guest's buffer held there. */
+static int put_dirents(struct proc *p, uint64_t g_dst, const uint8_t *buf, uint64_t n)
+{
+    enum { NAME_AT = 19 };   /* d_ino, d_off, d_reclen, d_type */
+    uint64_t off = 0;
+    while (off < n) {
+        uint16_t reclen = 0;
+        if (n - off >= NAME_AT + 1)
+            memcpy(&reclen, buf + off + 16, sizeof reclen);
+        if (reclen < NAME_AT + 1 || reclen > n - off)
+            return user_copyout(p, g_dst + off, buf + off, n - off);   /* not records */
+        size_t used = NAME_AT + strnlen((const char *)buf + off + NAME_AT, reclen - NAME_AT) + 1;
+        int rc = user_copyout(p, g_dst + off, buf + off, used < reclen ? used : reclen);
+        if (rc)
+            return rc;
+        off += reclen;
+    }
+    return 0;
+}
+
 int64_t sys_getdents64(struct proc *p, const uint64_t a[6])
 {
     struct file *f = fd_file(p, a[0]);
@@ -347,12 +369,14 @@ int64_t sys_getdents64(struct proc *p, const uint64_t a[6])
     if (!f->ops->getdents)
         return -ENOTDIR;
     uint64_t len = a[2] < GETDENTS_MAX ? a[2] : GETDENTS_MAX;
-    uint8_t *buf = malloc(len ? len : 1);
+    /* Zeroed: the host's getdents64 leaves the padding of each record as
+     * it was, and no byte of vmsim's own heap may reach the guest. */
+    uint8_t *buf = calloc(1, len ? len : 1);
     if (!buf)
         return -ENOMEM;
     int64_t r = f->ops->getdents(f, buf, len);
     if (r > 0) {
-        int rc = user_copyout(p, a[1], buf, (uint64_t)r);
+        int rc = put_dirents(p, a[1], buf, (uint64_t)r);
         if (rc)
             r = rc;
     }

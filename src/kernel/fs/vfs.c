@@ -52,6 +52,8 @@ static bool is_dir(const char *path)
 
 void vfs_config_default(struct vfs_config *cfg)
 {
+    /* All of it: cmd_run's copy lives on the stack (no tmpfs, no --cwd). */
+    *cfg = (struct vfs_config){0};
     cfg->root = ".";
     cfg->sysroot = is_dir(VFS_DEFAULT_SYSROOT) ? VFS_DEFAULT_SYSROOT : NULL;
 }

@@ -10,7 +10,8 @@
  *   PAGEOUT     reclaims the range's pages now (anonymous ones to swap,
  *               when there is swap; clean file pages dropped, dirty ones
  *               written back), those mapped only here, as Linux does.
- *   WILLNEED    reads the file pages of the range into the page cache.
+ *   WILLNEED    reads the file pages of the range into the page cache,
+ *               at most the readahead window (32 pages) per region.
  *   POPULATE_READ / POPULATE_WRITE   faults every page in (a write breaks
  *               COW); -EFAULT where the region forbids the access.
  *   DONTFORK / DOFORK, WIPEONFORK / KEEPONFORK   region flags fork obeys
@@ -119,10 +120,17 @@ static int do_pageout(struct mm *mm, const struct vma *v, uint64_t s, uint64_t e
     return 0;
 }
 
+/* Linux's force_page_cache_ra reads at most the readahead window per
+ * region (max(io_pages, ra_pages): VM_READAHEAD_PAGES, 128 KiB, here): a
+ * WILLNEED over a 1 GiB mapping read all of it, for minutes of reclaim. */
+#define WILLNEED_MAX_PAGES 32
+
 static int do_willneed(struct mm *mm, const struct vma *v, uint64_t s, uint64_t e)
 {
     if (!v->file || (v->flags & VMA_DEVICE))
         return 0;
+    if (e - s > WILLNEED_MAX_PAGES * PAGE_SIZE)
+        e = s + WILLNEED_MAX_PAGES * PAGE_SIZE;
     struct vinode *n = v->file->ino;
     uint64_t size_pages = (vinode_size(n) + PAGE_MASK) >> PAGE_SHIFT;
     for (uint64_t a = s; a < e; a += PAGE_SIZE) {
