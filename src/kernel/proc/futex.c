@@ -138,6 +138,34 @@ static int64_t wait_again(struct proc *p)
     return -LX_ERESTART_BLOCK;
 }
 
+/* A struct timespec at g_ts in nanoseconds: 0, -EFAULT or -EINVAL. */
+static int timeout_ns(struct proc *p, uint64_t g_ts, uint64_t *ns)
+{
+    int64_t ts[2];
+    int rc = user_copyin(p, ts, g_ts, sizeof ts);
+    if (rc)
+        return rc;
+    if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+        return -EINVAL;
+    *ns = (uint64_t)ts[0] * 1000000000u + (uint64_t)ts[1];
+    return 0;
+}
+
+/* Puts p on k's queue until a wake, a signal or the deadline (0: none);
+ * the call, retried when p runs next, finds p->futex_waiting set. */
+static int64_t futex_block(struct proc *p, const struct fkey *k, uint32_t bitset,
+                           uint64_t deadline)
+{
+    p->futex_waiting = true;
+    p->futex_woken = false;
+    p->futex_key_obj = k->obj;
+    p->futex_key_off = k->off;
+    p->futex_bitset = bitset;
+    p->sleep_until = deadline;
+    enqueue(p->os, p);
+    return -LX_ERESTART_BLOCK;
+}
+
 /* FUTEX_WAIT (relative timeout) and FUTEX_WAIT_BITSET (absolute, on
  * CLOCK_MONOTONIC or, with FUTEX_CLOCK_REALTIME, CLOCK_REALTIME). */
 static int64_t futex_wait(struct proc *p, int cmd, int op, uint64_t g_uaddr, uint32_t val,
@@ -153,12 +181,9 @@ static int64_t futex_wait(struct proc *p, int cmd, int op, uint64_t g_uaddr, uin
         return rc;
     uint64_t deadline = 0, now = os_now_ns(p->os);
     if (g_timeout) {
-        int64_t ts[2];
-        if ((rc = user_copyin(p, ts, g_timeout, sizeof ts)) != 0)
+        uint64_t t;
+        if ((rc = timeout_ns(p, g_timeout, &t)) != 0)
             return rc;
-        if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-            return -EINVAL;
-        uint64_t t = (uint64_t)ts[0] * 1000000000u + (uint64_t)ts[1];
         if (cmd == FUTEX_WAIT)
             deadline = now + t;
         else if (op & FUTEX_CLOCK_REALTIME)
@@ -173,14 +198,7 @@ static int64_t futex_wait(struct proc *p, int cmd, int op, uint64_t g_uaddr, uin
         return rc;
     if (cur != val)
         return -EAGAIN;
-    p->futex_waiting = true;
-    p->futex_woken = false;
-    p->futex_key_obj = k.obj;
-    p->futex_key_off = k.off;
-    p->futex_bitset = bitset;
-    p->sleep_until = deadline;
-    enqueue(p->os, p);
-    return -LX_ERESTART_BLOCK;
+    return futex_block(p, &k, bitset, deadline);
 }
 
 /* FUTEX_WAKE_OP's operation on *uaddr2 and its comparison (futex_atomic_op_inuser). */
@@ -317,12 +335,9 @@ static int64_t futex_lock_pi(struct proc *p, int cmd, int op, uint64_t g_uaddr,
         return rc;
     uint64_t deadline = 0;
     if (g_timeout && !trylock) {
-        int64_t ts[2];
-        if ((rc = user_copyin(p, ts, g_timeout, sizeof ts)) != 0)
+        uint64_t t;
+        if ((rc = timeout_ns(p, g_timeout, &t)) != 0)
             return rc;
-        if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-            return -EINVAL;
-        uint64_t t = (uint64_t)ts[0] * 1000000000u + (uint64_t)ts[1];
         if (cmd == FUTEX_LOCK_PI || (op & FUTEX_CLOCK_REALTIME))
             t = t > OS_EPOCH_NS ? t - OS_EPOCH_NS : 0;
         deadline = t > now ? t : now + 1;   /* past: times out at its next turn */
@@ -353,17 +368,10 @@ static int64_t futex_lock_pi(struct proc *p, int cmd, int op, uint64_t g_uaddr,
         return -EAGAIN;   /* EWOULDBLOCK */
     if (pi_deadlock(p, owner))
         return -EDEADLK;
-    p->futex_waiting = true;
-    p->futex_woken = false;
     p->futex_pi = true;
     p->futex_pi_owner = owner;
     p->futex_uaddr = g_uaddr;
-    p->futex_key_obj = k.obj;
-    p->futex_key_off = k.off;
-    p->futex_bitset = FUTEX_BITSET_MATCH_ANY;
-    p->sleep_until = deadline;
-    enqueue(p->os, p);
-    return -LX_ERESTART_BLOCK;
+    return futex_block(p, &k, FUTEX_BITSET_MATCH_ANY, deadline);
 }
 
 static int64_t futex_unlock_pi(struct proc *p, int op, uint64_t g_uaddr)
