@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CPU benchmark of the interpreter: each program of build/guest/perf runs
-# under `vmsim run` and under qemu-riscv64 (a JIT) in the same run, REPS times
+# under `vmsim run --engine interp` and under qemu-riscv64 (a JIT) in the same
+# run (the translator has its own, bench/jit_bench.sh), REPS times
 # each (best CPU time, user + system, counts), and must print the same output
 # under both. The guest instruction count comes from `vmsim run --stats`; qemu's
 # rate is that count over qemu's time. Builds nothing: `make bench` does.
@@ -42,7 +43,7 @@ for p in "${progs[@]}"; do
     arg="${size[$p]:-}"
     vt=() qt=()
     for ((r = 0; r < reps; r++)); do
-        vt+=("$(cpu_time "$vmsim" run --stats "$bin" $arg)")
+        vt+=("$(cpu_time "$vmsim" run --engine interp --stats "$bin" $arg)")
         cp "$tmp/out" "$tmp/v.out"
         insns=$(sed -n 's/^vmsim: \([0-9]*\) instructions.*/\1/p' "$tmp/err")
         qt+=("$(cpu_time qemu-riscv64 "$bin" $arg)")
