@@ -269,25 +269,32 @@ static void check_frames(struct checker *c)
                 (unsigned long long)ft->count[u], (unsigned long long)count[u]);
     uint64_t cached = 0;
     for (struct vinode *n = c->k->inodes; n; n = n->next) {
-        for (size_t i = 0; i < n->npages; i++) {
-            const struct frame *fr = frame_of(ft, n->pages[i].pfn);
-            if (fr->use != FRAME_FILE || fr->owner != n || fr->index != n->pages[i].index ||
-                (i > 0 && n->pages[i - 1].index >= n->pages[i].index))
-                bad(c, "page cache of ino %llu: entry %zu inconsistent", (unsigned long long)n->ino,
-                    i);
+        const char *why = pindex_check(&n->pages);
+        if (!why)
+            why = pindex_check(&n->swapped);
+        if (why)
+            bad(c, "page cache of ino %llu: index tree: %s", (unsigned long long)n->ino, why);
+        uint64_t seen = 0, prev = 0;
+        PINDEX_FOR_RANGE(&n->pages, 0, UINT64_MAX, i, pfn) {
+            const struct frame *fr = frame_of(ft, (pfn_t){pfn});
+            if (fr->use != FRAME_FILE || fr->owner != n || fr->index != i || (seen && prev >= i))
+                bad(c, "page cache of ino %llu: page %llu inconsistent",
+                    (unsigned long long)n->ino, (unsigned long long)i);
+            seen++;
+            prev = i;
         }
-        cached += n->npages;
-        for (size_t i = 0; i < n->nswapped; i++) {
-            const struct pc_swapped *e = &n->swapped[i];
+        if (seen != pindex_count(&n->pages))
+            bad(c, "page cache of ino %llu: %zu pages, iterated %llu", (unsigned long long)n->ino,
+                pindex_count(&n->pages), (unsigned long long)seen);
+        cached += seen;
+        PINDEX_FOR_RANGE(&n->swapped, 0, UINT64_MAX, i, slot) {
             pfn_t res;
-            if (!n->anon || e->slot >= c->k->swap.nslots ||
-                (i > 0 && n->swapped[i - 1].index >= e->index) ||
-                pagecache_lookup(n, e->index, &res)) {
-                bad(c, "page cache of ino %llu: swapped entry %zu inconsistent",
-                    (unsigned long long)n->ino, i);
+            if (!n->anon || slot >= c->k->swap.nslots || pagecache_lookup(n, i, &res)) {
+                bad(c, "page cache of ino %llu: swapped page %llu inconsistent",
+                    (unsigned long long)n->ino, (unsigned long long)i);
                 continue;
             }
-            c->slots[e->slot]++;
+            c->slots[slot]++;
         }
     }
     if (cached != c->k->pagecache_pages)

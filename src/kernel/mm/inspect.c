@@ -298,8 +298,8 @@ void inspect_shmem(struct kernel *k, insp_shmem_fn *fn, void *ctx)
         if (!n->anon)
             continue;
         struct insp_shmem s = {.kind = shmem_kind_name(n->shmem_kind), .name = n->name,
-                               .ino = n->ino, .size = n->size, .resident = n->npages,
-                               .swapped = n->nswapped};
+                               .ino = n->ino, .size = n->size, .resident = pindex_count(&n->pages),
+                               .swapped = pindex_count(&n->swapped)};
         fn(ctx, &s);
     }
 }

@@ -301,10 +301,8 @@ int mm_msync(struct mm *mm, vaddr_t addr, uint64_t len, int flags)
         struct vinode *n = v->file->ino;
         uint64_t first = v->pgoff + ((s - v->start) >> PAGE_SHIFT);
         uint64_t last = v->pgoff + ((e - v->start) >> PAGE_SHIFT); /* exclusive */
-        for (size_t p = 0; p < n->npages; p++) {
-            if (n->pages[p].index < first || n->pages[p].index >= last)
-                continue;
-            pfn_t f = n->pages[p].pfn;
+        PINDEX_FOR_RANGE(&n->pages, first, last, p, pfn) {
+            pfn_t f = {pfn};
             if (!frame_of(&mm->k->ft, f)->dirty)
                 continue;
             /* Write-protect first, so a write racing in later dirties again. */

@@ -15,31 +15,40 @@
 #include "internal.h"
 #include "swap.h"
 
-static size_t pc_lower(const struct vinode *n, uint64_t idx);
-static size_t sw_lower(const struct vinode *n, uint64_t idx);
-
 /* ---- vinodes and vfiles -------------------------------------------------- */
 
-static void vinode_drop_page(struct kernel *k, struct vinode *n, size_t i)
+/* Drops the unmapped cache page f of n (its entry at fr->index). */
+static void vinode_drop_page(struct kernel *k, struct vinode *n, pfn_t f)
 {
-    pfn_t f = n->pages[i].pfn;
     struct frame *fr = frame_of(&k->ft, f);
     assert(fr->mapcount == 0 && fr->refcount == 1 && fr->owner == n);
     if (fr->dirty && !n->anon)
         pagecache_writeback(k, f, NULL);
     quota_page_settled(k, fr);
+    bool had = pindex_remove(&n->pages, fr->index, NULL);
+    assert(had);
+    (void)had;
     frame_put(&k->ft, f);
-    memmove(&n->pages[i], &n->pages[i + 1], (n->npages - i - 1) * sizeof n->pages[0]);
-    n->npages--;
     k->pagecache_pages--;
 }
 
-/* Frees the swap slots of n's swapped-out pages. */
-static void vinode_drop_swapped(struct kernel *k, struct vinode *n)
+/* Frees the swap slots of n's swapped-out pages in [first, end). */
+static void vinode_drop_swapped(struct kernel *k, struct vinode *n, uint64_t first, uint64_t end)
 {
-    for (size_t i = 0; i < n->nswapped; i++)
-        swap_slot_put(&k->swap, n->swapped[i].slot);
-    n->nswapped = 0;
+    PINDEX_FOR_RANGE(&n->swapped, first, end, i, slot) {
+        swap_slot_put(&k->swap, (uint32_t)slot);
+        pindex_remove(&n->swapped, i, NULL);
+    }
+}
+
+/* Drops every page and swap slot of n (all unmapped). */
+static void vinode_drop_all(struct kernel *k, struct vinode *n)
+{
+    PINDEX_FOR_RANGE(&n->pages, 0, UINT64_MAX, i, f)
+        vinode_drop_page(k, n, (pfn_t){f});
+    vinode_drop_swapped(k, n, 0, UINT64_MAX);
+    pindex_free(&n->pages);
+    pindex_free(&n->swapped);
 }
 
 static void vinode_put(struct vinode *n)
@@ -48,9 +57,7 @@ static void vinode_put(struct vinode *n)
     if (--n->refcount > 0)
         return;
     struct kernel *k = n->k;
-    while (n->npages > 0)
-        vinode_drop_page(k, n, n->npages - 1);
-    vinode_drop_swapped(k, n);
+    vinode_drop_all(k, n);
     for (struct vinode **p = &k->inodes; *p; p = &(*p)->next)
         if (*p == n) {
             *p = n->next;
@@ -59,8 +66,6 @@ static void vinode_put(struct vinode *n)
     if (!n->anon)
         hostfd_close(&n->hfd);
     free(n->name);
-    free(n->pages);
-    free(n->swapped);
     free(n);
 }
 
@@ -178,15 +183,12 @@ struct vfile *vfile_new_anon(struct kernel *k, uint64_t size)
 void pagecache_drop_from(struct kernel *k, struct vinode *n, uint64_t first)
 {
     assert(n->anon);
-    for (size_t i = n->npages; i-- > pc_lower(n, first);) {
-        struct frame *fr = frame_of(&k->ft, n->pages[i].pfn);
+    PINDEX_FOR_RANGE(&n->pages, first, UINT64_MAX, i, f) {
+        struct frame *fr = frame_of(&k->ft, (pfn_t){f});
         if (fr->mapcount == 0 && fr->refcount == 1)
-            vinode_drop_page(k, n, i);
+            vinode_drop_page(k, n, (pfn_t){f});
     }
-    size_t s = sw_lower(n, first);
-    for (size_t i = s; i < n->nswapped; i++)
-        swap_slot_put(&k->swap, n->swapped[i].slot);
-    n->nswapped = s;
+    vinode_drop_swapped(k, n, first, UINT64_MAX);
 }
 
 struct vfile *vfile_get(struct vfile *f)
@@ -290,15 +292,14 @@ static void pc_overlay(struct vinode *n, uint8_t *buf, uint64_t len, uint64_t of
     if (len == 0)
         return;
     struct frames *ft = &n->k->ft;
-    for (size_t i = pc_lower(n, off >> PAGE_SHIFT);
-         i < n->npages && n->pages[i].index <= (off + len - 1) >> PAGE_SHIFT; i++) {
-        uint64_t pstart = n->pages[i].index << PAGE_SHIFT;
+    PINDEX_FOR_RANGE(&n->pages, off >> PAGE_SHIFT, ((off + len - 1) >> PAGE_SHIFT) + 1, i, pfn) {
+        uint64_t pstart = i << PAGE_SHIFT;
         uint64_t s = pstart > off ? pstart : off;
         uint64_t e = pstart + PAGE_SIZE < off + len ? pstart + PAGE_SIZE : off + len;
-        uint8_t *page = frame_bytes(ft, n->pages[i].pfn);
+        uint8_t *page = frame_bytes(ft, (pfn_t){pfn});
         if (to_cache)
             memcpy(page + (s - pstart), buf + (s - off), e - s);
-        else if (frame_of(ft, n->pages[i].pfn)->dirty)
+        else if (frame_of(ft, (pfn_t){pfn})->dirty)
             memcpy(buf + (s - off), page + (s - pstart), e - s);
     }
 }
@@ -337,91 +338,48 @@ int64_t vfile_write(struct vfile *f, const void *buf, uint64_t len, uint64_t off
     return (int64_t)done;
 }
 
-/* Binary search in an array of n records of `size` bytes sorted by a
- * leading uint64_t page index: the position of the first with index >= idx. */
-static size_t lower_by_index(const void *recs, size_t n, size_t size, uint64_t idx)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        uint64_t at;
-        memcpy(&at, (const char *)recs + mid * size, sizeof at);
-        if (at < idx)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-_Static_assert(offsetof(struct pc_page, index) == 0 && offsetof(struct pc_swapped, index) == 0,
-               "lower_by_index reads the page index first");
-
-/* Index of the first cached page with index >= idx. */
-static size_t pc_lower(const struct vinode *n, uint64_t idx)
-{
-    return lower_by_index(n->pages, n->npages, sizeof *n->pages, idx);
-}
-
-/* Index of the first swapped entry with index >= idx. */
-static size_t sw_lower(const struct vinode *n, uint64_t idx)
-{
-    return lower_by_index(n->swapped, n->nswapped, sizeof *n->swapped, idx);
-}
-
 uint32_t pagecache_swap_slot(const struct vinode *n, uint64_t index)
 {
-    size_t i = sw_lower(n, index);
-    return i < n->nswapped && n->swapped[i].index == index ? n->swapped[i].slot : SWAP_NO_SLOT;
+    uint64_t slot;
+    return pindex_get(&n->swapped, index, &slot) ? (uint32_t)slot : SWAP_NO_SLOT;
 }
 
 uint64_t pagecache_swapped_pages(const struct vinode *n, uint64_t first, uint64_t count)
 {
-    return sw_lower(n, first + count) - sw_lower(n, first);
+    return pindex_count_range(&n->swapped, first, first + count);
 }
 
-int pagecache_swap_reserve(struct vinode *n)
+int pagecache_swap_reserve(struct vinode *n, uint64_t index)
 {
-    if (n->nswapped < n->swcap)
-        return 0;
-    size_t cap = n->swcap ? n->swcap * 2 : 16;
-    struct pc_swapped *p = realloc(n->swapped, cap * sizeof *p);
-    if (!p)
-        return -ENOMEM;
-    n->swapped = p;
-    n->swcap = cap;
-    return 0;
+    return pindex_reserve(&n->swapped, index);
 }
 
 void pagecache_swap_out(struct kernel *k, pfn_t f, uint32_t slot)
 {
     struct frame *fr = frame_of(&k->ft, f);
     struct vinode *n = fr->owner;
-    assert(n && n->anon && n->nswapped < n->swcap);
-    uint64_t index = fr->index;
-    size_t i = pc_lower(n, index);
-    assert(i < n->npages && n->pages[i].pfn.n == f.n);
-    size_t s = sw_lower(n, index);
-    assert(s == n->nswapped || n->swapped[s].index != index);
-    memmove(&n->swapped[s + 1], &n->swapped[s], (n->nswapped - s) * sizeof n->swapped[0]);
-    n->swapped[s] = (struct pc_swapped){index, slot};
-    n->nswapped++;
-    vinode_drop_page(k, n, i); /* frees the frame */
+    assert(n && n->anon);
+    uint64_t index = fr->index, at;
+    assert(pindex_get(&n->pages, index, &at) && at == f.n);
+    assert(!pindex_get(&n->swapped, index, NULL));
+    int rc = pindex_set(&n->swapped, index, slot); /* reserved: cannot fail */
+    assert(rc == 0);
+    (void)rc;
+    (void)at;
+    vinode_drop_page(k, n, f); /* frees the frame */
 }
 
 /* Reads the swapped-out page index of n into the fresh frame f and frees its
  * slot. 0 or -EIO (the page stays in swap). */
 static int pc_swap_in(struct kernel *k, struct vinode *n, uint64_t index, struct mm *mm, pfn_t f)
 {
-    size_t s = sw_lower(n, index);
-    assert(s < n->nswapped && n->swapped[s].index == index);
-    uint32_t slot = n->swapped[s].slot;
+    uint32_t slot = pagecache_swap_slot(n, index);
+    assert(slot != SWAP_NO_SLOT);
     if (swap_read(&k->swap, slot, frame_bytes(&k->ft, f))) {
         fprintf(stderr, "vmsim: swap read of slot %u failed\n", slot);
         return -EIO;
     }
-    memmove(&n->swapped[s], &n->swapped[s + 1], (n->nswapped - s - 1) * sizeof n->swapped[0]);
-    n->nswapped--;
+    pindex_remove(&n->swapped, index, NULL);
     swap_slot_put(&k->swap, slot);
     if (mm)
         MM_COUNT(mm, pswpin);
@@ -433,37 +391,29 @@ static int pc_swap_in(struct kernel *k, struct vinode *n, uint64_t index, struct
 
 bool pagecache_lookup(struct vinode *n, uint64_t index, pfn_t *out)
 {
-    size_t i = pc_lower(n, index);
-    if (i < n->npages && n->pages[i].index == index) {
-        *out = n->pages[i].pfn;
-        return true;
-    }
-    return false;
+    uint64_t f;
+    if (!pindex_get(&n->pages, index, &f))
+        return false;
+    *out = (pfn_t){f};
+    return true;
 }
 
 int pagecache_get(struct kernel *k, struct vinode *n, uint64_t index, struct mm *mm, pfn_t *out,
                   bool *major)
 {
     *major = false;
-    size_t i = pc_lower(n, index);
-    if (i < n->npages && n->pages[i].index == index) {
-        *out = n->pages[i].pfn;
+    if (pagecache_lookup(n, index, out))
         return 0;
-    }
-    if (n->npages == n->cap) {
-        size_t cap = n->cap ? n->cap * 2 : 16;
-        struct pc_page *p = realloc(n->pages, cap * sizeof *p);
-        if (!p)
-            return -ENOMEM;
-        n->pages = p;
-        n->cap = cap;
-    }
     pfn_t f;
     int rc = frame_alloc(&k->ft, FRAME_FILE, &f);
     if (rc)
         return rc;
-    /* frame_alloc may have reclaimed pages of this very vinode. */
-    i = pc_lower(n, index);
+    /* After frame_alloc: its reclaim may have removed pages of this very
+     * vinode (and tree nodes with them). */
+    if (pindex_reserve(&n->pages, index)) {
+        frame_put(&k->ft, f);
+        return -ENOMEM;
+    }
     if (n->anon && pagecache_swap_slot(n, index) != SWAP_NO_SLOT) {
         if (pc_swap_in(k, n, index, mm, f)) {
             frame_put(&k->ft, f);
@@ -496,9 +446,8 @@ int pagecache_get(struct kernel *k, struct vinode *n, uint64_t index, struct mm 
     struct frame *fr = frame_of(&k->ft, f);
     fr->owner = n;
     fr->index = index;
-    memmove(&n->pages[i + 1], &n->pages[i], (n->npages - i) * sizeof n->pages[0]);
-    n->pages[i] = (struct pc_page){index, f};
-    n->npages++;
+    rc = pindex_set(&n->pages, index, f.n); /* reserved: cannot fail */
+    assert(rc == 0);
     k->pagecache_pages++;
     *out = f;
     return 0;
@@ -562,30 +511,26 @@ void pagecache_evict(struct kernel *k, pfn_t f)
 {
     struct frame *fr = frame_of(&k->ft, f);
     struct vinode *n = fr->owner;
-    size_t i = pc_lower(n, fr->index);
-    assert(i < n->npages && n->pages[i].pfn.n == f.n);
-    vinode_drop_page(k, n, i);
+    uint64_t at;
+    assert(pindex_get(&n->pages, fr->index, &at) && at == f.n);
+    (void)at;
+    vinode_drop_page(k, n, f);
 }
 
 void pagecache_drop_all(struct kernel *k)
 {
-    for (struct vinode *n = k->inodes; n; n = n->next) {
-        while (n->npages > 0)
-            vinode_drop_page(k, n, n->npages - 1);
-        vinode_drop_swapped(k, n);
-    }
+    for (struct vinode *n = k->inodes; n; n = n->next)
+        vinode_drop_all(k, n);
 }
 
 void vfile_truncated(struct vfile *vf, uint64_t size)
 {
     struct vinode *n = vf->ino;
     struct frames *ft = &n->k->ft;
-    for (size_t i = 0; i < n->npages; i++) {
-        uint64_t start = n->pages[i].index * PAGE_SIZE;
-        if (start + PAGE_SIZE <= size)
-            continue;
+    PINDEX_FOR_RANGE(&n->pages, size >> PAGE_SHIFT, UINT64_MAX, i, pfn) {
+        uint64_t start = i * PAGE_SIZE;
         uint64_t from = size > start ? size - start : 0;
-        memset(frame_bytes(ft, n->pages[i].pfn) + from, 0, PAGE_SIZE - from);
+        memset(frame_bytes(ft, (pfn_t){pfn}) + from, 0, PAGE_SIZE - from);
     }
 }
 
@@ -593,22 +538,14 @@ bool vfile_writable(const struct vfile *f) { return f->writable; }
 
 void pagecache_punch(struct kernel *k, struct vinode *n, uint64_t first, uint64_t last)
 {
-    for (size_t i = pc_lower(n, first); i < n->npages && n->pages[i].index < last;) {
-        pfn_t f = n->pages[i].pfn;
+    PINDEX_FOR_RANGE(&n->pages, first, last, i, pfn) {
+        pfn_t f = {pfn};
         struct frame *fr = frame_of(&k->ft, f);
-        if (fr->refcount != fr->mapcount + 1) {
-            i++; /* a transient reference (a fault in progress): left */
-            continue;
-        }
+        if (fr->refcount != fr->mapcount + 1)
+            continue; /* a transient reference (a fault in progress): left */
         reclaim_unmap_file_page(k, f);
         fr->dirty = false; /* the hole reads as zeros: nothing to write */
-        vinode_drop_page(k, n, i);
+        vinode_drop_page(k, n, f);
     }
-    size_t s = sw_lower(n, first), e = s;
-    while (e < n->nswapped && n->swapped[e].index < last)
-        swap_slot_put(&k->swap, n->swapped[e++].slot);
-    if (e > s) {
-        memmove(&n->swapped[s], &n->swapped[e], (n->nswapped - e) * sizeof n->swapped[0]);
-        n->nswapped -= e - s;
-    }
+    vinode_drop_swapped(k, n, first, last);
 }

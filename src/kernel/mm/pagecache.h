@@ -17,21 +17,10 @@
 #include <errno.h>
 #include "frames.h"
 #include "mm.h"
+#include "pindex.h"
 
 struct kernel;
 struct mm;
-
-struct pc_page {
-    uint64_t index;
-    pfn_t pfn;
-};
-
-/* A page of an anonymous shared object that lives in swap slot (not in a
- * frame); the entry holds one reference to the slot. */
-struct pc_swapped {
-    uint64_t index;
-    uint32_t slot;
-};
 
 struct vinode {
     struct kernel *k;
@@ -45,10 +34,9 @@ struct vinode {
     uint64_t dev, ino;
     char *name;            /* of the first opening, for reports */
     uint64_t size;         /* bytes, refreshed by fstat (fixed for anon) */
-    struct pc_page *pages; /* sorted by index */
-    size_t npages, cap;
-    struct pc_swapped *swapped; /* anon only: pages in swap, sorted by index */
-    size_t nswapped, swcap;     /* an index is in pages or swapped, not both */
+    struct pindex pages;   /* index -> pfn of each cached page */
+    struct pindex swapped; /* anon only: index -> swap slot (holding a reference) */
+                           /* an index is in pages or swapped, not both */
 };
 
 /* The host descriptor of a file vinode, valid until the next hostfd call
@@ -82,7 +70,8 @@ uint64_t vinode_size(struct vinode *n);
  * reference: the cache's own), -ENOMEM, or -EIO when the read fails. */
 int pagecache_get(struct kernel *k, struct vinode *n, uint64_t index, struct mm *mm, pfn_t *out,
                   bool *major);
-/* The cached page, or false. */
+/* The cached page, or false. Iterate the cache in index order with
+ * PINDEX_FOR_RANGE(&n->pages, ...) (pindex.h): values are pfn numbers. */
 bool pagecache_lookup(struct vinode *n, uint64_t index, pfn_t *out);
 
 /* Writes a dirty cache page back to its file (pwrite), clears dirty; counted
@@ -97,9 +86,10 @@ void pagecache_mkclean(struct kernel *k, pfn_t f);
  * first if it is dirty): reclaim's last step for a file page. */
 void pagecache_evict(struct kernel *k, pfn_t f);
 
-/* Room for one more swapped entry in n (call before pagecache_swap_out, so
- * that it cannot fail after the page was unmapped). 0 or -ENOMEM. */
-int pagecache_swap_reserve(struct vinode *n);
+/* Room for the swapped entry of page index of n (call before
+ * pagecache_swap_out, so that it cannot fail after the page was unmapped).
+ * 0 or -ENOMEM. */
+int pagecache_swap_reserve(struct vinode *n, uint64_t index);
 
 /* Replaces the unmapped page f of an anonymous object by slot (already
  * written, its reference passes to the entry) and frees the frame:

@@ -228,7 +228,7 @@ static int evict_file(struct kernel *k, pfn_t f)
 static int evict_shmem(struct kernel *k, pfn_t f)
 {
     struct frame *fr = frame_of(&k->ft, f);
-    int rc = pagecache_swap_reserve(fr->owner);
+    int rc = pagecache_swap_reserve(fr->owner, fr->index);
     if (rc)
         return rc;
     uint32_t slot = swap_slot_alloc(&k->swap);

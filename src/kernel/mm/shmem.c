@@ -99,8 +99,8 @@ int shmem_set_size(struct vfile *vf, uint64_t size)
 
 void shmem_pages(const struct vfile *f, uint64_t *resident, uint64_t *swapped)
 {
-    *resident = f->ino->npages;
-    *swapped = f->ino->nswapped;
+    *resident = pindex_count(&f->ino->pages);
+    *swapped = pindex_count(&f->ino->swapped);
 }
 
 bool shmem_page_held(const struct vfile *f, uint64_t index)
