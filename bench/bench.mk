@@ -25,3 +25,6 @@ $(REL)/bench/pagegen: bench/pagegen.c
 	$(CC) $(CSTD) $(WARN) $(REL_FLAGS) -o $@ $<
 
 BENCH_DEPS += $(REL)/bench/pagegen build/guest/libc/hello
+
+# A file and a shmem object larger than RAM (issue 18, bench/bigfile_bench.sh).
+BENCH_DEPS += build/guest/pressure/bigread

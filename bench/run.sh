@@ -18,4 +18,5 @@ echo; bench/jit_bench.sh "$@"   # interp and translator against qemu-riscv64 (do
 echo; VMSIM="$rel/vmsim" bench/proc_bench.sh   # fork/execve/malloc against qemu-riscv64 and native (docs/performance.md, "Processes")
 echo; VMSIM="$rel/vmsim" bench/thread_bench.sh   # thread create+join, futex wake latency against qemu-riscv64 and native (docs/performance.md, "Threads")
 echo; "$rel/bench/swap_bench" "$@"; echo; bench/swap_sweep.sh "$@"   # memory pressure (docs/performance.md, "Memory pressure (issue 5)")
+echo; bench/bigfile_bench.sh "$@"   # a file and a memfd larger than --mem (docs/performance.md, "Files larger than RAM")
 echo; bench/memtime_bench.sh "$@"   # timeline, page trace, miss-ratio curves (docs/performance.md, "Memory over time")
