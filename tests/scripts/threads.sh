@@ -3,8 +3,8 @@
 # with 1, 2 and 4 harts and under qemu-riscv64 (which runs the threads of one
 # process): stdout and exit status must be identical. robust and bad use
 # calls qemu-user does not implement (set_robust_list), and procfs reads
-# the guest's /proc and /sys, and clonevm uses clone(CLONE_VM) without
-# CLONE_THREAD (qemu-user refuses it: EINVAL), so they are compared with the
+# the guest's /proc and /sys, and clonevm and clonefs use clone(CLONE_VM)
+# without CLONE_THREAD (qemu-user refuses it: EINVAL), so they are compared with the
 # same C source built for this host and run natively. Then: the
 # thread limit (--max-threads: EAGAIN, as Linux's RLIMIT_NPROC), TLB
 # shootdown counters (none with one hart, some with two), a shootdown event
@@ -48,11 +48,13 @@ done
 # runs from its own directory as ./NAME.)
 # (clonevm: a process sharing its parent's memory, exit_signal and
 # __WCLONE/__WALL, a sharer that outlives the process that made the mm.)
+# (clonefs: CLONE_FILES, CLONE_FS and CLONE_SIGHAND between two processes,
+# what execve unshares, a thread without CLONE_FILES.)
 # (shdpnd: the shared pending set; qemu-user keeps a blocked signal on the
 # thread the host chose, so it is compared with native Linux.)
 # (pirobust: robust PI mutexes, and a signal handled during FUTEX_LOCK_PI,
 # which qemu-user keeps for after the host's call.)
-for p in robust bad procfs exec clonevm shdpnd pirobust; do
+for p in robust bad procfs exec clonevm clonefs shdpnd pirobust; do
     gcc -O2 -w -pthread "$src/$p.c" -o "$tmp/$p" || { echo "FAIL cannot build $p for the host"; fail=1; continue; }
     (cd "$tmp" && timeout 60 "./$p") >"$tmp/n.out" 2>/dev/null
     nrc=$?

@@ -9,12 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hook_fork(struct proc *parent, struct proc *child)
+static int hook_fork(struct proc *parent, struct proc *child, unsigned share)
 {
-    child->files = parent->files ? files_fork(parent->files) : NULL;
-    child->fs = parent->fs ? fs_fork(parent->fs) : NULL;
-    if (child->fs)
-        fs_set_proc(child->fs, child);   /* /proc/self is the child's */
+    bool sfiles = share & PROC_SHARE_FILES, sfs = share & PROC_SHARE_FS;
+    child->files = !parent->files ? NULL
+                   : sfiles       ? files_get(parent->files)
+                                  : files_fork(parent->files);
+    child->fs = !parent->fs ? NULL : sfs ? fs_get(parent->fs) : fs_fork(parent->fs);
+    if (child->fs && !sfs)   /* /proc/self is the child's process */
+        fs_set_proc(child->fs, child->group_leader ? child->group_leader : child);
     if ((parent->files && !child->files) || (parent->fs && !child->fs)) {
         if (child->files)
             files_put(child->files);
@@ -27,28 +30,45 @@ static int hook_fork(struct proc *parent, struct proc *child)
     return 0;
 }
 
+/* p lets go of its fs context, which names p as its holder: another
+ * process still using it (CLONE_FS) becomes the holder, so that the
+ * context never names a freed process. */
+static void fs_handover(struct proc *p)
+{
+    if (fs_proc(p->fs) != p)
+        return;
+    struct proc *to = NULL;
+    for (struct proc *q = p->os->procs; q && !to; q = q->next)
+        if (q != p && q->fs == p->fs)
+            to = q->group_leader && q->group_leader != p && q->group_leader->fs == p->fs
+                     ? q->group_leader
+                     : q;
+    fs_set_proc(p->fs, to);
+}
+
 static void hook_release(struct proc *p)
 {
     fifo_proc_gone(p);   /* an open or a lock it was waiting in */
     lock_proc_gone(p);
     if (p->files)
         files_put(p->files);
-    if (p->fs)
+    if (p->fs) {
+        fs_handover(p);
         fs_put(p->fs);
+    }
     p->files = NULL;
     p->fs = NULL;
-}
-
-static void hook_share(struct proc *parent, struct proc *child)
-{
-    child->files = parent->files ? files_get(parent->files) : NULL;
-    child->fs = parent->fs ? fs_get(parent->fs) : NULL;
 }
 
 static void hook_lead(struct proc *p)
 {
     if (p->fs)
         fs_set_proc(p->fs, p);
+}
+
+static int hook_exec_unshare(struct proc *p)
+{
+    return files_unshare(&p->files);
 }
 
 static void hook_exec(struct proc *p)
@@ -59,8 +79,8 @@ static void hook_exec(struct proc *p)
 static const struct proc_fs_ops fs_ops = {
     .fork = hook_fork,
     .release = hook_release,
-    .share = hook_share,
     .lead = hook_lead,
+    .exec_unshare = hook_exec_unshare,
     .exec = hook_exec,
     .open_exec = vfs_open_vfile,
     .break_deadlock = lock_break_deadlock,

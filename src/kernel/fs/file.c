@@ -578,6 +578,18 @@ struct files *files_get(struct files *fs)
     return fs;
 }
 
+int files_unshare(struct files **fsp)
+{
+    if ((*fsp)->refcount == 1)
+        return 0;
+    struct files *c = files_fork(*fsp);
+    if (!c)
+        return -ENOMEM;
+    files_put(*fsp);   /* not the last reference: nothing closes */
+    *fsp = c;
+    return 0;
+}
+
 void files_put(struct files *fs)
 {
     if (!fs)

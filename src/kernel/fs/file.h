@@ -35,8 +35,13 @@ struct files *files_fork(struct files *fs);
 void files_close_on_exec(struct files *fs);
 /* Drops the table (closing every descriptor when the last user goes). */
 void files_put(struct files *fs);
-/* One more reference to the table (threads share it: CLONE_FILES). */
+/* One more reference to the table (CLONE_FILES: threads, and processes
+ * made by clone with it, share one). */
 struct files *files_get(struct files *fs);
+/* execve (Linux unshare_files): if *fsp is shared, *fsp becomes a copy of
+ * it of its own (dropping the reference to the shared one). 0 or -ENOMEM
+ * (*fsp unchanged). */
+int files_unshare(struct files **fsp);
 
 /* For mmap(2) of fd: the vfile to map (a new reference: vfile_put it) and
  * the fd's access mode in *open_mode (LX_O_RDONLY/LX_O_WRONLY/LX_O_RDWR).

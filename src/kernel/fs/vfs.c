@@ -249,6 +249,17 @@ void fs_put(struct fs *fs)
 }
 
 void fs_set_proc(struct fs *fs, struct proc *p) { fs->proc = p; }
+struct proc *fs_proc(const struct fs *fs) { return fs->proc; }
+
+/* Whose /proc/self a lookup in fs sees: the calling process if it uses fs
+ * (CLONE_FS shares one context between processes), else the holder. */
+static struct proc *fs_self(const struct fs *fs)
+{
+    struct proc *c = fs->proc && fs->proc->os ? fs->proc->os->current : NULL;
+    if (c && c->fs == fs)
+        return c->group_leader ? c->group_leader : c;
+    return fs->proc;
+}
 
 struct fs *fs_get(struct fs *fs)
 {
@@ -512,7 +523,7 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
         if (w.virt == VFS_PROC) {
             int type;
             char target[VFS_PATH_MAX];
-            rc = procfs_step(fs->proc, w.canon, comp, &type, target, sizeof target);
+            rc = procfs_step(fs_self(fs), w.canon, comp, &type, target, sizeof target);
             if (rc)
                 goto fail;
             if (type == PROCFS_LNK && (!is_last || slash || (flags & VFS_FOLLOW))) {
@@ -681,7 +692,7 @@ static int walk_path(struct fs *fs, int base, const char *full, int flags, struc
         out->dirfd = -1;
         out->base = base;
         walk_setfd(&w, -1);
-        return procfs_stat(fs->proc, out->path, &out->st);
+        return procfs_stat(fs_self(fs), out->path, &out->st);
     }
     if (fstat(w.dirfd, &out->st) < 0) {
         rc = -errno;

@@ -83,12 +83,17 @@ struct fs *fs_new(const struct vfs_config *cfg);
 /* fork: a copy (cwd and umask copied, the sandbox shared). NULL on OOM. */
 struct fs *fs_fork(struct fs *fs);
 void fs_put(struct fs *fs);
-/* One more reference to the context (threads share it: CLONE_FS). */
+/* One more reference to the context (CLONE_FS: threads, and processes
+ * made by clone with it, share one). */
 struct fs *fs_get(struct fs *fs);
 
-/* The process whose /proc/self lookups in fs resolve to (procfs.h); set
- * when the process gets its context (first exec, fork). */
+/* The context's holder: a process using fs (not a reference), whose
+ * /proc/self lookups in fs resolve to (procfs.h) unless the calling
+ * process is another user of fs (CLONE_FS), which sees itself. Set when a
+ * process gets its context (first exec, fork), and when the holder lets
+ * go of a context others still use. */
 void fs_set_proc(struct fs *fs, struct proc *p);
+struct proc *fs_proc(const struct fs *fs);
 
 /* The tmpfs mounts of fs's sandbox (tmpfs.h). */
 struct tmpfs *fs_tmpfs(struct fs *fs);

@@ -279,7 +279,10 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
     vfile_put(f);
     if (!e && !exe)
         e = -ENOMEM;
+    if (!e && p->files)
+        e = p->os->fs_ops->exec_unshare(p);   /* CLONE_FILES: the new program's own table */
     if (e) {
+        free(exe);
         mm_destroy(mm);
         return e;
     }
@@ -299,6 +302,7 @@ int proc_execve(struct proc *p, struct vfile *f, const char *filename, char *con
     p->vdso = vdso;
     if (p->files)
         p->os->fs_ops->exec(p);
+    signal_exec_unshare(p);   /* CLONE_SIGHAND: handlers of its own, then reset */
     signal_exec_reset(&p->sig);
     proc_ptimers_free(p);   /* POSIX timers do not survive execve */
     const char *base = strrchr(filename, '/');
@@ -343,7 +347,8 @@ void proc_child_regs(struct proc *c, const struct proc *p, uint64_t sp)
         c->ctx.x[2] = sp;
 }
 
-struct proc *proc_fork(struct proc *p, enum proc_fork_mm mode, uint64_t child_sp, int *rc)
+struct proc *proc_fork(struct proc *p, enum proc_fork_mm mode, unsigned share, uint64_t child_sp,
+                       int *rc)
 {
     bool vfork = mode == PROC_FORK_VFORK;
     if (p->os->nprocs >= p->os->max_procs) {
@@ -382,7 +387,7 @@ struct proc *proc_fork(struct proc *p, enum proc_fork_mm mode, uint64_t child_sp
     } else {
         c->mm = mm_fork(p->mm);
     }
-    int frc = p->files || p->fs ? p->os->fs_ops->fork(p, c) : 0;
+    int frc = p->files || p->fs ? p->os->fs_ops->fork(p, c, share) : 0;
     if (!c->mm || frc || (p->exe && !c->exe)) {
         if (c->mm && mode == PROC_FORK_COPY)
             mm_destroy(c->mm);

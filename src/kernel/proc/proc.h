@@ -18,8 +18,9 @@
  * A struct proc is one thread (Linux's task_struct): its tid, registers,
  * signal mask, pending signals and alternate stack. The threads of one
  * process (a thread group; thread.c) share the address space, descriptor
- * table, fs context and signal handlers, and have the same pid (the tgid,
- * what getpid says); the first thread (tid == pid) is the group leader and
+ * table, fs context and signal handlers (processes may share any of them
+ * too: clone's CLONE_VM, CLONE_FILES, CLONE_FS, CLONE_SIGHAND), and have
+ * the same pid (the tgid, what getpid says); the first thread (tid == pid) is the group leader and
  * carries the process's place in the process tree and its exit status. Created by the first exec (os_spawn, core/kernel.h), by
  * fork/vfork (clone) and replaced by execve; they end as zombies until their
  * parent reaps them with wait4/waitid.
@@ -43,17 +44,20 @@ struct vfile;
  * with files (os->fs_ops). Processes without files (p->files and p->fs NULL,
  * as in unit tests) never call them. */
 struct proc_fs_ops {
-    /* fork: gives child copies of parent's descriptor table and fs context
-     * (child->files, child->fs). 0, or -ENOMEM with neither set. */
-    int (*fork)(struct proc *parent, struct proc *child);
+    /* fork and clone: gives child parent's descriptor table and fs context
+     * (child->files, child->fs), each shared (one more reference: share has
+     * PROC_SHARE_FILES, PROC_SHARE_FS, clone's CLONE_FILES and CLONE_FS) or
+     * else copied. 0, or -ENOMEM with neither set. */
+    int (*fork)(struct proc *parent, struct proc *child, unsigned share);
     /* exit and free: drops p's descriptor table and fs context, sets both NULL. */
     void (*release)(struct proc *p);
-    /* A thread (CLONE_FILES|CLONE_FS): child shares parent's descriptor table
-     * and fs context (one more reference to each). Always succeeds. */
-    void (*share)(struct proc *parent, struct proc *child);
     /* p became its thread group's leader (execve from a thread): the shared
      * fs context's /proc/self names p now. */
     void (*lead)(struct proc *p);
+    /* execve, before its point of no return (Linux unshare_files): a
+     * descriptor table that another process shares (CLONE_FILES) is
+     * replaced by p's own copy. 0, or -ENOMEM with p unchanged. */
+    int (*exec_unshare)(struct proc *p);
     /* execve succeeded: closes p's close-on-exec descriptors. */
     void (*exec)(struct proc *p);
     /* Opens the guest path for execve (for_interp: the ELF interpreter, also
@@ -66,6 +70,10 @@ struct proc_fs_ops {
      * true if one was ended (the run goes on), false: a real deadlock. */
     bool (*break_deadlock)(struct os *os);
 };
+
+/* What clone shares rather than copies (proc_fs_ops.fork, proc_fork). */
+#define PROC_SHARE_FILES 1u   /* CLONE_FILES: one descriptor table */
+#define PROC_SHARE_FS 2u      /* CLONE_FS: one cwd, root and umask */
 
 #define PROC_SYSCALL_MAX 512          /* syscall numbers are below this */
 #define PROC_QUANTUM (1u << 16)       /* instructions per scheduling turn */
@@ -145,6 +153,11 @@ struct proc {
      * attempt of the call (cleared before every system call). */
     bool sleep_wakeable;
     struct sigstate sig;
+    /* Whose table of handlers p's sig.action is a copy of (Linux's
+     * sighand_struct; signal.c keeps the copies equal): 0, its thread
+     * group's; else a key that every thread and process sharing one table
+     * (CLONE_SIGHAND without CLONE_THREAD) has. */
+    uint64_t sighand;
     uint64_t vdso;                    /* where the vDSO page is mapped (signal return) */
     uint64_t sigsuspend_saved;        /* mask to restore after rt_sigsuspend */
     bool in_sigsuspend;
@@ -198,11 +211,12 @@ enum proc_fork_mm {
 };
 
 /* fork/vfork/clone(CLONE_VM): a child of p (running on its hart) with an
- * address space as mode says, the descriptor table and fs context copied,
- * the registers of p with a0 = 0 and pc past the ecall, exit_signal
- * SIGCHLD. Returns the child, or NULL with *rc = -errno (-EAGAIN past
- * OS_MAX_PROCS processes, -ENOMEM). */
-struct proc *proc_fork(struct proc *p, enum proc_fork_mm mode, uint64_t child_sp, int *rc);
+ * address space as mode says, the descriptor table and fs context copied
+ * or, as share says (PROC_SHARE_*), shared, the registers of p with a0 = 0
+ * and pc past the ecall, exit_signal SIGCHLD. Returns the child, or NULL
+ * with *rc = -errno (-EAGAIN past OS_MAX_PROCS processes, -ENOMEM). */
+struct proc *proc_fork(struct proc *p, enum proc_fork_mm mode, unsigned share, uint64_t child_sp,
+                       int *rc);
 
 /* Is p a process (a group leader) that uses an address space owned by
  * another process, made by clone(CLONE_VM) without CLONE_VFORK? Such a
@@ -220,10 +234,11 @@ bool proc_mm_user(const struct proc *p);
 void proc_exit(struct proc *p, int status, int signo);
 
 /* A thread of p's process (clone with CLONE_THREAD|CLONE_VM|CLONE_SIGHAND):
- * shares p's mm, files and fs context (thread.c); registers of p with a0 = 0,
- * pc past the ecall, sp = stack. NULL with *rc = -EAGAIN past the thread
- * limit, -ENOMEM. */
-struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc);
+ * shares p's mm and signal handlers, and its files and fs context as share
+ * says (PROC_SHARE_*; pthread_create shares both) (thread.c); registers of
+ * p with a0 = 0, pc past the ecall, sp = stack. NULL with *rc = -EAGAIN
+ * past the thread limit, -ENOMEM. */
+struct proc *proc_clone_thread(struct proc *p, unsigned share, uint64_t stack, int *rc);
 
 /* exit(2) of one thread: the process ends with the last one (proc_exit). */
 void thread_exit(struct proc *p, int status);

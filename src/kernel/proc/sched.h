@@ -39,6 +39,7 @@ struct os {
     const struct proc_fs_ops *fs_ops; /* the files subsystem's part in fork/exec/exit (proc.h) */
     uint64_t turn_start;              /* h->instret when current's turn began */
     int next_pid;
+    uint64_t sighand_seq;             /* the last key of a shared table of handlers */
     int last_pid;                     /* the round-robin cursor */
     int first_pid;
     bool first_done;

@@ -171,9 +171,50 @@ static void die(struct proc *p, int signo)
     proc_exit(p, 0, signo);
 }
 
+bool signal_same_hand(const struct proc *a, const struct proc *b)
+{
+    return a->sighand == b->sighand && (a->sighand || a->pid == b->pid);
+}
+
+/* Sets the action of signal s in p's table of handlers: p's copy and the
+ * copies of every thread and process sharing it. */
+static void set_action(struct proc *p, int s, const struct lx_sigaction *act)
+{
+    struct lx_sigaction a = *act;   /* act may be one of the copies */
+    for (struct proc *q = p->os ? p->os->procs : NULL; q; q = q->next)
+        if (q != p && signal_same_hand(p, q))
+            q->sig.action[s] = a;
+    p->sig.action[s] = a;
+}
+
+void signal_share_hand(struct proc *p, struct proc *c)
+{
+    if (!p->sighand) {   /* the thread group's table gets a key, for every thread */
+        uint64_t key = ++p->os->sighand_seq;
+        for (struct proc *q = p->os->procs; q; q = q->next)
+            if (q != p && signal_same_hand(p, q))
+                q->sighand = key;
+        p->sighand = key;
+    }
+    c->sighand = p->sighand;
+}
+
+void signal_exec_unshare(struct proc *p)
+{
+    if (!p->sighand || !p->os)
+        return;   /* 0: no other process has it */
+    for (struct proc *q = p->os->procs; q; q = q->next)
+        if (q != p && !q->exited && signal_same_hand(p, q)) {
+            p->sighand = ++p->os->sighand_seq;   /* a copy: sig.action is one already */
+            return;
+        }
+}
+
 void signal_force_kill(struct proc *p, int signo)
 {
-    p->sig.action[signo].handler = LX_SIG_DFL;
+    struct lx_sigaction dfl = p->sig.action[signo];
+    dfl.handler = LX_SIG_DFL;
+    set_action(p, signo, &dfl);   /* Linux force_sig_info_to_task: in the shared table */
     p->sig.blocked &= ~SIGBIT(signo);
     die(p, signo);
 }
@@ -372,8 +413,11 @@ bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call)
         if (!(sa->flags & LX_SA_NODEFER))
             p->sig.blocked |= SIGBIT(s);
         p->sig.blocked &= ~UNBLOCKABLE;
-        if (sa->flags & LX_SA_RESETHAND)
-            sa->handler = LX_SIG_DFL;
+        if (sa->flags & LX_SA_RESETHAND) {
+            struct lx_sigaction dfl = *sa;
+            dfl.handler = LX_SIG_DFL;
+            set_action(p, s, &dfl);
+        }
     }
     return interrupted;
 }
@@ -445,11 +489,7 @@ int64_t sys_rt_sigaction(struct proc *p, const uint64_t a[6])
     }
     if (a[1]) {
         act.mask &= ~UNBLOCKABLE;
-        /* One table of handlers per process (CLONE_SIGHAND): every thread's copy. */
-        for (struct proc *q = p->os ? p->os->procs : NULL; q; q = q->next)
-            if (q->pid == p->pid && q != p)
-                q->sig.action[s] = act;
-        p->sig.action[s] = act;
+        set_action(p, (int)s, &act);   /* every thread's and CLONE_SIGHAND process's copy */
         if (is_ignored(p, (int)s)) {   /* POSIX: setting SIG_IGN discards a pending one */
             for (struct proc *q = p->os ? p->os->procs : NULL; q; q = q->next)
                 if (q->pid == p->pid)

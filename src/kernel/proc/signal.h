@@ -133,6 +133,17 @@ int signal_dequeue(struct proc *p, uint64_t mask, struct sig_info *out);
  * blocked call was interrupted (p is runnable again). May end p. */
 bool signal_deliver(struct proc *p, struct hart *h, bool blocked_call);
 
+/* The table of handlers (Linux's sighand_struct): every thread and process
+ * that shares one (CLONE_SIGHAND) keeps an equal copy in its sig.action,
+ * and sigaction changes them all (struct proc's sighand says which). */
+bool signal_same_hand(const struct proc *a, const struct proc *b);
+/* clone(CLONE_SIGHAND) without CLONE_THREAD: c, which has a copy of p's
+ * handlers, shares p's table from now on. */
+void signal_share_hand(struct proc *p, struct proc *c);
+/* execve (Linux unshare_sighand): p, the only thread of its process by
+ * now, leaves a table that other processes share (taking a copy). */
+void signal_exec_unshare(struct proc *p);
+
 /* execve: handled signals go back to SIG_DFL, the altstack is dropped;
  * ignored signals, the mask and pending signals stay (POSIX). */
 void signal_exec_reset(struct sigstate *s);

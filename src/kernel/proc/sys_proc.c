@@ -60,9 +60,9 @@
  * (CLONE_THREAD with CLONE_VM and CLONE_SIGHAND, what pthread_create
  * passes). The low byte is the signal the parent gets at the child's end
  * (exit_signal). The combinations Linux's copy_process refuses are EINVAL.
- * Not supported (ENOSYS): CLONE_SIGHAND without CLONE_THREAD (handlers
- * shared by two processes, LinuxThreads'). CLONE_FILES and CLONE_FS without
- * CLONE_THREAD copy the table and fs context, as fork does. */
+ * CLONE_FILES, CLONE_FS and CLONE_SIGHAND share the descriptor table, the
+ * fs context (cwd, root, umask) and the signal handlers, between threads
+ * or between processes alike; without them the child has copies. */
 static int64_t do_clone(struct proc *p, uint64_t flags, uint64_t stack, uint64_t g_ptid,
                         uint64_t tls, uint64_t g_ctid)
 {
@@ -76,17 +76,20 @@ static int64_t do_clone(struct proc *p, uint64_t flags, uint64_t stack, uint64_t
         return -EINVAL;   /* namespaces need privileges we do not model */
     bool thread = flags & LX_CLONE_THREAD;
     bool vfork = !thread && (flags & (LX_CLONE_VM | LX_CLONE_VFORK)) == (LX_CLONE_VM | LX_CLONE_VFORK);
-    if ((flags & LX_CLONE_SIGHAND) && !thread)
-        return -ENOSYS;
     enum proc_fork_mm mode = vfork                    ? PROC_FORK_VFORK
                              : (flags & LX_CLONE_VM) ? PROC_FORK_SHARE
                                                      : PROC_FORK_COPY;
+    unsigned share = (flags & LX_CLONE_FILES ? PROC_SHARE_FILES : 0) |
+                     (flags & LX_CLONE_FS ? PROC_SHARE_FS : 0);
     int rc = 0;
-    struct proc *c = thread ? proc_clone_thread(p, stack, &rc) : proc_fork(p, mode, stack, &rc);
+    struct proc *c = thread ? proc_clone_thread(p, share, stack, &rc)
+                            : proc_fork(p, mode, share, stack, &rc);
     if (!c)
         return rc;
     if (!thread)
         c->exit_signal = (int)(flags & LX_CSIGNAL);
+    if ((flags & LX_CLONE_SIGHAND) && !thread)
+        signal_share_hand(p, c);
     if (flags & LX_CLONE_SETTLS)
         c->ctx.x[4] = tls;
     int32_t tid = c->tid;

@@ -2,7 +2,8 @@
  * process's threads, and execve's de_thread. See proc.h.
  *
  * A thread is a struct proc with its group's pid and its own tid. It holds
- * a reference to the shared descriptor table and fs context, and uses its
+ * a reference to the shared descriptor table and fs context (a copy of
+ * either if clone did not say CLONE_FILES or CLONE_FS), and uses its
  * leader's mm without owning it (mm_borrowed): the leader lives, at least as
  * a thread_dead husk, until the last thread has gone, and the process's end
  * (proc_exit) then releases the mm as before. Ended non-leader threads are
@@ -24,7 +25,7 @@ unsigned thread_count(const struct proc *p)
     return n;
 }
 
-struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc)
+struct proc *proc_clone_thread(struct proc *p, unsigned share, uint64_t stack, int *rc)
 {
     struct os *os = p->os;
     if (os->nprocs >= os->max_procs) {
@@ -57,14 +58,19 @@ struct proc *proc_clone_thread(struct proc *p, uint64_t stack, int *rc)
     c->arg_start = p->arg_start;
     c->arg_end = p->arg_end;
     c->env_end = p->env_end;
+    c->sighand = p->sighand;   /* the same handlers (CLONE_SIGHAND) */
+    c->group_leader = p->group_leader;
+    if ((p->files || p->fs) && os->fs_ops->fork(p, c, share)) {
+        free(c->exe);
+        free(c);
+        *rc = -ENOMEM;
+        return NULL;
+    }
     c->mm = p->mm;
     c->mm_borrowed = true;   /* the leader's */
     c->exit_signal = -1;     /* a thread tells no parent (Linux) */
-    if (p->files || p->fs)
-        os->fs_ops->share(p, c);
     proc_child_regs(c, p, stack);
     c->state = PROC_RUNNABLE;
-    c->group_leader = p->group_leader;
     os_add_thread(os, c, p->pid);
     *rc = 0;
     return c;
