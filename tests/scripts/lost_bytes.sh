@@ -7,10 +7,15 @@
 #  2. guest/proc/txtbsy.c: ETXTBSY for opening/truncating a running program
 #     for writing (its host bytes stay) and for executing a file open for
 #     writing.
-# Both compared with the same source built natively and run on this Linux.
+#  3. guest/proc/sockbuf.c: a Unix stream socket's send buffer bounds one
+#     non-blocking write, send or sendmsg into an empty socket (a part,
+#     then EAGAIN); a blocking write or send of 4 MiB waits for the reader
+#     and returns all of it; a send interrupted by a handler returns what
+#     it queued, and a writer going on from there delivers each byte once.
+# All compared with the same source built natively and run on this Linux.
 set -u
 : "${VMSIM:?}" "${GUEST_DIR:?}"
-for p in pipeintr txtbsy; do
+for p in pipeintr txtbsy sockbuf; do
     [ -x "$GUEST_DIR/proc/$p" ] || { echo "no $GUEST_DIR/proc/$p (make guest)"; exit 77; }
 done
 command -v gcc >/dev/null || { echo "no gcc"; exit 77; }
@@ -37,5 +42,13 @@ rc=$?
 [ $rc -eq 0 ] || { echo "FAIL txtbsy: exit $rc"; fail=1; }
 diff "$tmp/out2" "$tmp/want2" || { echo "FAIL txtbsy (< vmsim, > native)"; fail=1; }
 cmp -s "$tmp/v/prog" "$GUEST_DIR/proc/txtbsy" || { echo "FAIL: the running program's bytes changed"; fail=1; }
+gcc -O2 -o "$tmp/sockbuf_native" "$src/sockbuf.c" || { echo "native build failed"; exit 1; }
+timeout 120 "$tmp/sockbuf_native" >"$tmp/want3" 2>&1
+timeout 300 "$VMSIM" run "$GUEST_DIR/proc/sockbuf" >"$tmp/out3" 2>&1
+rc=$?
+[ $rc -eq 0 ] || { echo "FAIL sockbuf: exit $rc"; fail=1; }
+[ "$(grep -c ': yes' "$tmp/want3")" = 12 ] || { echo "native reference unexpected:"; cat "$tmp/want3"; fail=1; }
+diff "$tmp/out3" "$tmp/want3" || { echo "FAIL sockbuf (< vmsim, > native)"; fail=1; }
+
 [ $fail -eq 0 ] && echo ok
 exit $fail

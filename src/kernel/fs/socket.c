@@ -157,6 +157,12 @@ bool usock_room(const struct usock *s, size_t len)
     return s->nqueued == 0 || usock_charged(s) + len + USOCK_MSG_TRUESIZE <= (size_t)s->rcvbuf;
 }
 
+size_t usock_stream_room(const struct usock *s, const struct usock *to)
+{
+    size_t used = usock_charged(to) + USOCK_MSG_TRUESIZE;
+    return (size_t)s->sndbuf > used ? (size_t)s->sndbuf - used : 0;
+}
+
 void usock_enqueue(struct usock *s, struct umsg *m)
 {
     m->next = NULL;
@@ -234,7 +240,8 @@ int usock_poll(struct file *f)
     struct usock *to = s->peer ? s->peer : s->dest;
     if (conn_type && s->state != US_CONNECTED && !s->peer_closed)
         return ev;   /* not yet connected: not writable */
-    if (!s->shut_wr && (!to || to->closed || usock_room(to, 1)))
+    bool room = to && (s->type == LX_SOCK_STREAM ? usock_stream_room(s, to) > 0 : usock_room(to, 1));
+    if (!s->shut_wr && (!to || to->closed || room))
         ev |= LX_POLLOUT | LX_POLLWRNORM;
     if (s->peer_closed && conn_type)
         ev |= LX_POLLOUT | LX_POLLWRNORM;   /* a write would fail at once (EPIPE) */

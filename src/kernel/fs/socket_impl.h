@@ -133,6 +133,10 @@ size_t usock_charged(const struct usock *s);
 /* Room for a message of len more bytes in s's receive queue? (An empty
  * queue takes any one message, as before.) */
 bool usock_room(const struct usock *s, size_t len);
+/* The bytes stream socket s may queue at its peer to now (Linux
+ * unix_stream_sendmsg): what waits unread there is charged to s's send
+ * buffer (SO_SNDBUF), which a write fills at most, empty queue or not. */
+size_t usock_stream_room(const struct usock *s, const struct usock *to);
 
 int usock_poll(struct file *f);
 

@@ -32,13 +32,18 @@ int64_t usock_send(struct usock *s, struct usock_tx *tx)
             return -EPIPE;
         if (s->type == LX_SOCK_SEQPACKET && len > (size_t)s->sndbuf - 32)
             return -EMSGSIZE;
-        if (!usock_room(to, len)) {
-            size_t used = usock_charged(to) + USOCK_MSG_TRUESIZE;
-            size_t room = (size_t)to->rcvbuf > used ? (size_t)to->rcvbuf - used : 0;
-            /* A stream takes what fits; a record waits for room for all of it. */
-            if (s->type != LX_SOCK_STREAM || tx->nfds || room == 0)
-                return must_wait(tx->flags);
-            len = room;
+        if (s->type == LX_SOCK_STREAM) {
+            /* A stream takes what fits in the send buffer (a blocking
+             * write(2) waits for the reader for the rest: sys_file.c);
+             * descriptors go with the first part, into an empty queue. */
+            size_t room = usock_stream_room(s, to);
+            if (len > room) {
+                if (room == 0 || (tx->nfds && to->nqueued))
+                    return must_wait(tx->flags);
+                len = room;
+            }
+        } else if (!usock_room(to, len)) {
+            return must_wait(tx->flags);   /* a record waits for room for all of it */
         }
     }
     size_t hdr = sizeof(struct umsg) + (size_t)tx->nfds * sizeof *tx->fds;

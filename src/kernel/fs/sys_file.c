@@ -181,10 +181,9 @@ int64_t sys_read(struct proc *p, const uint64_t a[6])
     return f ? xfer(p, f, false, a[1], a[2], -1) : -EBADF;
 }
 
-/* write(2) to a pipe waits until all of it is written, as Linux's: the
- * part written before it must wait is remembered in the description, and
- * the retried ecall is given the rest (a1, a2 advanced in the registers). */
-static int64_t pipe_write_all(struct proc *p, struct file *f, uint64_t g_buf, uint64_t len)
+int64_t sys_write_all(struct proc *p, struct file *f, uint64_t g_buf, uint64_t len,
+                      int64_t (*once)(struct proc *, struct file *, uint64_t, uint64_t, void *),
+                      void *ctx)
 {
     uint64_t prior = 0;
     /* p->partial: this is the resumed call (a signal in between would have
@@ -197,7 +196,7 @@ static int64_t pipe_write_all(struct proc *p, struct file *f, uint64_t g_buf, ui
     uint64_t done = 0;
     int64_t ret = 0;
     while (done < len) {
-        int64_t w = xfer(p, f, true, g_buf + done, len - done, -1);
+        int64_t w = once(p, f, g_buf + done, len - done, ctx);
         if (w == -LX_ERESTART_BLOCK && (prior || done) && p->hart) {
             f->wr_pending.pid = p->pid;
             f->wr_pending.buf = g_buf + done;
@@ -221,6 +220,11 @@ static int64_t pipe_write_all(struct proc *p, struct file *f, uint64_t g_buf, ui
     return prior + done ? (int64_t)(prior + done) : ret;
 }
 
+static int64_t write_once(struct proc *p, struct file *f, uint64_t g_buf, uint64_t len, void *ctx)
+{
+    return xfer(p, f, true, g_buf, len, -1);
+}
+
 int64_t sys_write(struct proc *p, const uint64_t a[6])
 {
     struct file *f = fd_file(p, a[0]);
@@ -229,7 +233,7 @@ int64_t sys_write(struct proc *p, const uint64_t a[6])
     /* (a blocking stream socket, too, takes all of a write: issue 16) */
     if ((file_is_pipe(f) || file_is_socket(f)) && !(f->flags & LX_O_NONBLOCK) &&
         a[2] > PIPE_BUF_ATOMIC)
-        return pipe_write_all(p, f, a[1], a[2]);
+        return sys_write_all(p, f, a[1], a[2], write_once, NULL);
     return xfer(p, f, true, a[1], a[2], -1);
 }
 

@@ -7,6 +7,8 @@
 
 #include "../proc/proc.h"
 
+struct file;
+
 /* descriptors */
 int64_t sys_read(struct proc *p, const uint64_t a[6]);
 int64_t sys_write(struct proc *p, const uint64_t a[6]);
@@ -32,6 +34,16 @@ int64_t sys_ioctl(struct proc *p, const uint64_t a[6]);
 int64_t sys_pipe2(struct proc *p, const uint64_t a[6]);
 int64_t sys_fchdir(struct proc *p, const uint64_t a[6]);
 int64_t sys_fchmod(struct proc *p, const uint64_t a[6]);
+
+/* write(2) to a pipe, and write/send to a blocking stream socket, wait
+ * until all of it is written, as Linux's: once moves what fits now (bytes,
+ * or an error / -LX_ERESTART_BLOCK when nothing moved); the part written
+ * before it must wait is remembered in f, and the retried ecall is given
+ * the rest (a1 = buffer, a2 = length, advanced in the registers), so a
+ * signal ends the call with the count done (proc.h, partial). */
+int64_t sys_write_all(struct proc *p, struct file *f, uint64_t g_buf, uint64_t len,
+                      int64_t (*once)(struct proc *, struct file *, uint64_t, uint64_t, void *),
+                      void *ctx);
 
 /* copies between descriptors (sys_copy.c) */
 int64_t sys_sendfile(struct proc *p, const uint64_t a[6]);

@@ -441,16 +441,14 @@ int64_t sys_sendmsg(struct proc *p, const uint64_t a[6])
     return rc ? rc : do_send(p, a[0], &mh, (int)a[2]);
 }
 
-int64_t sys_sendto(struct proc *p, const uint64_t a[6])
+/* One attempt of send/sendto (ctx: the call's arguments) of len bytes at g_buf. */
+static int64_t sendto_once(struct proc *p, struct file *f, uint64_t g_buf, uint64_t len, void *ctx)
 {
-    struct lx_iovec v = {a[1], a[2]};
+    const uint64_t *a = ctx;
     struct lx_msghdr mh = {.name = a[4], .namelen = (uint32_t)a[5]};
-    struct file *f;
-    struct usock *s;
-    int rc = sock_fd(p, a[0], &f, &s);
-    if (rc)
-        return rc;
-    size_t len = v.len > SOCK_IO_MAX ? SOCK_IO_MAX : v.len;
+    struct usock *s = f->priv;
+    if (len > SOCK_IO_MAX)
+        len = SOCK_IO_MAX;
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
         return -ENOMEM;
@@ -458,7 +456,7 @@ int64_t sys_sendto(struct proc *p, const uint64_t a[6])
                           .cred = {p->pid, p->os->uid, p->os->gid}};
     if (f->flags & LX_O_NONBLOCK)
         tx.flags |= LX_MSG_DONTWAIT;
-    rc = user_copyin(p, buf, v.base, len);
+    int rc = user_copyin(p, buf, g_buf, len);
     if (!rc && mh.name && mh.namelen)
         rc = send_dest(p, s, &mh, &tx);
     int64_t r = rc ? rc : timed(p, s, false, usock_send(s, &tx));
@@ -466,6 +464,23 @@ int64_t sys_sendto(struct proc *p, const uint64_t a[6])
     if (r == -EPIPE && !(a[3] & LX_MSG_NOSIGNAL))
         signal_send(p, LX_SIGPIPE);
     return r;
+}
+
+int64_t sys_sendto(struct proc *p, const uint64_t a[6])
+{
+    struct file *f;
+    struct usock *s;
+    int rc = sock_fd(p, a[0], &f, &s);
+    if (rc)
+        return rc;
+    uint64_t args[6];
+    memcpy(args, a, sizeof args);
+    /* A blocking stream socket takes all of it, waiting for the reader
+     * when the send buffer is full (Linux unix_stream_sendmsg), as write(2). */
+    if (s->type == LX_SOCK_STREAM && !(f->flags & LX_O_NONBLOCK) && !(a[3] & LX_MSG_DONTWAIT) &&
+        !(a[4] && a[5]) && a[2])
+        return sys_write_all(p, f, a[1], a[2], sendto_once, args);
+    return sendto_once(p, f, a[1], a[2], args);
 }
 
 /* Writes rx's credentials and descriptors as control messages: the bytes
