@@ -89,6 +89,8 @@ struct jit *jit_new(struct hart *h, size_t cache_bytes)
     j->ctx.h = h;
     j->ctx.j = j;
     j->ctx.l0_asid = UINT16_MAX;
+    j->ctx.tlb_set[0] = h->mmu.tlb.e[ACCESS_READ];
+    j->ctx.tlb_set[1] = h->mmu.tlb.e[ACCESS_WRITE];
     jl0_flush(&j->ctx);
     j->size = cache_bytes;
     j->capblk = cache_bytes / 64;
@@ -297,6 +299,7 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
         c->l0_asid = asid;
         c->l0_walks = h->mmu.stats.walks;
     }
+    c->asid_tag = (uint64_t)asid << 52;
     c->left = max_insns;
     c->max = max_insns;
     c->tlb_hits = 0;

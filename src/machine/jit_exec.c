@@ -83,16 +83,17 @@ static inline uint64_t retired(const struct jit_ctx *c, uint64_t rem)
 
 /* An aligned access of size bytes: the L0, the TLB, then the slow path.
  * Returns 0 or the cause (c->tval = a). *v zero-extended. */
-static int load(struct jit_ctx *c, uint64_t a, unsigned size, uint64_t rem, uint64_t *v)
+static int load(struct jit_ctx *c, uint64_t a, unsigned size, uint64_t rem, uint64_t *v,
+                bool probed)
 {
     const struct jl0 *e = &c->l0[(a >> PAGE_SHIFT) & (JL0_SIZE - 1)];
     const uint8_t *p;
-    if (e->page == (a & ~(uint64_t)(PAGE_MASK ^ (size - 1)))) {
+    if (!probed && e->page == (a & ~(uint64_t)(PAGE_MASK ^ (size - 1)))) {
         p = (const uint8_t *)(e->addend + a);
     } else if (a & (size - 1)) {
         c->tval = a;
         return CAUSE_MISALIGNED_LOAD;
-    } else if ((p = jl0_refill(c, a, ACCESS_READ)) == NULL) {
+    } else if (probed || (p = jl0_refill(c, a, ACCESS_READ)) == NULL) {
         struct hart *h = c->h;
         h->io_instret = h->instret + retired(c, rem);
         int cause = mem_load_slow(h, a, size, v);
@@ -105,16 +106,17 @@ static int load(struct jit_ctx *c, uint64_t a, unsigned size, uint64_t rem, uint
     return 0;
 }
 
-static int store(struct jit_ctx *c, uint64_t a, unsigned size, uint64_t rem, uint64_t v)
+static int store(struct jit_ctx *c, uint64_t a, unsigned size, uint64_t rem, uint64_t v,
+                 bool probed)
 {
     const struct jl0 *e = &c->l0[JL0_SIZE + ((a >> PAGE_SHIFT) & (JL0_SIZE - 1))];
     uint8_t *p;
-    if (e->page == (a & ~(uint64_t)(PAGE_MASK ^ (size - 1)))) {
+    if (!probed && e->page == (a & ~(uint64_t)(PAGE_MASK ^ (size - 1)))) {
         p = (uint8_t *)(e->addend + a);
     } else if (a & (size - 1)) {
         c->tval = a;
         return CAUSE_MISALIGNED_STORE;
-    } else if ((p = jl0_refill(c, a, ACCESS_WRITE)) == NULL) {
+    } else if (probed || (p = jl0_refill(c, a, ACCESS_WRITE)) == NULL) {
         struct hart *h = c->h;
         h->io_instret = h->instret + retired(c, rem);
         int cause = mem_store_slow(h, a, size, v);
@@ -141,17 +143,19 @@ static uint64_t ext(uint64_t v, unsigned size, bool sign)
     }
 }
 
+/* From generated code, after its L0 probes and (ways <= JIT_REFILL_WAYS) its refill
+ * from the TLB's set missed: neither is repeated here. */
 uint64_t jit_ld_slow(struct jit_ctx *c, uint64_t a, uint64_t info)
 {
     unsigned size = info & 15;
     uint64_t v = 0;
-    c->cause = load(c, a, size, info >> 8, &v);
+    c->cause = load(c, a, size, info >> 8, &v, c->h->mmu.tlb.ways <= JIT_REFILL_WAYS);
     return ext(v, size, (info >> 4) & 1);
 }
 
 int jit_st_slow(struct jit_ctx *c, uint64_t a, uint64_t val, uint64_t info)
 {
-    int cause = store(c, a, info & 15, info >> 8, val);
+    int cause = store(c, a, info & 15, info >> 8, val, c->h->mmu.tlb.ways <= JIT_REFILL_WAYS);
     c->cause = cause;
     return cause;
 }
@@ -175,7 +179,7 @@ int jit_help(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t rem
 static int ld_op(struct jit_ctx *c, const struct dinsn *d, uint64_t rem, unsigned size, bool sign)
 {
     uint64_t v;
-    int cause = load(c, c->h->x[d->rs1] + (uint64_t)(int64_t)d->imm, size, rem, &v);
+    int cause = load(c, c->h->x[d->rs1] + (uint64_t)(int64_t)d->imm, size, rem, &v, false);
     if (!cause)
         c->h->x[d->rd] = ext(v, size, sign);
     return cause;
@@ -209,20 +213,20 @@ int jit_exec1(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t re
     case OP_LBU: return ld_op(c, d, rem, 1, false);
     case OP_LHU: return ld_op(c, d, rem, 2, false);
     case OP_LWU: return ld_op(c, d, rem, 4, false);
-    case OP_SB: return store(c, addr, 1, rem, r2);
-    case OP_SH: return store(c, addr, 2, rem, r2);
-    case OP_SW: return store(c, addr, 4, rem, r2);
-    case OP_SD: return store(c, addr, 8, rem, r2);
+    case OP_SB: return store(c, addr, 1, rem, r2, false);
+    case OP_SH: return store(c, addr, 2, rem, r2, false);
+    case OP_SW: return store(c, addr, 4, rem, r2, false);
+    case OP_SD: return store(c, addr, 8, rem, r2, false);
     case OP_FLW:
-        if ((cause = load(c, addr, 4, rem, &v)) == 0)
+        if ((cause = load(c, addr, 4, rem, &v, false)) == 0)
             h->f[d->rd] = v | 0xffffffff00000000ULL;
         return cause;
     case OP_FLD:
-        if ((cause = load(c, addr, 8, rem, &v)) == 0)
+        if ((cause = load(c, addr, 8, rem, &v, false)) == 0)
             h->f[d->rd] = v;
         return cause;
-    case OP_FSW: return store(c, addr, 4, rem, h->f[d->rs2]);
-    case OP_FSD: return store(c, addr, 8, rem, h->f[d->rs2]);
+    case OP_FSW: return store(c, addr, 4, rem, h->f[d->rs2], false);
+    case OP_FSD: return store(c, addr, 8, rem, h->f[d->rs2], false);
     case OP_ADDI: x[d->rd] = r1 + imm; break;
     case OP_SLTI: x[d->rd] = (int64_t)r1 < (int64_t)imm; break;
     case OP_SLTIU: x[d->rd] = r1 < imm; break;

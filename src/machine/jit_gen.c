@@ -33,6 +33,8 @@
 #define OFF_L0 ((int32_t)offsetof(struct jit_ctx, l0))
 #define OFF_SLOW_LD ((int32_t)offsetof(struct jit_ctx, slow_ld))
 #define OFF_SLOW_ST ((int32_t)offsetof(struct jit_ctx, slow_st))
+#define OFF_REFILL_LD ((int32_t)offsetof(struct jit_ctx, refill_ld))
+#define OFF_REFILL_ST ((int32_t)offsetof(struct jit_ctx, refill_st))
 #define OFF_SITE ((int32_t)offsetof(struct jit_ctx, site))
 #define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
 #define FR(r) ((int32_t)(offsetof(struct hart, f) + (r) * 8))
@@ -659,10 +661,16 @@ static void emit_stubs(struct gen *g)
         x_shift_ri(b, SH_SHR, RAX, PAGE_SHIFT - 4, false);
         x_alu_ri(b, ALU_AND, RAX, (JL0_SIZE - 1) << 4, false);
         x_alu_rmx(b, ALU_CMP, RDX, RBX, RAX, l0);
-        uint8_t *miss = x_jcc(b, CC_NE);
+        uint8_t *refill = x_jcc(b, CC_NE);
         x_lea_x(b, RAX, RBX, RAX, l0);
+        uint8_t *found = b->p;
         x_store(b, RAX, RBX, f->site, 8);
         x_patch(x_jmp(b), b, f->back);
+        /* not in the L0: from the TLB's set if there, else the slow path */
+        x_patch(refill, b, b->p);
+        x_call_m(b, RBX, f->wr ? OFF_REFILL_ST : OFF_REFILL_LD);
+        uint8_t *miss = x_jcc(b, CC_NE);
+        x_patch(x_jmp(b), b, found);
         int slow = f->slow, i = f->i, reg = f->reg;
         uint8_t *resume = f->rel2back;
         add_fix(g, miss, slow, i, resume);

@@ -16,6 +16,8 @@
 #define JL0_SIZE 256
 #define JL0_INVALID UINT64_MAX
 #define JSITES 65536
+/* TLB ways the L0 refill compares in generated code (more: C does it). */
+#define JIT_REFILL_WAYS 16
 struct jl0 {
     uint64_t page;
     uintptr_t addend;
@@ -32,6 +34,13 @@ struct jit_ctx {
      * rdx = info (load) or rdx = value, rcx = info (store); they return
      * with ZF set unless the access traps, and the value in rax. */
     const void *slow_ld, *slow_st;
+    /* The L0 refills' shared entries (before the slow paths): rsi =
+     * address, rdx = it masked as the L0 compares it; on a hit in the
+     * TLB's set they fill the address's L0 entry as jl0_refill does and
+     * return with ZF set and rax = the entry; rax and rdx clobbered. */
+    const void *refill_ld, *refill_st;
+    uint64_t asid_tag;      /* the running ASID << 52, as in TLB tags */
+    const struct tlb_entry *tlb_set[2];   /* the TLB's read and write arrays */
     uint64_t tval;          /* of a trap */
     int32_t cause;          /* of a trap; 0 after a successful slow access */
     int32_t pad;

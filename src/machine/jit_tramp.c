@@ -58,6 +58,56 @@ void jit_gen_tramp(struct jit *j, struct jbuf *b)
     for (int i = 5; i >= 0; i--)
         x_pop(b, saved[i]);
     x_byte(b, 0xc3);
+    /* The L0 refills, called from a site's probe stub when the L0 misses:
+     * the TLB set's ways compared inline (jl0_refill without the call into
+     * C). An L0 miss that hits the TLB is counted as a hit already (the
+     * block counted it); a misaligned address or a TLB miss returns with
+     * ZF clear for the C slow path, which does the rest. */
+    const struct tlb *t = &j->h->mmu.tlb;
+    for (int wr = 0; wr < 2; wr++) {
+        *(wr ? &j->ctx.refill_st : &j->ctx.refill_ld) = jb_rx(b, b->p);
+        if (t->ways > JIT_REFILL_WAYS) {   /* not unrolled: C scans */
+            x_alu_ri(b, ALU_CMP, RSP, 0, true);
+            x_byte(b, 0xc3);
+            continue;
+        }
+        x_mov_rr(b, RAX, RDX, false);
+        x_alu_ri(b, ALU_AND, RAX, PAGE_MASK, false);
+        uint8_t *odd = x_jcc(b, CC_NE);
+        x_mov_rr(b, RAX, RSI, true);
+        x_shift_ri(b, SH_SHR, RAX, PAGE_SHIFT, true);
+        x_mov_rr(b, RDX, RAX, false);
+        x_alu_ri(b, ALU_AND, RDX, (int32_t)(t->sets - 1), false);
+        x_byte(b, 0x48);   /* imul rdx, rdx, imm32 */
+        x_byte(b, 0x69);
+        x_byte(b, 0xd2);
+        x_u32(b, (uint32_t)(t->ways * sizeof(struct tlb_entry)));
+        x_alu_rm(b, ALU_OR, RAX, RBX, (int32_t)offsetof(struct jit_ctx, asid_tag), true);
+        x_alu_rm(b, ALU_ADD, RDX, RBX, (int32_t)offsetof(struct jit_ctx, tlb_set[wr]), true);
+        uint8_t *hit[JIT_REFILL_WAYS];
+        for (unsigned w = 0; w < t->ways; w++) {
+            x_alu_rm(b, ALU_CMP, RAX, RDX, (int32_t)(w * sizeof(struct tlb_entry)), true);
+            hit[w] = x_jcc(b, CC_E);
+        }
+        x_patch(odd, b, b->p);
+        x_byte(b, 0xc3);   /* ZF clear */
+        for (unsigned w = 0; w < t->ways; w++) {
+            x_patch(hit[w], b, b->p);
+            x_load(b, RDX, RDX, (int32_t)(w * sizeof(struct tlb_entry) +
+                                          offsetof(struct tlb_entry, addend)));
+            x_mov_rr(b, RAX, RSI, false);
+            x_shift_ri(b, SH_SHR, RAX, PAGE_SHIFT - 4, false);
+            x_alu_ri(b, ALU_AND, RAX, (JL0_SIZE - 1) << 4, false);
+            x_lea_x(b, RAX, RBX, RAX, (int32_t)(offsetof(struct jit_ctx, l0) +
+                                                 (wr ? JL0_SIZE * sizeof(struct jl0) : 0)));
+            x_store(b, RDX, RAX, (int32_t)offsetof(struct jl0, addend), 8);
+            x_mov_rr(b, RDX, RSI, true);
+            x_alu_ri(b, ALU_AND, RDX, -(int32_t)PAGE_SIZE, true);
+            x_store(b, RDX, RAX, (int32_t)offsetof(struct jl0, page), 8);
+            x_alu_rr(b, ALU_CMP, RAX, RAX, true);   /* ZF set */
+            x_byte(b, 0xc3);
+        }
+    }
     /* The slow paths, called from a stub: they keep r8..r11 (guest
      * registers) on the stack, which also aligns it for the call. */
     for (int st = 0; st < 2; st++) {
