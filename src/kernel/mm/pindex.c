@@ -36,22 +36,30 @@ static unsigned height_for(uint64_t index)
     return h;
 }
 
-bool pindex_get(const struct pindex *t, uint64_t index, uint64_t *val)
+/* The leaf holding index, or NULL when index has no entry; path (if not
+ * NULL) gets the inner nodes passed, path[h - 1] at height h + 1. */
+static struct pindex_node *leaf_of(const struct pindex *t, uint64_t index,
+                                   struct pindex_node **path)
 {
     if (!t->root || !covers(t->height, index))
-        return false;
-    const struct pindex_node *nd = t->root;
+        return NULL;
+    struct pindex_node *nd = t->root;
     for (unsigned h = t->height; h > 1; h--) {
+        if (path)
+            path[h - 1] = nd;
         nd = nd->child[slot_of(index, h)];
         if (!nd)
-            return false;
+            return NULL;
     }
-    unsigned s = slot_of(index, 1);
-    if (!(nd->used >> s & 1))
-        return false;
-    if (val)
-        *val = nd->val[s];
-    return true;
+    return nd->used >> slot_of(index, 1) & 1 ? nd : NULL;
+}
+
+bool pindex_get(const struct pindex *t, uint64_t index, uint64_t *val)
+{
+    const struct pindex_node *nd = leaf_of(t, index, NULL);
+    if (nd && val)
+        *val = nd->val[slot_of(index, 1)];
+    return nd != NULL;
 }
 
 /* How many nodes setting index would add. */
@@ -132,19 +140,11 @@ int pindex_set(struct pindex *t, uint64_t index, uint64_t val)
 
 bool pindex_remove(struct pindex *t, uint64_t index, uint64_t *val)
 {
-    if (!t->root || !covers(t->height, index))
-        return false;
     struct pindex_node *path[PI_MAXH];
-    struct pindex_node *nd = t->root;
-    for (unsigned h = t->height; h > 1; h--) {
-        path[h - 1] = nd;
-        nd = nd->child[slot_of(index, h)];
-        if (!nd)
-            return false;
-    }
-    unsigned s = slot_of(index, 1);
-    if (!(nd->used >> s & 1))
+    struct pindex_node *nd = leaf_of(t, index, path);
+    if (!nd)
         return false;
+    unsigned s = slot_of(index, 1);
     if (val)
         *val = nd->val[s];
     nd->used &= ~(1ull << s);
