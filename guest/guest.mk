@@ -68,7 +68,7 @@ $(GUEST_OUT)/proc/%: guest/proc/%.c
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
 
-$(GUEST_OUT)/pressure/%: guest/pressure/%.c
+$(GUEST_OUT)/pressure/%: guest/pressure/%.c guest/pressure/prockb.h
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_LIBC_CFLAGS) $< -o $@
 

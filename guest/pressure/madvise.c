@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "prockb.h"
+
 #ifndef MADV_COLD
 #define MADV_COLD 20
 #endif
@@ -30,25 +32,6 @@
 
 #define PG 4096
 #define N 16
-
-static long smaps_kb(void *p, const char *key)
-{
-    FILE *f = fopen("/proc/self/smaps", "r");
-    char line[512];
-    unsigned long lo, hi;
-    int in = 0;
-    long v = -1;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f)) {
-        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-            in = lo == (unsigned long)p;
-        else if (in && !strncmp(line, key, n) && line[n] == ':')
-            v = strtol(line + n + 1, NULL, 10);
-    }
-    if (f)
-        fclose(f);
-    return v;
-}
 
 static const char *err(int rc)
 {

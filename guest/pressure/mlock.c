@@ -14,46 +14,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "prockb.h"
+
 #ifndef MLOCK_ONFAULT
 #define MLOCK_ONFAULT 1
 #endif
 #ifndef MCL_ONFAULT
 #define MCL_ONFAULT 4
 #endif
-
-static long status_kb(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, key, n) && line[n] == ':')
-            v = strtol(line + n + 1, NULL, 10);
-    if (f)
-        fclose(f);
-    return v;
-}
-
-/* smaps field of the region that starts at p. */
-static long smaps_kb(void *p, const char *key)
-{
-    FILE *f = fopen("/proc/self/smaps", "r");
-    char line[512];
-    unsigned long lo, hi;
-    int in = 0;
-    long v = -1;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f)) {
-        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
-            in = lo == (unsigned long)p;
-        else if (in && !strncmp(line, key, n) && line[n] == ':')
-            v = strtol(line + n + 1, NULL, 10);
-    }
-    if (f)
-        fclose(f);
-    return v;
-}
 
 static const char *err(int rc)
 {

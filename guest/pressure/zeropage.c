@@ -12,21 +12,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define SIZE (64UL << 20)
+#include "prockb.h"
 
-static long status_kb(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = -1;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (!strncmp(line, key, n) && line[n] == ':')
-            v = strtol(line + n + 1, NULL, 10);
-    if (f)
-        fclose(f);
-    return v;
-}
+#define SIZE (64UL << 20)
 
 static long region_rss_kb(void *start)
 {
