@@ -5,10 +5,13 @@
 # the same output under all three. Programs: build/guest/perf's integer,
 # branchy, memory-walking and FP loops, and real programs built from Debian
 # sources (scripts/debsrc.sh): zstd compressing and decompressing a file
-# (a round trip) and sqlite's speedtest1. Speed ratios are qemu's time over
-# vmsim's: >= 1.0 means at least qemu's speed.
+# (a round trip), sqlite's speedtest1 and Lua 5.4 running bench/lua/bench.lua.
+# Speed ratios are qemu's time over vmsim's: >= 1.0 means at least qemu's
+# speed.
 #
-# Usage: bench/jit_bench.sh [--quick]   Env: VMSIM_REL, GUEST_DIR, REPS (3).
+# Usage: bench/jit_bench.sh [--quick]
+# Env: VMSIM_REL, GUEST_DIR, REPS (3), ONLY (run only the programs whose
+# name contains it, e.g. ONLY=lua).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 vmsim="${VMSIM_REL:-build/rel}/vmsim"
@@ -53,6 +56,12 @@ if sq=$(debsrc_build sqlite3 tests/real/speedtest1.build 2>"$tmp/sq.log") && [ -
 else
     echo "jit_bench: speedtest1 not built; skipped" >&2
 fi
+if lu=$(debsrc_build lua5.4 tests/real/lua.build 2>"$tmp/lua.log") && [ -x "$lu/rv64/lua" ]; then
+    cp bench/lua/bench.lua "$tmp/w/bench.lua"
+    benches+=("lua bench|$lu/rv64/lua bench.lua $((quick ? 4 : 20))")
+else
+    echo "jit_bench: lua not built (see $tmp/lua.log); skipped" >&2
+fi
 
 echo "vmsim translator benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
      "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), ${reps} runs each, best CPU time"
@@ -60,6 +69,7 @@ printf '| %-18s | %13s | %8s | %8s | %8s | %11s | %9s |\n' program instructions 
 printf '|%s|%s:|%s:|%s:|%s:|%s:|%s:|\n' -------------------- --------------- ---------- ---------- ---------- ------------- -----------
 for bspec in "${benches[@]}"; do
     name=${bspec%%|*} cmd=${bspec#*|}
+    [[ $name == *"${ONLY:-}"* ]] || continue
     # a shell line: each riscv64 program in it runs under the engine or qemu
     it=() jt=() qt=()
     for ((r = 0; r < reps; r++)); do
