@@ -45,11 +45,10 @@ static unsigned jpage_index(uint64_t tag)
 }
 
 /* Never valid: the TLB way of a record that matches nothing. */
-static const struct tlb_entry no_entry = {.tag = TLB_TAG_INVALID};
 
 void jfar_clear(struct jfar *r)
 {
-    *r = (struct jfar){.tag = TLB_TAG_INVALID, .tlbe = &no_entry};
+    *r = (struct jfar){.gen = UINT64_MAX};
 }
 
 /* Drops every page's translations (the records see it through gen). */
@@ -60,6 +59,7 @@ static void drop_all(struct jit *j)
             j->slot[i]->tag = TLB_TAG_INVALID;
             j->slot[i]->gen++;
         }
+    j->h->mmu.tlb.fetch_gen++;   /* the far-jump records lead nowhere now */
 }
 
 static void cache_reset(struct jit *j)
@@ -166,6 +166,7 @@ void jit_flush_page(struct jit *j, uint16_t asid, vaddr_t a)
     if (p && p->tag == tag) {
         p->tag = TLB_TAG_INVALID;
         p->gen++;
+        j->h->mmu.tlb.fetch_gen++;
         j->st.inval_pages++;
     }
     /* The L0, as hart_code_flush_page does. */
@@ -203,6 +204,7 @@ static struct jpage *jpage_get(struct jit *j, uint64_t tag, const uint8_t *host)
         p->tag = tag;
         p->host = host;
         p->gen++;
+        j->h->mmu.tlb.fetch_gen++;
     }
     return p;
 }
@@ -280,9 +282,8 @@ const void *jit_far(struct jit_ctx *c, uint64_t target, struct jfar *rec)
     const struct jblock *blk = c->pg->b[off >> 1];
     if (!blk)
         return NULL;
-    const struct tlb_entry *e = tlb_probe(&h->mmu.tlb, va(target), asid, ACCESS_EXEC);
-    *rec = (struct jfar){.tag = tag, .target = target, .tlbe = e, .addend = e->addend,
-                         .pg = c->pg, .gen = c->pg->gen, .entry = blk->entry, .host = c->host};
+    *rec = (struct jfar){.target = target, .gen = h->mmu.tlb.fetch_gen, .pg = c->pg,
+                         .entry = blk->entry, .host = c->host};
     if (c->left < blk->n)
         return NULL;
     j->st.far_jumps++;
@@ -294,6 +295,8 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
     struct jit *j = h->jit;
     struct jit_ctx *c = &j->ctx;
     uint16_t asid = satp_asid(h->mmu.satp);
+    if (c->l0_asid != asid)
+        h->mmu.tlb.fetch_gen++;   /* the far-jump records are of another ASID */
     if (c->l0_asid != asid || c->l0_walks != h->mmu.stats.walks) {
         jl0_flush(c);
         c->l0_asid = asid;

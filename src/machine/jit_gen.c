@@ -29,6 +29,7 @@
 #define OFF_HOST ((int32_t)offsetof(struct jit_ctx, host))
 #define OFF_PGP ((int32_t)offsetof(struct jit_ctx, pg))
 #define OFF_FARHITS ((int32_t)offsetof(struct jit_ctx, far_hits))
+#define OFF_FETCH_GEN ((int32_t)offsetof(struct hart, mmu.tlb.fetch_gen))
 #define JF(f) ((int32_t)offsetof(struct jfar, f))
 #define OFF_L0 ((int32_t)offsetof(struct jit_ctx, l0))
 #define OFF_SLOW_LD ((int32_t)offsetof(struct jit_ctx, slow_ld))
@@ -166,16 +167,15 @@ static void g_st(struct gen *g, unsigned r, int src)
     }
 }
 
-/* To another page: target (direct) or rax (indirect, ctx->pc and chain
- * set), the block's register swaps undone. The fast path enters the target's page and
+/* To another page: target (direct) or rax (indirect), the block's register
+ * swaps undone. The fast path enters the target's page and
  * block through a jfar record (the exit's own, or the indirect table's slot
  * of the target) when it still holds, counting the fetch-TLB hit the
  * interpreter's page entry makes; else jit_far, else jit_run. */
 static void far_jump(struct gen *g, bool direct, uint64_t target)
 {
     struct jbuf *b = g->b;
-    uint64_t asid_bits = g->pg->tag & ~((1ULL << 52) - 1);
-    uint8_t *miss[6] = {0};
+    uint8_t *miss[4] = {0};
     unsigned nmiss = 0;
     if (direct) {
         struct jit *j = g->j;
@@ -186,36 +186,19 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
         struct jfar *rec = &j->far[j->nfar++];
         jfar_clear(rec);
         x_mov_imm(b, RCX, (uint64_t)(uintptr_t)rec);
-        x_mov_imm(b, RDX, (target >> PAGE_SHIFT) | asid_bits);
     } else {
-        x_mov_rr(b, RDX, RAX, true);
-        x_shift_ri(b, SH_SHR, RDX, PAGE_SHIFT, true);
-        if (asid_bits) {
-            x_mov_imm(b, RCX, asid_bits);
-            x_alu_rr(b, ALU_OR, RDX, RCX, true);
-        }
         x_mov_rr(b, RCX, RAX, false);
-        x_shift_ri(b, SH_SHR, RCX, 1, false);
-        x_alu_ri(b, ALU_AND, RCX, JFAR_HASH - 1, false);
-        x_shift_ri(b, SH_SHL, RCX, 6, false);
+        x_alu_ri(b, ALU_AND, RCX, (JFAR_HASH - 1) << 1, false);
+        x_shift_ri(b, SH_SHL, RCX, 5, false);   /* (target >> 1 & mask) * 64 */
         x_mov_imm(b, RSI, (uint64_t)(uintptr_t)g->j->ftab);
         x_alu_rr(b, ALU_ADD, RCX, RSI, true);
         x_alu_rm(b, ALU_CMP, RAX, RCX, JF(target), true);
         miss[nmiss++] = x_jcc(b, CC_NE);
-        x_alu_rm(b, ALU_CMP, RDX, RCX, JF(tag), true);
-        miss[nmiss++] = x_jcc(b, CC_NE);
     }
     x_test_rr(b, LEFT, LEFT);
     miss[nmiss++] = x_jcc(b, CC_E);
-    x_load(b, RSI, RCX, JF(tlbe));
-    x_alu_rm(b, ALU_CMP, RDX, RSI, (int32_t)offsetof(struct tlb_entry, tag), true);
-    miss[nmiss++] = x_jcc(b, CC_NE);
-    x_load(b, RSI, RSI, (int32_t)offsetof(struct tlb_entry, addend));
-    x_alu_rm(b, ALU_CMP, RSI, RCX, JF(addend), true);
-    miss[nmiss++] = x_jcc(b, CC_NE);
-    x_load(b, RSI, RCX, JF(pg));
-    x_load(b, RDI, RSI, (int32_t)offsetof(struct jpage, gen));
-    x_alu_rm(b, ALU_CMP, RDI, RCX, JF(gen), true);
+    x_load(b, RSI, RCX, JF(gen));
+    x_alu_rm(b, ALU_CMP, RSI, RBP, OFF_FETCH_GEN, true);
     miss[nmiss++] = x_jcc(b, CC_NE);
     x_inc(b, HITS);   /* the fetch-TLB hit */
     x_inc_m(b, RBX, OFF_FARHITS);
@@ -228,17 +211,17 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
     x_store(b, RDX, RBX, OFF_PAGE, 8);
     x_load(b, RDX, RCX, JF(host));
     x_store(b, RDX, RBX, OFF_HOST, 8);
+    x_load(b, RSI, RCX, JF(pg));
     x_store(b, RSI, RBX, OFF_PGP, 8);
     x_jmp_m(b, RCX, JF(entry));
     swap_cold(g);
     b = g->b;
     for (unsigned k = 0; k < nmiss; k++)
         x_patch(miss[k], b, b->p);
-    if (direct) {
-        x_store_imm(b, RBX, OFF_CHAIN, 0);
+    if (direct)
         x_mov_imm(b, RAX, target);
-        x_store(b, RAX, RBX, OFF_PC, 8);
-    }
+    x_store(b, RAX, RBX, OFF_PC, 8);
+    x_store_imm(b, RBX, OFF_CHAIN, 0);
     x_store(b, LEFT, RBX, OFF_LEFT, 8);
     jit_save_gregs(b, false);
     x_mov_rr(b, RDI, RBX, true);
@@ -595,11 +578,11 @@ static bool emit_native(struct gen *g, int i)
         if (d->imm)
             x_alu_ri(b, ALU_ADD, RAX, d->imm, true);
         x_alu_ri(b, ALU_AND, RAX, -2, true);
-        x_mov_imm(b, RCX, link);
-        g_st(g, rd, RCX);
+        if (rd != 32) {
+            x_mov_imm(b, RCX, link);
+            g_st(g, rd, RCX);
+        }
         g_unremap(g);
-        x_store(b, RAX, RBX, OFF_PC, 8);
-        x_store_imm(b, RBX, OFF_CHAIN, 0);
         /* A target in this page: its block straight from the page's table
          * (no fetch lookup: the interpreter makes none either). */
         x_mov_rr(b, RDX, RAX, true);
@@ -618,6 +601,8 @@ static bool emit_native(struct gen *g, int i)
         x_load(b, RCX, RCX, (int32_t)offsetof(struct jblock, entry));
         x_jmp_r(b, RCX);
         x_patch(none, b, b->p);
+        x_store(b, RAX, RBX, OFF_PC, 8);
+        x_store_imm(b, RBX, OFF_CHAIN, 0);
         x_mov_imm(b, RAX, JX_NEXT);
         x_jmp_to(b, g->j->exit_rx);
         x_patch(far, b, b->p);

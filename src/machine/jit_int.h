@@ -67,20 +67,20 @@ struct jit_ctx {
 
 /* A far-jump record: where a jump to another page went last time, so that
  * generated code can enter that page and its block without calling C. It
- * holds while the fetch TLB still has `tag` in the way tlbe (a hit there is
- * exactly the hit mmu_fast would count: a tag is in at most one way) with
- * the same addend (the same frame), and pg has not been dropped or reset
- * since (gen). Direct exits each own one; indirect jumps share a table
- * indexed by the target. */
+ * holds while the TLB's fetch_gen is what it was when the record was
+ * filled: no fetch entry has changed since (so the target's page still
+ * hits, in the same way, on the same frame: exactly the hit mmu_fast would
+ * count), no translation has been dropped and the ASID has not changed (the
+ * translator bumps it for those too).
+ * Direct exits each own one; indirect jumps share a table indexed by the
+ * target. */
 struct jfar {
-    uint64_t tag;                   /* tlb_tag() of the target, or TLB_TAG_INVALID */
-    uint64_t target;
-    const struct tlb_entry *tlbe;   /* the fetch-TLB way that hit */
-    uintptr_t addend;
-    struct jpage *pg;
-    uint64_t gen;                   /* pg->gen when filled */
+    uint64_t target;                /* in the ASID jit_run last ran */
+    uint64_t gen;                   /* the TLB's fetch_gen when filled; UINT64_MAX: never */
+    struct jpage *pg;               /* the target's page */
     const void *entry;              /* the target's block */
     const uint8_t *host;            /* host address of the target's frame */
+    uint64_t spare[3];              /* to 64 bytes: the table is indexed by a shift */
 };
 #define JFAR_HASH 2048
 

@@ -42,6 +42,7 @@ static void reset(struct tlb *t)
             t->next_way[acc][s] = 0;
     }
     t->nsuper = 0;
+    t->fetch_gen++;
 }
 
 int tlb_init(struct tlb *t, unsigned sets, unsigned ways)
@@ -102,6 +103,8 @@ void tlb_fill_level(struct tlb *t, vaddr_t a, uint16_t asid, enum access acc, ui
         *next = (*next + 1) % t->ways;
     }
     invalidate(t, victim);
+    if (acc == ACCESS_EXEC)
+        t->fetch_gen++;
     *victim = (struct tlb_entry){
         .tag = tag,
         .addend = (uintptr_t)host_page - (uintptr_t)va_page(a),
@@ -135,6 +138,7 @@ void tlb_flush_asid(struct tlb *t, uint16_t asid)
             if (e->tag != TLB_TAG_INVALID && tag_asid(e->tag) == (asid & SATP_ASID_MASK))
                 invalidate(t, e);
         }
+    t->fetch_gen++;
 }
 
 /* Was e made from the leaf that maps vpn, in `asid` or globally? The leaf of
@@ -161,6 +165,9 @@ void tlb_flush_page(struct tlb *t, uint16_t asid, vaddr_t a)
     size_t end = scan_all ? (size_t)t->sets * t->ways : first + t->ways;
     for (int acc = 0; acc < 3; acc++)
         for (size_t i = first; i < end; i++)
-            if (covers(&t->e[acc][i], asid, vpn))
+            if (covers(&t->e[acc][i], asid, vpn)) {
                 invalidate(t, &t->e[acc][i]);
+                if (acc == ACCESS_EXEC)
+                    t->fetch_gen++;
+            }
 }

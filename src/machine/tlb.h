@@ -41,6 +41,11 @@ struct tlb {
     struct tlb_entry *e[3];         /* [enum access][set * ways + way] */
     unsigned *next_way[3];          /* round-robin victim per set */
     unsigned nsuper;                /* valid entries made from superpage leaves */
+    /* Bumped whenever an entry of the fetch array is filled or dropped, so
+     * that whoever remembered a fetch hit (the translator's far-jump
+     * records) knows by one compare that it would still hit, and where.
+     * The translator bumps it too when it drops translations. */
+    uint64_t fetch_gen;
     struct tlb_stats stats;
 };
 
