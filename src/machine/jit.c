@@ -261,6 +261,19 @@ static inline uint16_t rd16(const uint8_t *p)
     return v;
 }
 
+/* The page generated code's far jumps last entered, from their record (it
+ * still holds: only jit_far rewrites records, and it clears `entered`). */
+static void take_entered(struct jit_ctx *c)
+{
+    const struct jfar *r = c->entered;
+    if (r) {
+        c->page = r->target & ~PAGE_MASK;
+        c->host = r->host;
+        c->pg = r->pg;
+        c->entered = NULL;
+    }
+}
+
 const void *jit_far(struct jit_ctx *c, uint64_t target, struct jfar *rec)
 {
     if (c->left == 0)
@@ -276,6 +289,7 @@ const void *jit_far(struct jit_ctx *c, uint64_t target, struct jfar *rec)
     c->host = p - off;
     c->page = target & ~PAGE_MASK;
     c->pg = jpage_get(j, tag, c->host);
+    c->entered = NULL;
     c->chain = 0;
     if (off == PAGE_SIZE - 2 && insn_len(rd16(c->host + off)) == 4)
         return NULL;
@@ -309,6 +323,7 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
     c->chain = 0;
     c->page = TLB_TAG_INVALID;
     c->pg = NULL;
+    c->entered = NULL;
     h->x[0] = 0;
     uint64_t pc = h->pc;
     uint64_t epoch = j->epoch;
@@ -352,6 +367,7 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
                     chain_to(j, c->chain, blk);
                 j->st.block_runs++;
                 int rc = j->enter(c, h, blk->entry);
+                take_entered(c);
                 pc = c->pc;
                 if (rc == JX_TRAP) {
                     cause = c->cause;

@@ -25,9 +25,7 @@
 #define JIT_MAX_INSNS 64
 #define OFF_PC ((int32_t)offsetof(struct jit_ctx, pc))
 #define OFF_CHAIN ((int32_t)offsetof(struct jit_ctx, chain))
-#define OFF_PAGE ((int32_t)offsetof(struct jit_ctx, page))
-#define OFF_HOST ((int32_t)offsetof(struct jit_ctx, host))
-#define OFF_PGP ((int32_t)offsetof(struct jit_ctx, pg))
+#define OFF_ENTERED ((int32_t)offsetof(struct jit_ctx, entered))
 #define OFF_FARHITS ((int32_t)offsetof(struct jit_ctx, far_hits))
 #define OFF_FETCH_GEN ((int32_t)offsetof(struct hart, mmu.tlb.fetch_gen))
 #define JF(f) ((int32_t)offsetof(struct jfar, f))
@@ -202,17 +200,7 @@ static void far_jump(struct gen *g, bool direct, uint64_t target)
     miss[nmiss++] = x_jcc(b, CC_NE);
     x_inc(b, HITS);   /* the fetch-TLB hit */
     x_inc_m(b, RBX, OFF_FARHITS);
-    if (direct) {
-        x_mov_imm(b, RDX, target & ~PAGE_MASK);
-    } else {
-        x_mov_rr(b, RDX, RAX, true);
-        x_alu_ri(b, ALU_AND, RDX, -(int32_t)PAGE_SIZE, true);
-    }
-    x_store(b, RDX, RBX, OFF_PAGE, 8);
-    x_load(b, RDX, RCX, JF(host));
-    x_store(b, RDX, RBX, OFF_HOST, 8);
-    x_load(b, RSI, RCX, JF(pg));
-    x_store(b, RSI, RBX, OFF_PGP, 8);
+    x_store(b, RCX, RBX, OFF_ENTERED, 8);   /* jit_run takes the page from it */
     x_jmp_m(b, RCX, JF(entry));
     swap_cold(g);
     b = g->b;

@@ -51,10 +51,13 @@ struct jit_ctx {
     uint64_t l0_walks;      /* mmu.stats.walks when the L0 was last in step */
     uint16_t l0_asid;
     /* The page jit_run is in (entered through the fetch TLB), as hart_run's
-     * `page`; jit_far moves it. */
+     * `page`; jit_far moves it. A far jump in generated code only sets
+     * `entered` to its record, which jit_run reads these from (jit_enter_far)
+     * when the block returns: a store instead of three. */
     uint64_t page;          /* va, or TLB_TAG_INVALID */
     const uint8_t *host;    /* host address of its frame */
     struct jpage *pg;       /* its translations */
+    const struct jfar *entered;
     struct jit *j;
     uint64_t far_hits;      /* far jumps taken through a jfar record */
     struct jl0 l0[2 * JL0_SIZE];   /* reads, then writes */
