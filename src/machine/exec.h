@@ -13,7 +13,9 @@
 int mem_translate(struct hart *h, uint64_t a, enum access acc, uint8_t **host, paddr_t *pa);
 
 /* Slow paths of an aligned load/store of size 1, 2, 4 or 8 bytes (RAM after a
- * TLB miss, or a device page). *val is zero-extended. */
+ * TLB miss, or a device page), for callers that have just looked the address
+ * up in the TLB's set and missed (the L0 refills): they walk at once, without
+ * looking again. *val is zero-extended. */
 int mem_load_slow(struct hart *h, uint64_t a, unsigned size, uint64_t *val);
 int mem_store_slow(struct hart *h, uint64_t a, unsigned size, uint64_t val);
 

@@ -21,11 +21,24 @@ int mem_translate(struct hart *h, uint64_t a, enum access acc, uint8_t **host, p
     return 0;
 }
 
+/* mem_translate after the caller's own TLB lookup missed. */
+static int translate_missed(struct hart *h, uint64_t a, enum access acc, uint8_t **host,
+                            paddr_t *pa)
+{
+    struct translation tr;
+    int cause = mmu_translate_missed(&h->mmu, va(a), acc, &tr);
+    if (cause)
+        return cause;
+    *host = tr.host;
+    *pa = tr.pa;
+    return 0;
+}
+
 int mem_load_slow(struct hart *h, uint64_t a, unsigned size, uint64_t *val)
 {
     uint8_t *p;
     paddr_t dev;
-    int cause = mem_translate(h, a, ACCESS_READ, &p, &dev);
+    int cause = translate_missed(h, a, ACCESS_READ, &p, &dev);
     if (cause)
         return cause;
     if (!p)
@@ -40,7 +53,7 @@ int mem_store_slow(struct hart *h, uint64_t a, unsigned size, uint64_t val)
 {
     uint8_t *p;
     paddr_t dev;
-    int cause = mem_translate(h, a, ACCESS_WRITE, &p, &dev);
+    int cause = translate_missed(h, a, ACCESS_WRITE, &p, &dev);
     if (cause)
         return cause;
     if (!p)

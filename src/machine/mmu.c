@@ -21,8 +21,11 @@ enum walk_status {
 /* In a pointer (non-leaf) PTE, D, A and U are reserved as well (Spike faults). */
 #define PTE_POINTER_MUST_BE_ZERO (PTE_MUST_BE_ZERO | PTE_D | PTE_A | PTE_U)
 
-static pte_t *walk(struct physmem *pm, pfn_t root, vaddr_t a, int *level, struct walk_trace *trace,
-                   uint64_t *reads, enum walk_status *status)
+/* Inline into each caller, so that the translate path's (trace NULL) loses
+ * its trace stores; the level and read count stay in registers. */
+static inline __attribute__((always_inline)) pte_t *
+walk(struct physmem *pm, pfn_t root, vaddr_t a, int *level, struct walk_trace *trace,
+     uint64_t *reads, enum walk_status *status)
 {
     if (trace)
         trace->nsteps = 0;
@@ -33,20 +36,23 @@ static pte_t *walk(struct physmem *pm, pfn_t root, vaddr_t a, int *level, struct
         return NULL;
     }
     paddr_t table = pfn_to_pa(root);
-    for (int lvl = SV48_LEVELS - 1; lvl >= 0; lvl--) {
-        *level = lvl;
+    uint64_t nreads = 0;
+    pte_t *found = NULL;
+    enum walk_status st = WALK_BAD;
+    int lvl;
+    for (lvl = SV48_LEVELS - 1; lvl >= 0; lvl--) {
         /* Step 2: reading a PTE outside RAM violates a PMA: access fault.
          * A table is one aligned page and RAM is whole pages, so checking the
          * table's first byte checks the PTE. */
         uint8_t *host = physmem_host(pm, table);
         if (!host) {
-            *status = WALK_OUTSIDE;
-            return NULL;
+            st = WALK_OUTSIDE;
+            break;
         }
         unsigned idx = sv48_index(a, lvl);
         pte_t *p = (pte_t *)(host + (size_t)idx * sizeof(pte_t));
         pte_t e = *p;
-        (*reads)++;
+        nreads++;
         if (trace)
             trace->step[trace->nsteps++] =
                 (struct walk_step){.level = lvl,
@@ -55,29 +61,32 @@ static pte_t *walk(struct physmem *pm, pfn_t root, vaddr_t a, int *level, struct
                                    .pte = e};
         /* Step 3: V=0 stops the walk; the other bits are the kernel's. */
         if (!pte_valid(e)) {
-            *status = WALK_INVALID;
-            return p;
+            st = WALK_INVALID;
+            found = p;
+            break;
         }
         /* Step 3: W without R, and reserved bits, are malformed. */
-        if ((e.bits & PTE_MUST_BE_ZERO) || (e.bits & (PTE_R | PTE_W)) == PTE_W) {
-            *status = WALK_BAD;
-            return NULL;
-        }
+        if ((e.bits & PTE_MUST_BE_ZERO) || (e.bits & (PTE_R | PTE_W)) == PTE_W)
+            break;
         if (pte_leaf(e)) {
             /* Step 6: a superpage's low PPN fields must be zero. */
             uint64_t low = (1ULL << (9 * lvl)) - 1;
-            *status = (pte_pfn(e).n & low) ? WALK_BAD : WALK_LEAF;
-            return *status == WALK_LEAF ? p : NULL;
+            if (!(pte_pfn(e).n & low)) {
+                st = WALK_LEAF;
+                found = p;
+            }
+            break;
         }
         /* Step 4: a pointer; at level 0 there is no next level. */
-        if ((e.bits & PTE_POINTER_MUST_BE_ZERO) || lvl == 0) {
-            *status = WALK_BAD;
-            return NULL;
-        }
+        if ((e.bits & PTE_POINTER_MUST_BE_ZERO) || lvl == 0)
+            break;
         table = pfn_to_pa(pte_pfn(e));
     }
-    assert(!"unreachable: the loop returns at level 0");
-    return NULL;
+    assert(lvl >= 0 && "the loop ends at level 0 at the latest");
+    *level = lvl;
+    *reads += nreads;
+    *status = st;
+    return found;
 }
 
 pte_t *sv48_walk(struct physmem *pm, pfn_t root, vaddr_t a, int *level, struct walk_trace *trace)
@@ -127,15 +136,16 @@ static int fail(struct mmu *m, struct translation *out, enum mmu_fault_kind kind
     return cause;
 }
 
+/* probe: look in the TLB first (false: the caller has just looked and missed). */
 static int translate(struct mmu *m, vaddr_t a, enum access acc, struct translation *out,
-                     struct walk_trace *trace)
+                     struct walk_trace *trace, bool probe)
 {
     assert(acc == ACCESS_READ || acc == ACCESS_WRITE || acc == ACCESS_EXEC);
     assert(m->satp >> SATP_MODE_SHIFT == SATP_MODE_SV48 && "U-mode runs translated");
     uint16_t asid = satp_asid(m->satp);
     assert(asid != SATP_ASID_MASK && "ASID 4095 is reserved (see tlb.h)");
 
-    const struct tlb_entry *hit = tlb_probe(&m->tlb, a, asid, acc);
+    const struct tlb_entry *hit = probe ? tlb_probe(&m->tlb, a, asid, acc) : NULL;
     if (hit) {
         m->tlb.stats.hits++;
         if (trace)
@@ -154,7 +164,8 @@ static int translate(struct mmu *m, vaddr_t a, enum access acc, struct translati
 
     int level;
     enum walk_status status;
-    pte_t *p = walk(m->pm, satp_root(m->satp), a, &level, trace, &m->stats.pte_reads, &status);
+    pte_t *p = trace ? walk(m->pm, satp_root(m->satp), a, &level, trace, &m->stats.pte_reads, &status)
+                     : walk(m->pm, satp_root(m->satp), a, &level, NULL, &m->stats.pte_reads, &status);
     pte_t e = p ? *p : (pte_t){0};
     switch (status) {
     case WALK_LEAF:
@@ -202,17 +213,28 @@ static int translate(struct mmu *m, vaddr_t a, enum access acc, struct translati
     return 0;
 }
 
-int mmu_translate(struct mmu *m, vaddr_t a, enum access acc, struct translation *out,
-                  struct walk_trace *trace)
+static int translate_observed(struct mmu *m, vaddr_t a, enum access acc, struct translation *out,
+                              struct walk_trace *trace, bool probe)
 {
     if (!m->observe)
-        return translate(m, a, acc, out, trace);
+        return translate(m, a, acc, out, trace, probe);
     struct walk_trace local;
     struct walk_trace *t = trace ? trace : &local;
     t->nsteps = 0;
-    int rc = translate(m, a, acc, out, t);
+    int rc = translate(m, a, acc, out, t, probe);
     m->observe(m->observe_ctx, m, a, acc, rc, out, t);
     return rc;
+}
+
+int mmu_translate(struct mmu *m, vaddr_t a, enum access acc, struct translation *out,
+                  struct walk_trace *trace)
+{
+    return translate_observed(m, a, acc, out, trace, true);
+}
+
+int mmu_translate_missed(struct mmu *m, vaddr_t a, enum access acc, struct translation *out)
+{
+    return translate_observed(m, a, acc, out, NULL, false);
 }
 
 bool mmu_tlb_entry_ok(struct physmem *pm, pfn_t root, const struct tlb_entry *e, enum access acc)

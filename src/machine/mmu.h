@@ -99,6 +99,9 @@ pte_t *sv48_walk(struct physmem *pm, pfn_t root, vaddr_t a, int *level, struct w
  * NULL. Sets A/D, fills the TLB (RAM pages only; write TLB only if D is set). */
 int mmu_translate(struct mmu *m, vaddr_t a, enum access acc, struct translation *out,
                   struct walk_trace *trace);
+/* mmu_translate for a caller that has just looked va up in the TLB (the
+ * set of its access kind) and missed: the walk without looking again. */
+int mmu_translate_missed(struct mmu *m, vaddr_t a, enum access acc, struct translation *out);
 
 /* Fast path for the hart: a host pointer for an access that does not cross a
  * page, or NULL when the slow path (mmu_translate) must run. */

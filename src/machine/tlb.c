@@ -100,7 +100,7 @@ void tlb_fill_level(struct tlb *t, vaddr_t a, uint16_t asid, enum access acc, ui
     if (!victim) {
         unsigned *next = &t->next_way[acc][s];
         victim = &set[*next];
-        *next = (*next + 1) % t->ways;
+        *next = *next + 1 == t->ways ? 0 : *next + 1;   /* no division on the miss path */
     }
     invalidate(t, victim);
     if (acc == ACCESS_EXEC)
