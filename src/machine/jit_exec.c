@@ -176,6 +176,27 @@ int jit_help(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t rem
     return cause != 0;
 }
 
+int jit_straddle(struct jit_ctx *c, uint64_t pc, uint64_t rem, uint64_t lo)
+{
+    struct hart *h = c->h;
+    uint8_t *p;
+    paddr_t dev;
+    int cause = mem_translate(h, pc + 2, ACCESS_EXEC, &p, &dev);
+    if (cause || !p) {
+        c->tval = pc + 2;
+        c->cause = cause ? cause : CAUSE_FETCH_ACCESS;
+        return 1;
+    }
+    uint16_t hi;
+    memcpy(&hi, p, 2);
+    struct dinsn d;
+    decode_insn((uint16_t)lo, hi, &d);
+    jit_fix_rd(&d);
+    cause = jit_exec1(c, &d, pc, rem, &c->pc);
+    c->cause = cause;
+    return cause != 0;
+}
+
 static int ld_op(struct jit_ctx *c, const struct dinsn *d, uint64_t rem, unsigned size, bool sign)
 {
     uint64_t v;

@@ -79,6 +79,8 @@ struct gen {
     uint8_t mem_after[JIT_MAX_INSNS];
     unsigned nmem;
     struct jpage *pg;
+    bool straddle;          /* the last instruction straddles the page's end */
+    uint16_t straddle_lo;   /* its first half */
 };
 
 /* Switches emission between the hot and the cold buffer. */
@@ -297,6 +299,33 @@ static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
             x_load(b, g->hreg[r], RBP, XR(r));
     x_alu_ri(b, ALU_CMP, RAX, 0, false);
     add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
+}
+
+/* The instruction that straddles the page's end, last in its block: in C
+ * (jit_straddle; what it reads and writes is not known here, so every
+ * guest register is in h->x around the call), then on to wherever it
+ * leads, as a jump to another page (the interpreter looks the next page up
+ * in the fetch TLB after it, whatever that page is). */
+static void emit_straddle(struct gen *g, int i)
+{
+    struct jbuf *b = g->b;
+    for (unsigned r = 1; r < 32; r++)
+        if (g->hreg[r] >= 0)
+            x_store(b, g->hreg[r], RBP, XR(r), 8);
+    x_store(b, LEFT, RBX, OFF_LEFT, 8);
+    x_mov_rr(b, RDI, RBX, true);
+    x_mov_imm(b, RSI, g->pcs[i]);
+    x_mov_imm(b, RDX, g->n - (unsigned)i);
+    x_mov_imm(b, RCX, g->straddle_lo);
+    x_call(b, (const void *)jit_straddle);
+    for (unsigned r = 1; r < 32; r++)
+        if (g->hreg[r] >= 0)
+            x_load(b, g->hreg[r], RBP, XR(r));
+    x_alu_ri(b, ALU_CMP, RAX, 0, false);
+    add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
+    g_unremap(g);
+    x_load(b, RAX, RBX, OFF_PC);
+    far_jump(g, false, 0);
 }
 
 /* rsi = effective address, rdx = it masked as the L0 compares it (so a
@@ -764,12 +793,19 @@ struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jbuf *cold, s
     g->pc0 = pc;
     g->n = 0;
     g->nfx = 0;
+    g->straddle = false;
     unsigned off = (unsigned)(pc & PAGE_MASK);
     while (g->n < JIT_MAX_INSNS && off < PAGE_SIZE) {
         uint16_t lo = rd16(pg->host + off);
         unsigned len = insn_len(lo);
-        if (off + len > PAGE_SIZE)
-            break;   /* straddles: jit_run steps it */
+        if (off + len > PAGE_SIZE) {
+            /* Straddles: the block ends with it, run in C (emit_straddle). */
+            g->straddle = true;
+            g->straddle_lo = lo;
+            g->d[g->n] = (struct dinsn){.op = OP_ECALL, .len = 4};   /* accesses nothing */
+            g->pcs[g->n++] = g->page + off;
+            break;
+        }
         struct dinsn *d = &g->d[g->n];
         decode_insn(lo, len == 4 ? rd16(pg->host + off + 2) : 0, d);
         jit_fix_rd(d);
@@ -803,6 +839,11 @@ struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jbuf *cold, s
     bool ended = false;
     for (unsigned i = 0; i < g->n && !b->full; i++) {
         const struct dinsn *d = &g->d[i];
+        if (g->straddle && i == g->n - 1) {
+            emit_straddle(g, (int)i);
+            ended = true;
+            continue;
+        }
         if (emit_native(g, (int)i)) {
             ended = ends_block((enum op)d->op);
             continue;

@@ -226,6 +226,10 @@ int jit_exec1(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t re
               uint64_t *next);
 /* Called by generated code: */
 int jit_help(struct jit_ctx *c, const struct dinsn *d, uint64_t pc, uint64_t rem);
+/* The instruction at pc whose first half, lo, ends the page: fetches its
+ * second half through the fetch TLB (as hart_run does), runs it, and sets
+ * c->pc to the next pc; or 1 with c->cause and c->tval. */
+int jit_straddle(struct jit_ctx *c, uint64_t pc, uint64_t rem, uint64_t lo);
 uint64_t jit_ld_slow(struct jit_ctx *c, uint64_t a, uint64_t info);
 int jit_st_slow(struct jit_ctx *c, uint64_t a, uint64_t val, uint64_t info);
 /* Double precision and OP-FP (jit_fp.c): 0 or CAUSE_ILLEGAL_INSN. */
