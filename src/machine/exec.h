@@ -4,6 +4,8 @@
 #ifndef VMSIM_MACHINE_EXEC_H
 #define VMSIM_MACHINE_EXEC_H
 
+#include <string.h>
+
 #include "decode.h"
 #include "hart.h"
 
@@ -11,6 +13,35 @@
  * On success *host is the host pointer of the byte (NULL for a device page,
  * then *pa is its physical address). Returns 0 or the CAUSE_* of the fault. */
 int mem_translate(struct hart *h, uint64_t a, enum access acc, uint8_t **host, paddr_t *pa);
+
+/* Little-endian host accesses of a constant size each (a variable-size
+ * memcpy is a call into libc, on every slow-path access). */
+static inline uint64_t rd_n(const uint8_t *p, unsigned size)
+{
+    uint8_t b;
+    uint16_t h;
+    uint32_t w;
+    uint64_t d;
+    switch (size) {
+    case 1: memcpy(&b, p, 1); return b;
+    case 2: memcpy(&h, p, 2); return h;
+    case 4: memcpy(&w, p, 4); return w;
+    default: memcpy(&d, p, 8); return d;
+    }
+}
+
+static inline void wr_n(uint8_t *p, unsigned size, uint64_t v)
+{
+    uint8_t b = (uint8_t)v;
+    uint16_t h = (uint16_t)v;
+    uint32_t w = (uint32_t)v;
+    switch (size) {
+    case 1: memcpy(p, &b, 1); break;
+    case 2: memcpy(p, &h, 2); break;
+    case 4: memcpy(p, &w, 4); break;
+    default: memcpy(p, &v, 8); break;
+    }
+}
 
 /* Slow paths of an aligned load/store of size 1, 2, 4 or 8 bytes (RAM after a
  * TLB miss, or a device page), for callers that have just looked the address

@@ -43,9 +43,7 @@ int mem_load_slow(struct hart *h, uint64_t a, unsigned size, uint64_t *val)
         return cause;
     if (!p)
         return physmem_io_read(h->mmu.pm, dev, size, val) ? CAUSE_LOAD_ACCESS : 0;
-    uint64_t v = 0;
-    memcpy(&v, p, size);   /* little-endian host */
-    *val = v;
+    *val = rd_n(p, size);
     return 0;
 }
 
@@ -58,7 +56,7 @@ int mem_store_slow(struct hart *h, uint64_t a, unsigned size, uint64_t val)
         return cause;
     if (!p)
         return physmem_io_write(h->mmu.pm, dev, size, val) ? CAUSE_STORE_ACCESS : 0;
-    memcpy(p, &val, size);
+    wr_n(p, size, val);
     return 0;
 }
 

@@ -47,35 +47,6 @@ static uint8_t *jl0_refill(struct jit_ctx *c, uint64_t a, enum access acc)
     return NULL;
 }
 
-/* Little-endian host accesses of a constant size each (a variable-size
- * memcpy is a call into libc). */
-static inline uint64_t rd_n(const uint8_t *p, unsigned size)
-{
-    uint8_t b;
-    uint16_t h;
-    uint32_t w;
-    uint64_t d;
-    switch (size) {
-    case 1: memcpy(&b, p, 1); return b;
-    case 2: memcpy(&h, p, 2); return h;
-    case 4: memcpy(&w, p, 4); return w;
-    default: memcpy(&d, p, 8); return d;
-    }
-}
-
-static inline void wr_n(uint8_t *p, unsigned size, uint64_t v)
-{
-    uint8_t b = (uint8_t)v;
-    uint16_t h = (uint16_t)v;
-    uint32_t w = (uint32_t)v;
-    switch (size) {
-    case 1: memcpy(p, &b, 1); break;
-    case 2: memcpy(p, &h, 2); break;
-    case 4: memcpy(p, &w, 4); break;
-    default: memcpy(p, &v, 8); break;
-    }
-}
-
 static inline uint64_t retired(const struct jit_ctx *c, uint64_t rem)
 {
     return c->max - (c->left + rem);

@@ -436,6 +436,14 @@ static bool emit_native(struct gen *g, int i)
     case OP_ADDIW: alu = ALU_ADD; w = false; goto alu_imm;
     alu_imm: {
         int dst = g_dst(g, rd);
+        if (alu == ALU_AND && d->imm == 0xff && r1 != 0) {   /* zext.b */
+            if (g->hreg[r1] >= 0)
+                x_movzx_rr(b, dst, g->hreg[r1], 1);
+            else
+                x_load_ext(b, dst, RBP, XR(r1), 1, false);
+            g_done(g, rd, dst);
+            return true;
+        }
         if (alu == ALU_ADD && w && d->imm && r1 != 0 && g->hreg[r1] >= 0 && g->hreg[r1] != dst) {
             x_lea(b, dst, g->hreg[r1], d->imm);
             g_done(g, rd, dst);
@@ -535,6 +543,19 @@ static bool emit_native(struct gen *g, int i)
     case OP_SRLW: sh = SH_SHR; w = false; goto sh_reg;
     case OP_SRAW: sh = SH_SAR; w = false; goto sh_reg;
     sh_reg:
+        if (r1 != 0 && r2 != 0 && x_have_bmi2()) {
+            int dst = g_dst(g, rd);
+            int cnt = g->hreg[r2] >= 0 ? g->hreg[r2] : RCX;
+            int src = g->hreg[r1] >= 0 ? g->hreg[r1] : RAX;
+            if (cnt == RCX)
+                g_ld(g, RCX, r2, true);
+            if (src == RAX)
+                g_ld(g, RAX, r1, true);
+            x_shiftx(b, sh, dst, src, cnt, w);
+            if (!w) x_movsxd(b, dst, dst);
+            g_done(g, rd, dst);
+            return true;
+        }
         g_ld(g, RCX, r2, true);
         g_ld(g, RAX, r1, w);
         x_shift_rcl(b, sh, RAX, w);   /* x86 masks the count as RISC-V does */

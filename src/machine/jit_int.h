@@ -203,6 +203,11 @@ void x_jmp_r(struct jbuf *b, int reg);
 void x_test_rr(struct jbuf *b, int a, int c);
 void x_movsxd(struct jbuf *b, int dst, int src);
 void x_setcc(struct jbuf *b, int cc, int reg);   /* reg8 <- cc (reg < 4) */
+void x_movzx_rr(struct jbuf *b, int dst, int src, unsigned size);   /* dst32 <- src8/16 */
+/* shlx/shrx/sarx dst, src, count (BMI2: the count masked as RISC-V does, no
+ * rcx, flags untouched); only where x_have_bmi2(). */
+bool x_have_bmi2(void);
+void x_shiftx(struct jbuf *b, int op, int dst, int src, int count, bool w);
 void x_inc(struct jbuf *b, int reg);
 void x_inc_m(struct jbuf *b, int base, int32_t disp);   /* qword [m] += 1 */
 void x_jmp_m(struct jbuf *b, int base, int32_t disp);   /* jmp qword [m] */

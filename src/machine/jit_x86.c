@@ -174,6 +174,35 @@ void x_movsxd(struct jbuf *b, int dst, int src)
     modrm_rr(b, dst, src);
 }
 
+void x_movzx_rr(struct jbuf *b, int dst, int src, unsigned size)
+{
+    rex(b, false, dst, src, size == 1 && src >= 4);   /* sil/dil, not dh/bh */
+    x_byte(b, 0x0f);
+    x_byte(b, size == 1 ? 0xb6 : 0xb7);
+    modrm_rr(b, dst, src);
+}
+
+bool x_have_bmi2(void)
+{
+    static int v = -1;
+    if (v < 0) {
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("bmi2") != 0;
+    }
+    return v;
+}
+
+void x_shiftx(struct jbuf *b, int op, int dst, int src, int count, bool w)
+{
+    /* VEX.LZ.0F38.W F7 /r: pp 66 = shlx, F2 = shrx, F3 = sarx; vvvv = count */
+    uint8_t pp = op == SH_SHL ? 1 : op == SH_SHR ? 3 : 2;
+    x_byte(b, 0xc4);
+    x_byte(b, (uint8_t)((((dst >> 3) & 1) ^ 1) << 7 | 1 << 6 | (((src >> 3) & 1) ^ 1) << 5 | 2));
+    x_byte(b, (uint8_t)((w ? 0x80 : 0) | ((~count & 15) << 3) | pp));
+    x_byte(b, 0xf7);
+    modrm_rr(b, dst, src);
+}
+
 void x_setcc(struct jbuf *b, int cc, int reg)
 {
     rex(b, false, 0, reg, reg >= 4);

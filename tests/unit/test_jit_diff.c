@@ -104,6 +104,8 @@ static uint32_t gen32(void)
         int imm = (int)rn(4096) - 2048;
         if (f3 == 1 || f3 == 5)
             imm = (int)(rn(64) | (f3 == 5 && rn(2) ? 0x400 : 0));
+        else if (f3 == 7 && rn(4) == 0)
+            imm = 0xff;   /* zext.b, translated on its own */
         return i_type(imm, rnd() & 31, f3, 0x13);
     }
     if (k < 44) {
