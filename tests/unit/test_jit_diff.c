@@ -39,6 +39,11 @@ static uint64_t rnd(void)
 }
 static unsigned rn(unsigned n) { return (unsigned)(rnd() % n); }
 
+/* The TLB's shape: small, so that evictions and walks are frequent; the
+ * one-set variant also makes the code pages evict each other from the
+ * fetch TLB. */
+static unsigned tlb_sets = 4, tlb_ways = 2;
+
 static void env_init_engine(struct hart_env *e, int engine)
 {
     struct machine_config cfg;
@@ -46,8 +51,8 @@ static void env_init_engine(struct hart_env *e, int engine)
     cfg.mem_bytes = 8ULL << 20;
     cfg.engine = engine;
     cfg.jit_cache = 256u << 10;   /* small: the cache fills and is flushed */
-    cfg.tlb_sets = 4;             /* small: evictions and walks are frequent */
-    cfg.tlb_ways = 2;
+    cfg.tlb_sets = tlb_sets;
+    cfg.tlb_ways = tlb_ways;
     e->m = machine_new(&cfg);
     assert_non_null(e->m);
     e->h = &e->m->harts[0];
@@ -269,9 +274,8 @@ static void randomize(struct side *s[2])
     s[0]->e.h->pc = s[1]->e.h->pc = pc;
 }
 
-static void test_random_programs(void **state)
+static void random_programs(unsigned runs)
 {
-    (void)state;
     if (!jit_available())
         skip();
     static uint8_t img[CODE_PAGES * PAGE_SIZE];
@@ -282,7 +286,7 @@ static void test_random_programs(void **state)
     struct side *s[2] = {&sa, &sb};
     randomize(s);
     uint64_t traps = 0, quanta = 0;
-    for (unsigned run = 0; run < RUNS; run++) {
+    for (unsigned run = 0; run < runs; run++) {
         uint64_t budget = rn(8) == 0 ? 1 + rn(4) : 1 + rn(400);
         struct trap ta, tb;
         hart_run(sa.e.h, budget, &ta);
@@ -314,9 +318,198 @@ static void test_random_programs(void **state)
         }
         randomize(s);
     }
-    fprintf(stderr, "%u runs: %llu traps, %llu quanta resumed\n", RUNS,
+    fprintf(stderr, "%u runs: %llu traps, %llu quanta resumed\n", runs,
             (unsigned long long)traps, (unsigned long long)quanta);
     jit_print_stats(sb.e.h->jit, stderr);
+    env_fini(&sa.e);
+    env_fini(&sb.e);
+}
+
+static void test_random_programs(void **state)
+{
+    (void)state;
+    tlb_sets = 4;
+    tlb_ways = 2;
+    random_programs(RUNS);
+}
+
+static void test_random_programs_one_set(void **state)
+{
+    (void)state;
+    tlb_sets = 1;
+    tlb_ways = 2;
+    random_programs(RUNS / 4);
+}
+
+/* Instructions that straddle a page's end (the translator ends a block with
+ * one and runs it in C): random instructions, and reads of instret, at the
+ * end of code page 0, entered a few instructions before, with page 1
+ * executable or not (a fetch fault at its first byte), under budgets that
+ * end quanta before, at and after them. */
+static void test_straddle(void **state)
+{
+    (void)state;
+    tlb_sets = 4;
+    tlb_ways = 2;
+    if (!jit_available())
+        skip();
+    static uint8_t img[CODE_PAGES * PAGE_SIZE];
+    fill_code(img, 0, sizeof img);
+    struct side sa, sb;
+    setup(&sa, MACHINE_ENGINE_INTERP, img);
+    setup(&sb, MACHINE_ENGINE_JIT, img);
+    struct side *s[2] = {&sa, &sb};
+    const uint32_t rdinstret = 0xc02u << 20 | 2u << 12 | 10u << 7 | 0x73;   /* csrr a0, instret */
+    unsigned run = 0;
+    for (unsigned k = 0; k < 4000; k++) {
+        uint32_t w = k % 4 == 0 ? rdinstret : gen32();
+        if ((w & 3) != 3)
+            w = rdinstret;   /* a compressed one would not straddle */
+        bool nx = k % 3 == 2;
+        for (int i = 0; i < 2; i++) {
+            for (unsigned o = PAGE_SIZE - 16; o < PAGE_SIZE - 2; o += 2)
+                memcpy(s[i]->code[0] + o, &(uint16_t){0x0001}, 2);   /* c.nop */
+            memcpy(s[i]->code[0] + PAGE_SIZE - 2, &w, 2);
+            memcpy(s[i]->code[1], (const uint8_t *)&w + 2, 2);
+            hart_code_flush_all(s[i]->e.h);
+            if (nx) {
+                env_slot(&s[i]->e, CODE + PAGE_SIZE)->bits &= ~PTE_X;
+                machine_flush_page(s[i]->e.m, ENV_ASID, va(CODE + PAGE_SIZE));
+            }
+        }
+        randomize(s);
+        uint64_t pc = CODE + PAGE_SIZE - 16 + rn(8) * 2;
+        sa.e.h->pc = sb.e.h->pc = pc;
+        for (int leg = 0; leg < 2; leg++) {   /* a quantum, then the rest */
+            uint64_t budget = 1 + rn(leg ? 40 : 12);
+            struct trap ta, tb;
+            hart_run(sa.e.h, budget, &ta);
+            hart_run(sb.e.h, budget, &tb);
+            compare(&sa, &sb, &ta, &tb, run++);
+            if (ta.cause != TRAP_QUANTUM)
+                break;
+        }
+        if (nx)
+            for (int i = 0; i < 2; i++) {
+                env_slot(&s[i]->e, CODE + PAGE_SIZE)->bits |= PTE_X;
+                machine_flush_page(s[i]->e.m, ENV_ASID, va(CODE + PAGE_SIZE));
+            }
+    }
+    env_fini(&sa.e);
+    env_fini(&sb.e);
+}
+
+static uint32_t bnez(unsigned rs1, int off)
+{
+    uint32_t u = (uint32_t)off;
+    return ((u >> 12) & 1) << 31 | ((u >> 5) & 63) << 25 | rs1 << 15 | 1u << 12 |
+           ((u >> 1) & 15) << 8 | ((u >> 11) & 1) << 7 | 0x63;
+}
+
+/* Calls from page 0 into pages 1, 2 and 3 and returns, in a loop, with one
+ * fetch-TLB set of two ways: page entries evict each other's entries, and
+ * a return that hit once misses the next time round, so a far-jump record
+ * must stop holding when its page is evicted (the interpreter walks again
+ * there). Whole runs and runs in quanta. */
+static void test_far_jumps_evicted(void **state)
+{
+    (void)state;
+    if (!jit_available())
+        skip();
+    tlb_sets = 1;
+    tlb_ways = 2;
+    static uint8_t img[CODE_PAGES * PAGE_SIZE];
+    fill_code(img, 0, sizeof img);
+    const uint32_t ret = 0x00008067, ebreak = 0x00100073;
+    const uint32_t loop[] = {
+        j_type(PAGE_SIZE, 1),              /* jal ra, page 1 */
+        j_type(2 * PAGE_SIZE - 4, 1),      /* jal ra, page 2 */
+        j_type(3 * PAGE_SIZE - 8, 1),      /* jal ra, page 3 */
+        (0xfffu << 20) | 5u << 15 | 5u << 7 | 0x13,   /* addi t0, t0, -1 */
+        bnez(5, -16),
+        ebreak,
+    };
+    const uint32_t callee[3][2] = {{1u << 20 | 10u << 15 | 10u << 7 | 0x13, ret},   /* a0++ */
+                                   {1u << 20 | 11u << 15 | 11u << 7 | 0x13, ret},   /* a1++ */
+                                   {1u << 20 | 12u << 15 | 12u << 7 | 0x13, ret}};  /* a2++ */
+    memcpy(img, loop, sizeof loop);
+    for (int k = 0; k < 3; k++)
+        memcpy(img + (k + 1) * PAGE_SIZE, callee[k], sizeof callee[k]);
+    for (unsigned quantum = 0; quantum <= 9; quantum += 3) {
+        struct side sa, sb;
+        setup(&sa, MACHINE_ENGINE_INTERP, img);
+        setup(&sb, MACHINE_ENGINE_JIT, img);
+        struct side *s[2] = {&sa, &sb};
+        for (int i = 0; i < 2; i++) {
+            s[i]->e.h->x[5] = 200;
+            s[i]->e.h->pc = CODE;
+        }
+        struct trap ta, tb;
+        unsigned run = 0;
+        do {
+            uint64_t budget = quantum ? quantum + run % 5 : 100000;
+            hart_run(sa.e.h, budget, &ta);
+            hart_run(sb.e.h, budget, &tb);
+            compare(&sa, &sb, &ta, &tb, run++);
+        } while (ta.cause == TRAP_QUANTUM);
+        assert_int_equal(ta.cause, CAUSE_BREAKPOINT);
+        assert_int_equal(sa.e.h->x[10], 200);
+        env_fini(&sa.e);
+        env_fini(&sb.e);
+    }
+}
+
+/* Two address spaces with code at the same addresses (each page 0 calls
+ * its page 1, which returns): a return's record made in the first must not
+ * take the second's return into the first's code. Runs the first, then
+ * switches the hart to the second (another ASID, no flush), as a context
+ * switch does, and back and forth again, when every fetch hits. */
+static void test_far_jumps_two_asids(void **state)
+{
+    (void)state;
+    if (!jit_available())
+        skip();
+    tlb_sets = 4;
+    tlb_ways = 2;
+    const uint32_t ret = 0x00008067, ebreak = 0x00100073;
+    uint32_t prog[2][6];
+    for (int k = 0; k < 2; k++) {
+        uint32_t add1 = (uint32_t)(k ? 7 : 1) << 20 | 11u << 15 | 11u << 7 | 0x13;   /* addi a1, a1, 1|7 */
+        const uint32_t loop[] = {j_type(PAGE_SIZE, 1), add1,
+                                 (0xfffu << 20) | 5u << 15 | 5u << 7 | 0x13, bnez(5, -12), ebreak};
+        memcpy(prog[k], loop, sizeof loop);
+    }
+    struct side sa, sb;
+    setup(&sa, MACHINE_ENGINE_INTERP, (const uint8_t[CODE_PAGES * PAGE_SIZE]){0});
+    setup(&sb, MACHINE_ENGINE_JIT, (const uint8_t[CODE_PAGES * PAGE_SIZE]){0});
+    struct side *s[2] = {&sa, &sb};
+    pfn_t root[2];
+    for (int i = 0; i < 2; i++) {
+        struct hart_env *e = &s[i]->e;
+        root[0] = e->root;
+        memcpy(s[i]->code[0], prog[0], sizeof prog[0]);
+        memcpy(s[i]->code[1], (const uint32_t[]){1u << 20 | 10u << 15 | 10u << 7 | 0x13, ret}, 8);
+        root[1] = e->root = env_frame(e);   /* the second address space */
+        uint8_t *c0 = env_map(e, CODE, PTE_R | PTE_X), *c1 = env_map(e, CODE + PAGE_SIZE, PTE_R | PTE_X);
+        memcpy(c0, prog[1], sizeof prog[1]);
+        memcpy(c1, (const uint32_t[]){100u << 20 | 10u << 15 | 10u << 7 | 0x13, ret}, 8);
+    }
+    unsigned run = 0;
+    for (int turn = 0; turn < 4; turn++) {   /* again once both are in the TLB */
+        int as = turn & 1;
+        for (int i = 0; i < 2; i++) {
+            mmu_set_satp(&s[i]->e.h->mmu, satp_make(ENV_ASID + (uint16_t)as, root[as]));
+            s[i]->e.h->x[5] = 50;
+            s[i]->e.h->x[10] = s[i]->e.h->x[11] = 0;
+            s[i]->e.h->pc = CODE;
+        }
+        struct trap ta, tb;
+        hart_run(sa.e.h, 100000, &ta);
+        hart_run(sb.e.h, 100000, &tb);
+        compare(&sa, &sb, &ta, &tb, run++);
+        assert_int_equal(ta.cause, CAUSE_BREAKPOINT);
+        assert_int_equal(sa.e.h->x[11], as ? 350 : 50);
+    }
     env_fini(&sa.e);
     env_fini(&sb.e);
 }
@@ -325,6 +518,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_programs),
+        cmocka_unit_test(test_random_programs_one_set),
+        cmocka_unit_test(test_straddle),
+        cmocka_unit_test(test_far_jumps_evicted),
+        cmocka_unit_test(test_far_jumps_two_asids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
