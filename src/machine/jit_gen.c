@@ -17,87 +17,14 @@
  * the L0 inline (a compare and an add, as hart.c) and calls jit_ld_slow /
  * jit_st_slow on a miss, which take the interpreter's path (TLB, walk,
  * fault). */
-#include "jit_int.h"
+#include "jit_gen.h"
 
 #include <stddef.h>
 #include <string.h>
 
-#define JIT_MAX_INSNS 64
-#define OFF_PC ((int32_t)offsetof(struct jit_ctx, pc))
-#define OFF_CHAIN ((int32_t)offsetof(struct jit_ctx, chain))
-#define OFF_ENTERED ((int32_t)offsetof(struct jit_ctx, entered))
-#define OFF_FARHITS ((int32_t)offsetof(struct jit_ctx, far_hits))
-#define OFF_FETCH_GEN ((int32_t)offsetof(struct hart, mmu.tlb.fetch_gen))
-#define JF(f) ((int32_t)offsetof(struct jfar, f))
-#define OFF_L0 ((int32_t)offsetof(struct jit_ctx, l0))
-#define OFF_SLOW_LD ((int32_t)offsetof(struct jit_ctx, slow_ld))
-#define OFF_SLOW_ST ((int32_t)offsetof(struct jit_ctx, slow_st))
-#define OFF_REFILL_LD ((int32_t)offsetof(struct jit_ctx, refill_ld))
-#define OFF_REFILL_ST ((int32_t)offsetof(struct jit_ctx, refill_st))
-#define OFF_SITE ((int32_t)offsetof(struct jit_ctx, site))
-#define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
-#define FR(r) ((int32_t)(offsetof(struct hart, f) + (r) * 8))
-
 _Static_assert(offsetof(struct hart, x) == 0, "generated code addresses x[] from the hart");
 _Static_assert(sizeof(struct jl0) == 16, "L0 index scaling");
 _Static_assert(sizeof(struct jfar) == 64, "far record index scaling");
-
-/* A fixup: a rel32 that must point at an out-of-line stub. */
-struct fix {
-    uint8_t *rel;
-    int kind;           /* FX_TRAP, FX_LD, FX_ST, FX_UNDER */
-    int i;              /* instruction index */
-    uint8_t *back;      /* where the slow path resumes (write view) */
-    int reg;            /* FX_LD: where the value goes */
-    int32_t site;       /* FX_PROBE: ctx offset of the site's entry pointer */
-    bool wr;            /* FX_PROBE: a store */
-    int slow;           /* FX_PROBE: FX_LD or FX_ST, for a miss */
-    uint8_t *rel2back;  /* FX_PROBE: where that slow path resumes */
-};
-enum { FX_TRAP, FX_LD, FX_ST, FX_UNDER, FX_PROBE };
-
-struct gen {
-    struct jit *j;
-    struct jbuf *b;
-    struct jbuf *cold;      /* slow paths and stubs, apart from the hot code */
-    uint64_t page;          /* va of the block's page */
-    uint64_t pc0;
-    unsigned n;
-    struct dinsn d[JIT_MAX_INSNS];
-    uint64_t pcs[JIT_MAX_INSNS];
-    struct fix fx[4 * JIT_MAX_INSNS + 1];
-    unsigned nfx;
-    uint8_t *body;          /* after the budget check and the swaps (write view) */
-    int8_t hreg[33];        /* host register holding guest x[r], or -1 */
-    /* Remapped for this block: host register remap[k].host holds guest
-     * remap[k].guest instead of the global remap[k].displaced. */
-    struct { uint8_t guest, displaced; int8_t host; } remap[NGREGS];
-    unsigned nremap;
-    /* Inline loads and stores after instruction i: the block adds all of
-     * its own to the hit count on entry (a slow path takes one back, a
-     * trap at i those after i), rather than an increment per access. */
-    uint8_t mem_after[JIT_MAX_INSNS];
-    unsigned nmem;
-    struct jpage *pg;
-    bool straddle;          /* the last instruction straddles the page's end */
-    uint16_t straddle_lo;   /* its first half */
-};
-
-/* Switches emission between the hot and the cold buffer. */
-static void swap_cold(struct gen *g)
-{
-    struct jbuf *t = g->b;
-    g->b = g->cold;
-    g->cold = t;
-}
-
-static void add_fix(struct gen *g, uint8_t *rel, int kind, int i, uint8_t *back)
-{
-    if (rel && g->nfx < sizeof g->fx / sizeof g->fx[0])
-        g->fx[g->nfx++] = (struct fix){.rel = rel, .kind = kind, .i = i, .back = back, .reg = RCX};
-    else
-        g->b->full = true;   /* cannot happen for a block of JIT_MAX_INSNS; refuse */
-}
 
 static void g_ld(struct gen *g, int dst, unsigned r, bool w)
 {
@@ -132,24 +59,6 @@ static int g_dst(const struct gen *g, unsigned rd)
 
 static void g_st(struct gen *g, unsigned r, int src);
 
-/* Before the body: the block's remapped registers in place of the globals
- * they displace; and back before every exit. */
-static void g_remap(struct gen *g)
-{
-    for (unsigned k = 0; k < g->nremap; k++) {
-        x_store(g->b, g->remap[k].host, RBP, XR(g->remap[k].displaced), 8);
-        x_load(g->b, g->remap[k].host, RBP, XR(g->remap[k].guest));
-    }
-}
-
-static void g_unremap(struct gen *g)
-{
-    for (unsigned k = 0; k < g->nremap; k++) {
-        x_store(g->b, g->remap[k].host, RBP, XR(g->remap[k].guest), 8);
-        x_load(g->b, g->remap[k].host, RBP, XR(g->remap[k].displaced));
-    }
-}
-
 static void g_done(struct gen *g, unsigned rd, int reg)
 {
     if (g->hreg[rd] != reg)
@@ -165,107 +74,6 @@ static void g_st(struct gen *g, unsigned r, int src)
     } else {
         x_store(g->b, src, RBP, XR(r), 8);
     }
-}
-
-/* To another page: target (direct) or rax (indirect), the block's register
- * swaps undone. The fast path enters the target's page and
- * block through a jfar record (the exit's own, or the indirect table's slot
- * of the target) when it still holds, counting the fetch-TLB hit the
- * interpreter's page entry makes; else jit_far, else jit_run. */
-static void far_jump(struct gen *g, bool direct, uint64_t target)
-{
-    struct jbuf *b = g->b;
-    uint8_t *miss[4] = {0};
-    unsigned nmiss = 0;
-    if (direct) {
-        struct jit *j = g->j;
-        if (j->nfar == j->capfar) {
-            b->full = true;
-            return;
-        }
-        struct jfar *rec = &j->far[j->nfar++];
-        jfar_clear(rec);
-        x_mov_imm(b, RCX, (uint64_t)(uintptr_t)rec);
-    } else {
-        x_mov_rr(b, RCX, RAX, false);
-        x_alu_ri(b, ALU_AND, RCX, (JFAR_HASH - 1) << 1, false);
-        x_shift_ri(b, SH_SHL, RCX, 5, false);   /* (target >> 1 & mask) * 64 */
-        x_mov_imm(b, RSI, (uint64_t)(uintptr_t)g->j->ftab);
-        x_alu_rr(b, ALU_ADD, RCX, RSI, true);
-        x_alu_rm(b, ALU_CMP, RAX, RCX, JF(target), true);
-        miss[nmiss++] = x_jcc(b, CC_NE);
-    }
-    x_test_rr(b, LEFT, LEFT);
-    miss[nmiss++] = x_jcc(b, CC_E);
-    x_load(b, RSI, RCX, JF(gen));
-    x_alu_rm(b, ALU_CMP, RSI, RBP, OFF_FETCH_GEN, true);
-    miss[nmiss++] = x_jcc(b, CC_NE);
-    x_inc(b, HITS);   /* the fetch-TLB hit */
-    x_inc_m(b, RBX, OFF_FARHITS);
-    x_store(b, RCX, RBX, OFF_ENTERED, 8);   /* jit_run takes the page from it */
-    x_jmp_m(b, RCX, JF(entry));
-    swap_cold(g);
-    b = g->b;
-    for (unsigned k = 0; k < nmiss; k++)
-        x_patch(miss[k], b, b->p);
-    if (direct)
-        x_mov_imm(b, RAX, target);
-    x_store(b, RAX, RBX, OFF_PC, 8);
-    x_store_imm(b, RBX, OFF_CHAIN, 0);
-    x_store(b, LEFT, RBX, OFF_LEFT, 8);
-    jit_save_gregs(b, false);
-    x_mov_rr(b, RDI, RBX, true);
-    x_mov_rr(b, RSI, RAX, true);
-    x_mov_rr(b, RDX, RCX, true);
-    x_call(b, (const void *)jit_far);
-    jit_reload_gregs(b, false);
-    x_test_rr(b, RAX, RAX);
-    uint8_t *none = x_jcc(b, CC_E);
-    x_jmp_r(b, RAX);
-    x_patch(none, b, b->p);
-    x_mov_imm(b, RAX, JX_NEXT);
-    x_jmp_to(b, g->j->exit_rx);
-    swap_cold(g);
-}
-
-/* Points the jump whose rel32 is rel (a jmp or a jcc in the hot code) at
- * a cold stub that leaves for target in this page, making rel the exit
- * jit_run chains (points at target's block) the first time it is taken. */
-static void chain_exit(struct gen *g, uint8_t *rel, uint64_t target)
-{
-    swap_cold(g);
-    struct jbuf *b = g->b;
-    x_patch(rel, b, b->p);
-    x_mov_imm(b, RAX, rel ? (uint64_t)(uintptr_t)jb_rx(g->cold, rel) : 0);
-    x_store(b, RAX, RBX, OFF_CHAIN, 8);
-    x_mov_imm(b, RAX, target);
-    x_store(b, RAX, RBX, OFF_PC, 8);
-    x_mov_imm(b, RAX, JX_NEXT);
-    x_jmp_to(b, g->j->exit_rx);
-    swap_cold(g);
-}
-
-/* Leaves the block for target; chainable exits (a target in the same page)
- * are a jump jit_run may later point at the target's block. */
-static void exit_to(struct gen *g, uint64_t target, int status)
-{
-    struct jbuf *b = g->b;
-    bool chain = status == JX_NEXT && (target & ~PAGE_MASK) == g->page;
-    g_unremap(g);
-    if (status == JX_NEXT && !chain) {
-        far_jump(g, true, target);
-        return;
-    }
-    if (chain) {
-        chain_exit(g, x_jmp(b), target);
-        return;
-    } else {
-        x_store_imm(b, RBX, OFF_CHAIN, 0);
-    }
-    x_mov_imm(b, RAX, target);
-    x_store(b, RAX, RBX, OFF_PC, 8);
-    x_mov_imm(b, RAX, (uint64_t)status);
-    x_jmp_to(b, g->j->exit_rx);
 }
 
 static bool ends_block(enum op op)
@@ -299,33 +107,6 @@ static void emit_helper(struct gen *g, int i, const struct dinsn *stored)
             x_load(b, g->hreg[r], RBP, XR(r));
     x_alu_ri(b, ALU_CMP, RAX, 0, false);
     add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
-}
-
-/* The instruction that straddles the page's end, last in its block: in C
- * (jit_straddle; what it reads and writes is not known here, so every
- * guest register is in h->x around the call), then on to wherever it
- * leads, as a jump to another page (the interpreter looks the next page up
- * in the fetch TLB after it, whatever that page is). */
-static void emit_straddle(struct gen *g, int i)
-{
-    struct jbuf *b = g->b;
-    for (unsigned r = 1; r < 32; r++)
-        if (g->hreg[r] >= 0)
-            x_store(b, g->hreg[r], RBP, XR(r), 8);
-    x_store(b, LEFT, RBX, OFF_LEFT, 8);
-    x_mov_rr(b, RDI, RBX, true);
-    x_mov_imm(b, RSI, g->pcs[i]);
-    x_mov_imm(b, RDX, g->n - (unsigned)i);
-    x_mov_imm(b, RCX, g->straddle_lo);
-    x_call(b, (const void *)jit_straddle);
-    for (unsigned r = 1; r < 32; r++)
-        if (g->hreg[r] >= 0)
-            x_load(b, g->hreg[r], RBP, XR(r));
-    x_alu_ri(b, ALU_CMP, RAX, 0, false);
-    add_fix(g, x_jcc(b, CC_NE), FX_TRAP, i, NULL);
-    g_unremap(g);
-    x_load(b, RAX, RBX, OFF_PC);
-    far_jump(g, false, 0);
 }
 
 /* rsi = effective address, rdx = it masked as the L0 compares it (so a
@@ -589,11 +370,11 @@ static bool emit_native(struct gen *g, int i)
         uint8_t *taken = x_jcc(b, cc);
         if (!g->nremap && target != g->pc0 && (target & ~PAGE_MASK) == g->page) {
             /* The branch itself is the chained exit: one jump to the target. */
-            chain_exit(g, taken, target);
-            exit_to(g, link, JX_NEXT);
+            jg_chain_exit(g, taken, target);
+            jg_exit_to(g, link, JX_NEXT);
             return true;
         }
-        exit_to(g, link, JX_NEXT);
+        jg_exit_to(g, link, JX_NEXT);
         x_patch(taken, b, b->p);
         if (target == g->pc0) {
             /* A loop on itself: only the budget is taken again. */
@@ -603,13 +384,13 @@ static bool emit_native(struct gen *g, int i)
             x_patch(under, b, b->p);
             x_alu_ri(b, ALU_ADD, LEFT, (int32_t)g->n, true);
         }
-        exit_to(g, target, JX_NEXT);
+        jg_exit_to(g, target, JX_NEXT);
         return true;
     }
     case OP_JAL:
         x_mov_imm(b, RAX, link);
         g_st(g, rd, RAX);
-        exit_to(g, pc + (uint64_t)(int64_t)d->imm, JX_NEXT);
+        jg_exit_to(g, pc + (uint64_t)(int64_t)d->imm, JX_NEXT);
         return true;
     case OP_JALR: {
         g_ld(g, RAX, r1, true);
@@ -644,7 +425,7 @@ static bool emit_native(struct gen *g, int i)
         x_mov_imm(b, RAX, JX_NEXT);
         x_jmp_to(b, g->j->exit_rx);
         x_patch(far, b, b->p);
-        far_jump(g, false, 0);
+        jg_far_jump(g, false, 0);
         return true;
     }
     default: {
@@ -861,7 +642,7 @@ struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jbuf *cold, s
     for (unsigned i = 0; i < g->n && !b->full; i++) {
         const struct dinsn *d = &g->d[i];
         if (g->straddle && i == g->n - 1) {
-            emit_straddle(g, (int)i);
+            jg_straddle(g, (int)i);
             ended = true;
             continue;
         }
@@ -873,12 +654,12 @@ struct jblock *jit_gen_block(struct jit *j, struct jbuf *b, struct jbuf *cold, s
         *stored = *d;
         emit_helper(g, (int)i, stored);
         if (d->op == OP_FENCE_I) {
-            exit_to(g, g->pcs[i] + d->len, JX_NEWPAGE);
+            jg_exit_to(g, g->pcs[i] + d->len, JX_NEWPAGE);
             ended = true;
         }
     }
     if (!ended)
-        exit_to(g, g->pcs[g->n - 1] + g->d[g->n - 1].len, JX_NEXT);
+        jg_exit_to(g, g->pcs[g->n - 1] + g->d[g->n - 1].len, JX_NEXT);
     swap_cold(g);
     emit_stubs(g);
     swap_cold(g);
