@@ -230,6 +230,14 @@ static bool emit_native(struct gen *g, int i)
             g_done(g, rd, dst);
             return true;
         }
+        if (alu == ALU_ADD && !w && !d->imm && r1 != 0) {   /* sext.w: one movsxd */
+            if (g->hreg[r1] >= 0)
+                x_movsxd(b, dst, g->hreg[r1]);
+            else
+                x_load_ext(b, dst, RBP, XR(r1), 4, true);
+            g_done(g, rd, dst);
+            return true;
+        }
         g_ld(g, dst, r1, w);
         if (d->imm || alu == ALU_AND)
             x_alu_ri(b, alu, dst, d->imm, w);
@@ -367,8 +375,20 @@ static bool emit_native(struct gen *g, int i)
         else
             g_op(g, ALU_CMP, lhs, r2, true);
         uint64_t target = pc + (uint64_t)(int64_t)d->imm;
+        if (target == g->pc0) {
+            /* A loop on itself: only the budget is taken again, and the
+             * jump back is the one taken branch of an iteration. */
+            uint8_t *leave = x_jcc(b, cc ^ 1);   /* x86 pairs a condition with its inverse */
+            x_alu_ri(b, ALU_SUB, LEFT, (int32_t)g->n, true);
+            x_patch(x_jcc(b, CC_AE), b, g->body);
+            x_alu_ri(b, ALU_ADD, LEFT, (int32_t)g->n, true);
+            jg_exit_to(g, target, JX_NEXT);
+            x_patch(leave, b, b->p);
+            jg_exit_to(g, link, JX_NEXT);
+            return true;
+        }
         uint8_t *taken = x_jcc(b, cc);
-        if (!g->nremap && target != g->pc0 && (target & ~PAGE_MASK) == g->page) {
+        if (!g->nremap && (target & ~PAGE_MASK) == g->page) {
             /* The branch itself is the chained exit: one jump to the target. */
             jg_chain_exit(g, taken, target);
             jg_exit_to(g, link, JX_NEXT);
@@ -376,14 +396,6 @@ static bool emit_native(struct gen *g, int i)
         }
         jg_exit_to(g, link, JX_NEXT);
         x_patch(taken, b, b->p);
-        if (target == g->pc0) {
-            /* A loop on itself: only the budget is taken again. */
-            x_alu_ri(b, ALU_SUB, LEFT, (int32_t)g->n, true);
-            uint8_t *under = x_jcc(b, CC_B);
-            x_patch(x_jmp(b), b, g->body);
-            x_patch(under, b, b->p);
-            x_alu_ri(b, ALU_ADD, LEFT, (int32_t)g->n, true);
-        }
         jg_exit_to(g, target, JX_NEXT);
         return true;
     }

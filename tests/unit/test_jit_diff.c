@@ -116,6 +116,8 @@ static uint32_t gen32(void)
     if (k < 44) {
         unsigned f3 = (unsigned[]){0, 1, 5}[rn(3)];
         int imm = f3 == 0 ? (int)rn(4096) - 2048 : (int)(rn(32) | (f3 == 5 && rn(2) ? 0x400 : 0));
+        if (f3 == 0 && rn(4) == 0)
+            imm = 0;   /* sext.w, translated on its own */
         return i_type(imm, rnd() & 31, f3, 0x1b);
     }
     if (k < 47)
