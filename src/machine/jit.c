@@ -315,6 +315,8 @@ void jit_run(struct hart *h, uint64_t max_insns, struct trap *out)
         jl0_flush(c);
         c->l0_asid = asid;
         c->l0_walks = h->mmu.stats.walks;
+        c->l0_fills[0] = h->mmu.tlb.fills[0];
+        c->l0_fills[1] = h->mmu.tlb.fills[1];
     }
     c->asid_tag = (uint64_t)asid << 52;
     c->left = max_insns;
@@ -426,6 +428,8 @@ trap:
     j->st.far_jumps += c->far_hits;
     c->far_hits = 0;
     c->l0_walks = h->mmu.stats.walks;
+    c->l0_fills[0] = h->mmu.tlb.fills[0];
+    c->l0_fills[1] = h->mmu.tlb.fills[1];
     *out = (struct trap){.cause = cause, .tval = tval, .pc = pc};
 }
 

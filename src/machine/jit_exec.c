@@ -14,14 +14,33 @@ void jl0_flush(struct jit_ctx *c)
         c->l0[i].page = JL0_INVALID;
 }
 
-/* After a slow-path access to a: as l0_after_slow in hart.c. */
+/* After a slow-path access to a: what its walk evicted from the TLB leaves
+ * the L0 too. When the walk filled each array at most once, that is the
+ * one evicted entry per array (the TLB says which); otherwise, as
+ * l0_after_slow in hart.c, every L0 entry of a's TLB set. */
 static void jl0_after_slow(struct jit_ctx *c, uint64_t a)
 {
     struct hart *h = c->h;
     if (h->mmu.stats.walks == c->l0_walks)
         return;
     c->l0_walks = h->mmu.stats.walks;
-    unsigned sets = h->mmu.tlb.sets;
+    const struct tlb *t = &h->mmu.tlb;
+    bool exact = t->fills[0] - c->l0_fills[0] <= 1 && t->fills[1] - c->l0_fills[1] <= 1;
+    c->l0_fills[0] = t->fills[0];
+    c->l0_fills[1] = t->fills[1];
+    if (exact) {
+        for (int acc = ACCESS_READ; acc <= ACCESS_WRITE; acc++) {
+            uint64_t tag = t->evicted[acc];
+            if (tag == TLB_TAG_INVALID)
+                continue;
+            uint64_t page = (tag & ((1ULL << 52) - 1)) << PAGE_SHIFT;
+            struct jl0 *e = &c->l0[acc * JL0_SIZE + (tag & (JL0_SIZE - 1))];
+            if (e->page == page)
+                e->page = JL0_INVALID;
+        }
+        return;
+    }
+    unsigned sets = t->sets;
     uint64_t set = (a >> PAGE_SHIFT) & (sets - 1);
     unsigned step = sets < JL0_SIZE ? sets : JL0_SIZE;
     for (unsigned i = (unsigned)(set & (JL0_SIZE - 1)); i < JL0_SIZE; i += step) {

@@ -49,6 +49,7 @@ struct jit_ctx {
     uint64_t max;           /* max_insns of this run */
     struct hart *h;
     uint64_t l0_walks;      /* mmu.stats.walks when the L0 was last in step */
+    uint64_t l0_fills[2];   /* the TLB's read and write fills then */
     uint16_t l0_asid;
     /* The page jit_run is in (entered through the fetch TLB), as hart_run's
      * `page`; jit_far moves it. A far jump in generated code only sets

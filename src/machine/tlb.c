@@ -102,9 +102,13 @@ void tlb_fill_level(struct tlb *t, vaddr_t a, uint16_t asid, enum access acc, ui
         victim = &set[*next];
         *next = *next + 1 == t->ways ? 0 : *next + 1;   /* no division on the miss path */
     }
-    invalidate(t, victim);
-    if (acc == ACCESS_EXEC)
+    if (acc == ACCESS_EXEC) {
         t->fetch_gen++;
+    } else {
+        t->fills[acc]++;
+        t->evicted[acc] = victim->tag;
+    }
+    invalidate(t, victim);
     *victim = (struct tlb_entry){
         .tag = tag,
         .addend = (uintptr_t)host_page - (uintptr_t)va_page(a),

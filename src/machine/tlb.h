@@ -46,6 +46,11 @@ struct tlb {
      * records) knows by one compare that it would still hit, and where.
      * The translator bumps it too when it drops translations. */
     uint64_t fetch_gen;
+    /* Fills of the read and write arrays, and the tag each last evicted
+     * (TLB_TAG_INVALID: an empty way), so that a cache of their entries
+     * (the translator's L0) can drop exactly the copy of what went. */
+    uint64_t fills[2];
+    uint64_t evicted[2];
     struct tlb_stats stats;
 };
 
