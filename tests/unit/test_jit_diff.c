@@ -222,6 +222,27 @@ static void setup(struct side *s, int engine, const uint8_t *code_img)
                    : env_map(&s->e, DATA + i * PAGE_SIZE, i == 2 ? PTE_R : PTE_R | PTE_W);
 }
 
+/* A code image of random instructions (the one the tests share). */
+static uint8_t *random_code(void)
+{
+    static uint8_t img[CODE_PAGES * PAGE_SIZE];
+    fill_code(img, 0, sizeof img);
+    return img;
+}
+
+/* The two machines compared: the interpreter's and the translator's. */
+static void setup_pair(struct side *sa, struct side *sb, const uint8_t *code_img)
+{
+    setup(sa, MACHINE_ENGINE_INTERP, code_img);
+    setup(sb, MACHINE_ENGINE_JIT, code_img);
+}
+
+static void fini_pair(struct side *sa, struct side *sb)
+{
+    env_fini(&sa->e);
+    env_fini(&sb->e);
+}
+
 static void compare(struct side *a, struct side *b, const struct trap *ta, const struct trap *tb,
                     unsigned run)
 {
@@ -280,11 +301,9 @@ static void random_programs(unsigned runs)
 {
     if (!jit_available())
         skip();
-    static uint8_t img[CODE_PAGES * PAGE_SIZE];
-    fill_code(img, 0, sizeof img);
+    uint8_t *img = random_code();
     struct side sa, sb;
-    setup(&sa, MACHINE_ENGINE_INTERP, img);
-    setup(&sb, MACHINE_ENGINE_JIT, img);
+    setup_pair(&sa, &sb, img);
     struct side *s[2] = {&sa, &sb};
     randomize(s);
     uint64_t traps = 0, quanta = 0;
@@ -323,8 +342,7 @@ static void random_programs(unsigned runs)
     fprintf(stderr, "%u runs: %llu traps, %llu quanta resumed\n", runs,
             (unsigned long long)traps, (unsigned long long)quanta);
     jit_print_stats(sb.e.h->jit, stderr);
-    env_fini(&sa.e);
-    env_fini(&sb.e);
+    fini_pair(&sa, &sb);
 }
 
 static void test_random_programs(void **state)
@@ -355,11 +373,9 @@ static void test_straddle(void **state)
     tlb_ways = 2;
     if (!jit_available())
         skip();
-    static uint8_t img[CODE_PAGES * PAGE_SIZE];
-    fill_code(img, 0, sizeof img);
+    uint8_t *img = random_code();
     struct side sa, sb;
-    setup(&sa, MACHINE_ENGINE_INTERP, img);
-    setup(&sb, MACHINE_ENGINE_JIT, img);
+    setup_pair(&sa, &sb, img);
     struct side *s[2] = {&sa, &sb};
     const uint32_t rdinstret = 0xc02u << 20 | 2u << 12 | 10u << 7 | 0x73;   /* csrr a0, instret */
     unsigned run = 0;
@@ -397,8 +413,7 @@ static void test_straddle(void **state)
                 machine_flush_page(s[i]->e.m, ENV_ASID, va(CODE + PAGE_SIZE));
             }
     }
-    env_fini(&sa.e);
-    env_fini(&sb.e);
+    fini_pair(&sa, &sb);
 }
 
 static uint32_t bnez(unsigned rs1, int off)
@@ -420,8 +435,7 @@ static void test_far_jumps_evicted(void **state)
         skip();
     tlb_sets = 1;
     tlb_ways = 2;
-    static uint8_t img[CODE_PAGES * PAGE_SIZE];
-    fill_code(img, 0, sizeof img);
+    uint8_t *img = random_code();
     const uint32_t ret = 0x00008067, ebreak = 0x00100073;
     const uint32_t loop[] = {
         j_type(PAGE_SIZE, 1),              /* jal ra, page 1 */
@@ -439,8 +453,7 @@ static void test_far_jumps_evicted(void **state)
         memcpy(img + (k + 1) * PAGE_SIZE, callee[k], sizeof callee[k]);
     for (unsigned quantum = 0; quantum <= 9; quantum += 3) {
         struct side sa, sb;
-        setup(&sa, MACHINE_ENGINE_INTERP, img);
-        setup(&sb, MACHINE_ENGINE_JIT, img);
+        setup_pair(&sa, &sb, img);
         struct side *s[2] = {&sa, &sb};
         for (int i = 0; i < 2; i++) {
             s[i]->e.h->x[5] = 200;
@@ -456,8 +469,7 @@ static void test_far_jumps_evicted(void **state)
         } while (ta.cause == TRAP_QUANTUM);
         assert_int_equal(ta.cause, CAUSE_BREAKPOINT);
         assert_int_equal(sa.e.h->x[10], 200);
-        env_fini(&sa.e);
-        env_fini(&sb.e);
+        fini_pair(&sa, &sb);
     }
 }
 
@@ -482,8 +494,7 @@ static void test_far_jumps_two_asids(void **state)
         memcpy(prog[k], loop, sizeof loop);
     }
     struct side sa, sb;
-    setup(&sa, MACHINE_ENGINE_INTERP, (const uint8_t[CODE_PAGES * PAGE_SIZE]){0});
-    setup(&sb, MACHINE_ENGINE_JIT, (const uint8_t[CODE_PAGES * PAGE_SIZE]){0});
+    setup_pair(&sa, &sb, (const uint8_t[CODE_PAGES * PAGE_SIZE]){0});
     struct side *s[2] = {&sa, &sb};
     pfn_t root[2];
     for (int i = 0; i < 2; i++) {
@@ -512,8 +523,7 @@ static void test_far_jumps_two_asids(void **state)
         assert_int_equal(ta.cause, CAUSE_BREAKPOINT);
         assert_int_equal(sa.e.h->x[11], as ? 350 : 50);
     }
-    env_fini(&sa.e);
-    env_fini(&sb.e);
+    fini_pair(&sa, &sb);
 }
 
 int main(void)
