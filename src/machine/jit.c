@@ -44,21 +44,19 @@ static unsigned jpage_index(uint64_t tag)
     return (unsigned)((vpn ^ (asid * 0x9e5u)) & (JPAGE_SLOTS - 1));
 }
 
-/* Never valid: the TLB way of a record that matches nothing. */
+/* A record that matches nothing: fetch_gen never reaches UINT64_MAX. */
 
 void jfar_clear(struct jfar *r)
 {
     *r = (struct jfar){.gen = UINT64_MAX};
 }
 
-/* Drops every page's translations (the records see it through gen). */
+/* Drops every page's translations (the far-jump records through fetch_gen). */
 static void drop_all(struct jit *j)
 {
     for (unsigned i = 0; i < JPAGE_SLOTS; i++)
-        if (j->slot[i]) {
+        if (j->slot[i])
             j->slot[i]->tag = TLB_TAG_INVALID;
-            j->slot[i]->gen++;
-        }
     j->h->mmu.tlb.fetch_gen++;   /* the far-jump records lead nowhere now */
 }
 
@@ -165,8 +163,7 @@ void jit_flush_page(struct jit *j, uint16_t asid, vaddr_t a)
     struct jpage *p = j->slot[jpage_index(tag)];
     if (p && p->tag == tag) {
         p->tag = TLB_TAG_INVALID;
-        p->gen++;
-        j->h->mmu.tlb.fetch_gen++;
+        j->h->mmu.tlb.fetch_gen++;   /* records into it lead nowhere now */
         j->st.inval_pages++;
     }
     /* The L0, as hart_code_flush_page does. */
@@ -203,7 +200,6 @@ static struct jpage *jpage_get(struct jit *j, uint64_t tag, const uint8_t *host)
         memset(p->b, 0, sizeof p->b);
         p->tag = tag;
         p->host = host;
-        p->gen++;
         j->h->mmu.tlb.fetch_gen++;
     }
     return p;

@@ -53,7 +53,7 @@ struct jit_ctx {
     uint16_t l0_asid;
     /* The page jit_run is in (entered through the fetch TLB), as hart_run's
      * `page`; jit_far moves it. A far jump in generated code only sets
-     * `entered` to its record, which jit_run reads these from (jit_enter_far)
+     * `entered` to its record, which jit_run reads these from (take_entered)
      * when the block returns: a store instead of three. */
     uint64_t page;          /* va, or TLB_TAG_INVALID */
     const uint8_t *host;    /* host address of its frame */
@@ -106,7 +106,6 @@ struct jblock {
 struct jpage {
     uint64_t tag;               /* tlb_tag() or TLB_TAG_INVALID */
     const uint8_t *host;        /* host address of the frame */
-    uint64_t gen;               /* bumped whenever its blocks are dropped */
     struct jblock *b[PAGE_SIZE / 2];
 };
 #define JPAGE_SLOTS 512
