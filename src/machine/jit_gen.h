@@ -21,7 +21,6 @@
 #define OFF_REFILL_ST ((int32_t)offsetof(struct jit_ctx, refill_st))
 #define OFF_SITE ((int32_t)offsetof(struct jit_ctx, site))
 #define OFF_L0W (OFF_L0 + (int32_t)(JL0_SIZE * sizeof(struct jl0)))
-#define FR(r) ((int32_t)(offsetof(struct hart, f) + (r) * 8))
 
 /* A fixup: a rel32 that must point at an out-of-line stub. */
 struct fix {

@@ -10,7 +10,6 @@
 
 #include "fp_fast.h"
 
-#define FR(r) ((int32_t)(offsetof(struct hart, f) + (r) * 8))
 #define OFF_FCSR ((int32_t)offsetof(struct hart, fcsr))
 
 static bool have_fma(void)

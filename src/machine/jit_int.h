@@ -263,6 +263,7 @@ bool jit_emit_fp(struct jbuf *b, const struct dinsn *d, uint8_t **slow, unsigned
 #define OFF_HITS ((int32_t)offsetof(struct jit_ctx, tlb_hits))
 #define OFF_CAUSE ((int32_t)offsetof(struct jit_ctx, cause))
 #define XR(r) ((int32_t)((r) * 8))   /* h->x[r] from rbp */
+#define FR(r) ((int32_t)(offsetof(struct hart, f) + (r) * 8))   /* h->f[r] from rbp */
 /* Host registers for the whole run: the budget (ctx->left while generated
  * code runs; stored before every call into C, which reads it) and the L0
  * and fetch-TLB hits not yet added to ctx->tlb_hits. */
